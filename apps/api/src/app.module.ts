@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
+import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
+import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
+import { signingSecret } from '../../../libs/identity/src/signing-secret.js';
+import { EvaluationModule } from '../../../libs/evaluation/src/evaluation.module.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthController } from './auth/auth.controller.js';
+import { EvaluationsController } from './evaluations/evaluations.controller.js';
+import { IdentityController } from './identity/identity.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { HttpErrorFilter } from './http-error.filter.js';
+import { validationPipe } from './validation.pipe.js';
+
+@Module({
+  imports: [
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: process.env.LOG_LEVEL ?? 'info',
+        autoLogging: process.env.LOG_REQUESTS !== 'false',
+        redact: ['req.headers.authorization'],
+      },
+    }),
+    PersistenceModule,
+    JwtModule.registerAsync({
+      global: true,
+      inject: [DataSource],
+      useFactory: async (dataSource: DataSource) => ({
+        secret: await signingSecret(dataSource),
+        signOptions: { expiresIn: (process.env.JWT_TTL ?? '2h') as never },
+      }),
+    }),
+    // Only login is throttled (brute force); commands are guarded by tokens and measured in the benchmark.
+    ThrottlerModule.forRoot([{ ttl: 60_000, limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20) }]),
+    TerminusModule,
+    CqrsModule.forRoot(),
+    IdentityModule,
+    EvaluationModule,
+  ],
+  controllers: [AuthController, EvaluationsController, IdentityController, HealthController],
+  providers: [
+    RedisConnection,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_PIPE, useFactory: validationPipe },
+  ],
+})
+export class AppModule {}

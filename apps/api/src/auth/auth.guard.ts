@@ -1,0 +1,46 @@
+import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
+import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
+
+export interface TokenClaims {
+  sub: string;
+  username: string;
+  name: string;
+  roles: Role[];
+  units: string[];
+}
+
+/** Denies by default: a route is open only when marked @Public(), and @Roles() narrows it further. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthenticatedUser }>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw unauthenticated('缺少访问令牌');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch {
+      throw unauthenticated('访问令牌无效或已过期，请重新登录');
+    }
+    request.user = { id: claims.sub, username: claims.username, displayName: claims.name, roles: claims.roles, unitIds: claims.units };
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (required && !required.some((role) => claims.roles.includes(role))) {
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: `没有权限（需要角色：${required.join(' / ')}）` });
+    }
+    return true;
+  }
+}
+
+function unauthenticated(message: string): UnauthorizedException {
+  return new UnauthorizedException({ code: 'UNAUTHENTICATED', message });
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { CreateEvaluationCommand } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
+import { EditEvaluationCommand } from '../../../../libs/evaluation/src/application/edit-evaluation.command.js';
+import { SubmitEvaluationCommand } from '../../../../libs/evaluation/src/application/submit-evaluation.command.js';
+import { ApproveEvaluationCommand } from '../../../../libs/evaluation/src/application/approve-evaluation.command.js';
+import { ReturnEvaluationCommand } from '../../../../libs/evaluation/src/application/return-evaluation.command.js';
+import { PublishEvaluationCommand } from '../../../../libs/evaluation/src/application/publish-evaluation.command.js';
+import { ReopenEvaluationCommand } from '../../../../libs/evaluation/src/application/reopen-evaluation.command.js';
+import { GetEvaluationQuery } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
+import { ListEvaluationsQuery } from '../../../../libs/evaluation/src/application/list-evaluations.query.js';
+import { EvaluationHistoryQuery } from '../../../../libs/evaluation/src/application/evaluation-history.query.js';
+import { CurrentUser } from '../auth/auth.decorators.js';
+import { EvaluationFormDto, UpdateEvaluationDto, toForm } from './evaluation-form.dto.js';
+import { ApproveDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
+import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
+
+@ApiTags('evaluations 项目支出绩效自评表')
+@ApiBearerAuth()
+@Controller('evaluations')
+export class EvaluationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  create(@CurrentUser() user: AuthenticatedUser, @Body() body: EvaluationFormDto) {
+    return this.commands.execute(new CreateEvaluationCommand(user, toForm(body)));
+  }
+
+  @Get()
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListEvaluationsDto) {
+    const { page = 1, pageSize = 20, ...filter } = query;
+    return this.queries.execute(new ListEvaluationsQuery(user, { ...filter, page, pageSize }));
+  }
+
+  @Get(':id')
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto) {
+    return this.queries.execute(new GetEvaluationQuery(id, user, query.revision));
+  }
+
+  @Get(':id/history')
+  history(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+    return this.queries.execute(new EvaluationHistoryQuery(id, user));
+  }
+
+  @Put(':id')
+  update(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: UpdateEvaluationDto) {
+    const { expectedVersion, ...form } = body;
+    const { unitId: _ignored, ...rest } = toForm(form);
+    return this.commands.execute(new EditEvaluationCommand(id, user, expectedVersion, rest as never));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  submit(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
+    return this.commands.execute(new SubmitEvaluationCommand(id, user, body.expectedVersion));
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  approve(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ApproveDto) {
+    return this.commands.execute(new ApproveEvaluationCommand(id, user, body.expectedVersion, body.comment ?? null));
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  return(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReturnDto) {
+    const comments = body.comments.map((c) => ({ target: c.target ?? null, text: c.text }));
+    return this.commands.execute(new ReturnEvaluationCommand(id, user, body.expectedVersion, comments));
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  publish(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
+    return this.commands.execute(new PublishEvaluationCommand(id, user, body.expectedVersion));
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  reopen(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReopenDto) {
+    return this.commands.execute(new ReopenEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
+  }
+}

@@ -1,0 +1,71 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { EvaluationError } from '../../../libs/evaluation/src/domain/evaluation.errors.js';
+import { IdentityError } from '../../../libs/identity/src/identity.errors.js';
+import { InvalidAmountError } from '../../../libs/evaluation/src/domain/amount.js';
+
+/** Every refusal leaves the API as {statusCode, code, message, details}; domain codes map to HTTP here and only here. */
+const STATUS_BY_CODE: Record<string, number> = {
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  SELF_REVIEW_FORBIDDEN: HttpStatus.FORBIDDEN,
+  VERSION_CONFLICT: HttpStatus.CONFLICT,
+  ILLEGAL_TRANSITION: HttpStatus.CONFLICT,
+  SUBMISSION_BLOCKED: HttpStatus.UNPROCESSABLE_ENTITY,
+  RETURN_COMMENT_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_COMMENT_TARGET: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_CREDENTIALS: HttpStatus.UNAUTHORIZED,
+  USERNAME_TAKEN: HttpStatus.CONFLICT,
+  UNIT_EXISTS: HttpStatus.CONFLICT,
+  UNKNOWN_UNIT: HttpStatus.BAD_REQUEST,
+  UNIT_REQUIRED: HttpStatus.BAD_REQUEST,
+  INVALID_AMOUNT: HttpStatus.BAD_REQUEST,
+};
+
+const CODE_BY_STATUS: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', '请求无效'],
+  401: ['UNAUTHENTICATED', '请先登录'],
+  403: ['FORBIDDEN', '没有权限'],
+  404: ['NOT_FOUND', '资源不存在'],
+  413: ['PAYLOAD_TOO_LARGE', '请求内容过大'],
+  429: ['TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试'],
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const body = this.toBody(error);
+    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+  }
+
+  private toBody(error: unknown): ErrorBody {
+    if (error instanceof EvaluationError || error instanceof IdentityError || error instanceof InvalidAmountError) {
+      const details = 'details' in error ? error.details : undefined;
+      return { statusCode: STATUS_BY_CODE[error.code] ?? HttpStatus.BAD_REQUEST, code: error.code, message: error.message, details };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const response = error.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response) {
+        return { statusCode: status, ...(response as Omit<ErrorBody, 'statusCode'>) };
+      }
+      const [code, message] = CODE_BY_STATUS[status] ?? ['HTTP_ERROR', error.message];
+      return { statusCode: status, code, message };
+    }
+    // Errors raised by body-parser before any handler runs.
+    const raw = error as { type?: string; status?: number };
+    if (raw?.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大' };
+    if (raw?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: '请求体不是有效的 JSON' };
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: '服务器内部错误' };
+  }
+}

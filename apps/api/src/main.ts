@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  const limit = process.env.BODY_LIMIT ?? '1mb';
+  app.useBodyParser('json', { limit });
+  app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
+  app.use(helmet());
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  const docs = new DocumentBuilder()
+    .setTitle('项目支出绩效自评 API')
+    .setDescription('填报、审核、公开项目支出绩效自评表（Draft → Submitted → Reviewed → Published）')
+    .setVersion('0.1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port, process.env.HOST ?? '0.0.0.0');
+  app.get(Logger).log(`API listening on http://localhost:${port}/api (docs: /api/docs)`);
+}
+
+void bootstrap();

@@ -1,0 +1,24 @@
+import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
+import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import { randomUUID } from 'node:crypto';
+import { EvaluationCommandRunner, type EvaluationRef } from './evaluation-command.runner.js';
+
+export class ApproveEvaluationCommand extends Command<EvaluationRef> {
+  constructor(
+    readonly id: string,
+    readonly user: AuthenticatedUser,
+    readonly expectedVersion: number,
+    readonly comment: string | null,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ApproveEvaluationCommand)
+export class ApproveEvaluationHandler implements ICommandHandler<ApproveEvaluationCommand, EvaluationRef> {
+  constructor(private readonly runner: EvaluationCommandRunner) {}
+
+  execute(command: ApproveEvaluationCommand): Promise<EvaluationRef> {
+    return this.runner.run(command.id, command.user, 'approve', command.expectedVersion, (evaluation, ctx) => evaluation.approve(command.comment, randomUUID(), ctx));
+  }
+}

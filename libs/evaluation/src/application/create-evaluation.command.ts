@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
+import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import { UnitRequiredError } from '../../../identity/src/identity.errors.js';
+import type { EvaluationForm } from '../domain/evaluation-form.js';
+import { Evaluation } from '../domain/evaluation.js';
+import { NATIONAL_2020 } from '../scoring/rule-set.js';
+import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
+import { Clock } from './clock.js';
+import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+import type { EvaluationRef } from './evaluation-command.runner.js';
+
+export type NewEvaluationForm = Omit<EvaluationForm, 'unitId'> & { unitId?: string };
+
+export class CreateEvaluationCommand extends Command<EvaluationRef> {
+  constructor(
+    readonly user: AuthenticatedUser,
+    readonly form: NewEvaluationForm,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CreateEvaluationCommand)
+export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluationCommand, EvaluationRef> {
+  constructor(
+    private readonly repository: EvaluationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ user, form }: CreateEvaluationCommand): Promise<EvaluationRef> {
+    assertMay(user, 'create');
+    const unitId = form.unitId ?? soleUnit(user);
+    if (!user.unitIds.includes(unitId)) throw new ActionForbiddenError('create', ['drafter']);
+    const evaluation = Evaluation.draft(randomUUID(), { ...form, unitId }, NATIONAL_2020.id, {
+      actor: { userId: user.id },
+      at: this.clock.now(),
+    });
+    await this.repository.save(evaluation);
+    const { id, status, version } = evaluation.state;
+    return { id, status, version };
+  }
+}
+
+function soleUnit(user: AuthenticatedUser): string {
+  if (user.unitIds.length !== 1) throw new UnitRequiredError();
+  return user.unitIds[0];
+}

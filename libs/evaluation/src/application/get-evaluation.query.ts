@@ -1,0 +1,85 @@
+import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import { allowedActions, type EvaluationState } from '../domain/evaluation.js';
+import type { Finding } from '../scoring/finding.js';
+import type { EvaluationScores } from '../scoring/score-evaluation.js';
+import { assertVisible, mayAct } from './evaluation-access.js';
+
+export interface EvaluationView {
+  id: string;
+  status: EvaluationState['status'];
+  version: number;
+  revision: number;
+  returned: boolean;
+  form: EvaluationState['form'];
+  scores: EvaluationScores;
+  findings: Finding[];
+  comments: EvaluationState['comments'];
+  allowedActions: string[];
+  ruleSetId: string;
+  origin: EvaluationState['origin'];
+  createdBy: string;
+  lastEditedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  publishedRevisions: number[];
+}
+
+export class GetEvaluationQuery extends Query<EvaluationView> {
+  constructor(
+    readonly id: string,
+    readonly user: AuthenticatedUser,
+    readonly revision?: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetEvaluationQuery)
+export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, EvaluationView> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ id, user, revision }: GetEvaluationQuery): Promise<EvaluationView> {
+    const rows: { state: EvaluationState; scores: EvaluationScores; findings: Finding[]; revisions: number[] | null }[] =
+      /^[0-9a-f-]{36}$/i.test(id)
+        ? await this.dataSource.query(
+            `SELECT e.state, e.scores, e.findings,
+               (SELECT array_agg(r.revision ORDER BY r.revision) FROM evaluation_revisions r WHERE r.evaluation_id = e.id) AS revisions
+             FROM evaluations e WHERE e.id = $1`,
+            [id],
+          )
+        : [];
+    const row = rows[0];
+    assertVisible(user, row?.state ?? null, id);
+    let { state, scores, findings } = row;
+    if (revision !== undefined && revision !== state.revision) {
+      const published: { state: EvaluationState; scores: EvaluationScores; findings: Finding[] }[] = await this.dataSource.query(
+        'SELECT state, scores, findings FROM evaluation_revisions WHERE evaluation_id = $1 AND revision = $2',
+        [id, revision],
+      );
+      if (!published[0]) assertVisible(user, null, `${id}@${revision}`);
+      ({ state, scores, findings } = published[0]);
+    }
+    const current = revision === undefined || revision === row.state.revision;
+    return {
+      id: state.id,
+      status: state.status,
+      version: state.version,
+      revision: state.revision,
+      returned: state.returned,
+      form: state.form,
+      scores,
+      findings,
+      comments: state.comments,
+      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a)) : [],
+      ruleSetId: state.ruleSetId,
+      origin: state.origin,
+      createdBy: state.createdBy,
+      lastEditedBy: state.lastEditedBy,
+      createdAt: state.createdAt,
+      updatedAt: state.updatedAt,
+      publishedRevisions: row.revisions ?? [],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { EvaluationStatus } from '../domain/evaluation.js';
+
+export interface EvaluationListFilter {
+  status?: EvaluationStatus;
+  unitId?: string;
+  fiscalYear?: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface EvaluationListItem {
+  id: string;
+  projectName: string;
+  unitId: string;
+  unitName: string;
+  fiscalYear: number;
+  status: EvaluationStatus;
+  returned: boolean;
+  version: number;
+  revision: number;
+  budget: string | null;
+  evaluationMethod: string;
+  declaredTotal: number | null;
+  computedTotal: number | null;
+  grade: string | null;
+  findings: { errors: number; warnings: number };
+  updatedAt: string;
+}
+
+export class ListEvaluationsQuery extends Query<{ items: EvaluationListItem[]; total: number }> {
+  constructor(
+    readonly user: AuthenticatedUser,
+    readonly filter: EvaluationListFilter,
+  ) {
+    super();
+  }
+}
+
+/** Reads the list straight from the evaluations table; nothing is replayed at request time. */
+@QueryHandler(ListEvaluationsQuery)
+export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuery, { items: EvaluationListItem[]; total: number }> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ user, filter }: ListEvaluationsQuery): Promise<{ items: EvaluationListItem[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (!seesAllUnits(user)) add('e.unit_id = ANY(?::uuid[])', user.unitIds);
+    if (filter.unitId) add('e.unit_id = ?', filter.unitId);
+    if (filter.status) add('e.status = ?', filter.status);
+    if (filter.fiscalYear) add('e.fiscal_year = ?', filter.fiscalYear);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ n }]: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM evaluations e ${whereSql}`, params);
+    const rows: ListRow[] = await this.dataSource.query(
+      `SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
+              e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at
+       FROM evaluations e JOIN units u ON u.id = e.unit_id ${whereSql}
+       ORDER BY e.updated_at DESC, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    );
+    return { total: Number(n), items: rows.map(toItem) };
+  }
+}
+
+interface ListRow {
+  id: string;
+  project_name: string;
+  unit_id: string;
+  unit_name: string;
+  fiscal_year: number;
+  status: EvaluationStatus;
+  returned: boolean;
+  version: number;
+  revision: number;
+  full_year_budget: string | null;
+  evaluation_method: string;
+  declared_total: string | null;
+  computed_total: string | null;
+  grade: string | null;
+  error_count: number;
+  warning_count: number;
+  updated_at: Date;
+}
+
+function toItem(r: ListRow): EvaluationListItem {
+  return {
+    id: r.id,
+    projectName: r.project_name,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    fiscalYear: r.fiscal_year,
+    status: r.status,
+    returned: r.returned,
+    version: r.version,
+    revision: r.revision,
+    budget: r.full_year_budget === null ? null : trimAmount(r.full_year_budget),
+    evaluationMethod: r.evaluation_method,
+    declaredTotal: r.declared_total === null ? null : Number(r.declared_total),
+    computedTotal: r.computed_total === null ? null : Number(r.computed_total),
+    grade: r.grade,
+    findings: { errors: r.error_count, warnings: r.warning_count },
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** numeric(20,6) comes back padded ("90.000000"); amounts travel as they were stored ("90"). */
+function trimAmount(value: string): string {
+  return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
+}

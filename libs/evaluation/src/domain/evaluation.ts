@@ -1,0 +1,288 @@
+import type { EvaluationForm } from './evaluation-form.js';
+import {
+  IllegalTransitionError,
+  InvalidCommentTargetError,
+  ReturnCommentRequiredError,
+  SelfReviewError,
+  SubmissionBlockedError,
+} from './evaluation.errors.js';
+import { hasBlockingFindings, type Finding } from '../scoring/finding.js';
+import { scoreEvaluation } from '../scoring/score-evaluation.js';
+import { ruleSetById } from '../scoring/rule-set.js';
+import { isCommentTarget } from './comment-target.js';
+
+export const EVALUATION_STATUSES = ['Draft', 'Submitted', 'Reviewed', 'Published'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'reopen';
+
+/** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
+const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
+  edit: { from: 'Draft', to: 'Draft' },
+  submit: { from: 'Draft', to: 'Submitted' },
+  approve: { from: 'Submitted', to: 'Reviewed' },
+  return: { from: 'Submitted', to: 'Draft' },
+  publish: { from: 'Reviewed', to: 'Published' },
+  reopen: { from: 'Published', to: 'Draft' },
+};
+
+export interface Actor {
+  userId: string;
+}
+
+/** Who acts and when: the domain never reads a clock of its own. */
+export interface CommandContext {
+  actor: Actor;
+  at: Date;
+}
+
+export interface ReviewComment {
+  id: string;
+  /** null for a general comment; otherwise a field path ("projectName", "funds.total.executed") or a row ("indicators[3]"). */
+  target: string | null;
+  text: string;
+  kind: 'return' | 'approval';
+  authorId: string;
+  createdAt: string;
+  revision: number;
+}
+
+export interface ImportOrigin {
+  fileName: string;
+  sha256: string;
+  position: number;
+}
+
+export type EvaluationEvent =
+  | { type: 'EvaluationDrafted'; payload: { form: EvaluationForm; ruleSetId: string } }
+  | { type: 'EvaluationImported'; payload: { form: EvaluationForm; ruleSetId: string; origin: ImportOrigin; published: boolean } }
+  | { type: 'EvaluationEdited'; payload: { form: EvaluationForm } }
+  | { type: 'EvaluationSubmitted'; payload: Record<string, never> }
+  | { type: 'EvaluationApproved'; payload: { comment: ReviewComment | null } }
+  | { type: 'EvaluationReturned'; payload: { comments: ReviewComment[] } }
+  | { type: 'EvaluationPublished'; payload: { revision: number } }
+  | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } };
+
+export type EvaluationEventType = EvaluationEvent['type'];
+
+/** An event as recorded: who did it, when, and the version of the evaluation it produced. */
+export type RecordedEvent = EvaluationEvent & {
+  evaluationId: string;
+  version: number;
+  actorId: string;
+  occurredAt: string;
+};
+
+export interface EvaluationState {
+  id: string;
+  status: EvaluationStatus;
+  /** Counts only people's changes, so a worker's recomputation never makes someone's save stale. */
+  version: number;
+  revision: number;
+  form: EvaluationForm;
+  ruleSetId: string;
+  createdBy: string;
+  createdAt: string;
+  lastEditedBy: string;
+  updatedAt: string;
+  returned: boolean;
+  comments: ReviewComment[];
+  origin: ImportOrigin | null;
+}
+
+export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
+  if (state === null) {
+    if (event.type !== 'EvaluationDrafted' && event.type !== 'EvaluationImported') {
+      throw new Error(`An evaluation stream must start with a draft or an import, not ${event.type}`);
+    }
+    return {
+      id: event.evaluationId,
+      status: event.type === 'EvaluationImported' && event.payload.published ? 'Published' : 'Draft',
+      version: event.version,
+      revision: 1,
+      form: event.payload.form,
+      ruleSetId: event.payload.ruleSetId,
+      createdBy: event.actorId,
+      createdAt: event.occurredAt,
+      lastEditedBy: event.actorId,
+      updatedAt: event.occurredAt,
+      returned: false,
+      comments: [],
+      origin: event.type === 'EvaluationImported' ? event.payload.origin : null,
+    };
+  }
+  const next = { ...state, version: event.version, updatedAt: event.occurredAt };
+  switch (event.type) {
+    case 'EvaluationDrafted':
+    case 'EvaluationImported':
+      throw new Error(`${event.type} can only start a stream`);
+    case 'EvaluationEdited':
+      return { ...next, form: event.payload.form, lastEditedBy: event.actorId };
+    case 'EvaluationSubmitted':
+      return { ...next, status: 'Submitted', returned: false };
+    case 'EvaluationApproved':
+      return {
+        ...next,
+        status: 'Reviewed',
+        returned: false,
+        comments: event.payload.comment ? [...state.comments, event.payload.comment] : state.comments,
+      };
+    case 'EvaluationReturned':
+      return { ...next, status: 'Draft', returned: true, comments: [...state.comments, ...event.payload.comments] };
+    case 'EvaluationPublished':
+      return { ...next, status: 'Published', returned: false };
+    case 'EvaluationReopened':
+      return { ...next, status: 'Draft', revision: event.payload.revision, lastEditedBy: event.actorId, returned: false };
+    default:
+      return assertNever(event);
+  }
+}
+
+export interface ReturnCommentInput {
+  target: string | null;
+  text: string;
+}
+
+/**
+ * The evaluation aggregate: each public method guards its own invariant and records one past-tense event.
+ * It is rebuilt from a snapshot of its state (never by replaying an ever-growing history on each command).
+ */
+export class Evaluation {
+  private readonly pending: RecordedEvent[] = [];
+
+  private constructor(private current: EvaluationState | null, private readonly evaluationId: string) {}
+
+  static draft(id: string, form: EvaluationForm, ruleSetId: string, ctx: CommandContext): Evaluation {
+    ruleSetById(ruleSetId);
+    const evaluation = new Evaluation(null, id);
+    evaluation.record({ type: 'EvaluationDrafted', payload: { form, ruleSetId } }, ctx);
+    return evaluation;
+  }
+
+  static imported(
+    id: string,
+    form: EvaluationForm,
+    ruleSetId: string,
+    origin: ImportOrigin,
+    published: boolean,
+    ctx: CommandContext,
+  ): Evaluation {
+    ruleSetById(ruleSetId);
+    const evaluation = new Evaluation(null, id);
+    evaluation.record({ type: 'EvaluationImported', payload: { form, ruleSetId, origin, published } }, ctx);
+    return evaluation;
+  }
+
+  static fromState(state: EvaluationState): Evaluation {
+    return new Evaluation(state, state.id);
+  }
+
+  static fromHistory(events: RecordedEvent[]): Evaluation {
+    if (events.length === 0) throw new Error('An empty history is not an evaluation');
+    const state = events.reduce<EvaluationState | null>(evolve, null);
+    return new Evaluation(state, events[0].evaluationId);
+  }
+
+  get state(): EvaluationState {
+    if (!this.current) throw new Error('Evaluation has no state yet');
+    return this.current;
+  }
+
+  /** Events recorded since the evaluation was loaded, oldest first. */
+  get uncommittedEvents(): readonly RecordedEvent[] {
+    return this.pending;
+  }
+
+  /** The version the evaluation had when it was loaded: what the store must still hold to accept these events. */
+  get loadedVersion(): number {
+    return this.state.version - this.pending.length;
+  }
+
+  findings(): Finding[] {
+    return scoreEvaluation(this.state.form, ruleSetById(this.state.ruleSetId)).findings;
+  }
+
+  edit(form: EvaluationForm, ctx: CommandContext): void {
+    this.guard('edit');
+    this.record({ type: 'EvaluationEdited', payload: { form } }, ctx);
+  }
+
+  submit(ctx: CommandContext): void {
+    this.guard('submit');
+    const blocking = this.findings().filter((f) => f.severity === 'error');
+    if (hasBlockingFindings(blocking)) throw new SubmissionBlockedError(blocking);
+    this.record({ type: 'EvaluationSubmitted', payload: {} }, ctx);
+  }
+
+  approve(comment: string | null, commentId: string, ctx: CommandContext): void {
+    this.guard('approve');
+    this.refuseSelfReview(ctx.actor);
+    const text = comment?.trim();
+    const recorded: ReviewComment | null = text
+      ? { id: commentId, target: null, text, kind: 'approval', authorId: ctx.actor.userId, createdAt: ctx.at.toISOString(), revision: this.state.revision }
+      : null;
+    this.record({ type: 'EvaluationApproved', payload: { comment: recorded } }, ctx);
+  }
+
+  return(comments: ReturnCommentInput[], commentIds: string[], ctx: CommandContext): void {
+    this.guard('return');
+    this.refuseSelfReview(ctx.actor);
+    const meaningful = comments.filter((c) => c.text.trim().length > 0);
+    if (meaningful.length === 0) throw new ReturnCommentRequiredError();
+    for (const comment of meaningful) {
+      if (comment.target !== null && !isCommentTarget(this.state.form, comment.target)) {
+        throw new InvalidCommentTargetError(comment.target);
+      }
+    }
+    const recorded = meaningful.map<ReviewComment>((c, i) => ({
+      id: commentIds[i],
+      target: c.target,
+      text: c.text.trim(),
+      kind: 'return',
+      authorId: ctx.actor.userId,
+      createdAt: ctx.at.toISOString(),
+      revision: this.state.revision,
+    }));
+    this.record({ type: 'EvaluationReturned', payload: { comments: recorded } }, ctx);
+  }
+
+  publish(ctx: CommandContext): void {
+    this.guard('publish');
+    this.record({ type: 'EvaluationPublished', payload: { revision: this.state.revision } }, ctx);
+  }
+
+  reopen(reason: string | null, ctx: CommandContext): void {
+    this.guard('reopen');
+    this.record({ type: 'EvaluationReopened', payload: { revision: this.state.revision + 1, reason: reason?.trim() || null } }, ctx);
+  }
+
+  private guard(action: EvaluationAction): void {
+    const { from } = TRANSITIONS[action];
+    if (this.state.status !== from) throw new IllegalTransitionError(this.state.status, action);
+  }
+
+  private refuseSelfReview(actor: Actor): void {
+    if (actor.userId === this.state.createdBy || actor.userId === this.state.lastEditedBy) throw new SelfReviewError();
+  }
+
+  private record(event: EvaluationEvent, ctx: CommandContext): void {
+    const recorded = {
+      ...event,
+      evaluationId: this.evaluationId,
+      version: (this.current?.version ?? 0) + 1,
+      actorId: ctx.actor.userId,
+      occurredAt: ctx.at.toISOString(),
+    } as RecordedEvent;
+    this.current = evolve(this.current, recorded);
+    this.pending.push(recorded);
+  }
+}
+
+/** The status an action leads to; exposed so that the UI can offer only what is allowed. */
+export function allowedActions(status: EvaluationStatus): EvaluationAction[] {
+  return (Object.keys(TRANSITIONS) as EvaluationAction[]).filter((a) => TRANSITIONS[a].from === status);
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

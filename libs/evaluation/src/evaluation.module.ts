@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
+import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
+import { Clock, SystemClock } from './application/clock.js';
+import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
+import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
+import { EditEvaluationHandler } from './application/edit-evaluation.command.js';
+import { SubmitEvaluationHandler } from './application/submit-evaluation.command.js';
+import { ApproveEvaluationHandler } from './application/approve-evaluation.command.js';
+import { ReturnEvaluationHandler } from './application/return-evaluation.command.js';
+import { PublishEvaluationHandler } from './application/publish-evaluation.command.js';
+import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
+import { GetEvaluationHandler } from './application/get-evaluation.query.js';
+import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
+import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
+
+@Module({
+  imports: [CqrsModule],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    EvaluationRepository,
+    EvaluationStateProjector,
+    EvaluationCommandRunner,
+    CreateEvaluationHandler,
+    EditEvaluationHandler,
+    SubmitEvaluationHandler,
+    ApproveEvaluationHandler,
+    ReturnEvaluationHandler,
+    PublishEvaluationHandler,
+    ReopenEvaluationHandler,
+    GetEvaluationHandler,
+    ListEvaluationsHandler,
+    EvaluationHistoryHandler,
+  ],
+  exports: [EvaluationRepository, EvaluationStateProjector, Clock],
+})
+export class EvaluationModule {}

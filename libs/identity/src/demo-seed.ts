@@ -1,0 +1,22 @@
+import type { Directory } from './directory.js';
+import type { Role } from './roles.js';
+
+export const DEMO_UNIT = { name: '北京市关心下一代工作委员会办公室', competentDepartment: '中共北京市委老干部局' };
+export const DEFAULT_DEMO_PASSWORD = 'demo1234';
+
+const DEMO_USERS: { username: string; displayName: string; roles: Role[]; inUnit: boolean }[] = [
+  { username: 'drafter', displayName: '填报人（演示）', roles: ['drafter'], inUnit: true },
+  { username: 'reviewer', displayName: '审核人（演示）', roles: ['reviewer'], inUnit: true },
+  { username: 'manager', displayName: '管理员（演示）', roles: ['manager'], inUnit: true },
+  { username: 'admin', displayName: '系统管理员（演示）', roles: ['admin'], inUnit: false },
+];
+
+/** On an empty database only: the sample unit and the four demo users. Returns whether it seeded. */
+export async function seedDemo(directory: Directory, password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD): Promise<boolean> {
+  if ((await directory.countUsers()) > 0) return false;
+  const unit = await directory.unitNamed(DEMO_UNIT.name, DEMO_UNIT.competentDepartment);
+  for (const user of DEMO_USERS) {
+    await directory.createUser({ username: user.username, password, displayName: user.displayName, roles: user.roles, unitIds: user.inUnit ? [unit.id] : [] });
+  }
+  return true;
+}

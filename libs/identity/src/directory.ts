@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import { DataSource } from 'typeorm';
+import { InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UsernameTakenError } from './identity.errors.js';
+import type { AuthenticatedUser, Role } from './roles.js';
+
+export interface Unit {
+  id: string;
+  name: string;
+  competentDepartment: string;
+  createdAt: string;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName: string;
+  roles: Role[];
+  unitIds: string[];
+  email?: string | null;
+}
+
+export interface UserRecord extends AuthenticatedUser {
+  email: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+const BCRYPT_ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 10);
+// Verifying against a fixed hash when the user is unknown keeps the answer time the same.
+const DUMMY_HASH = bcrypt.hashSync('not-a-password', 4);
+
+/** Units and users: the same operations for the admin API, the CLI and the demo seed. */
+@Injectable()
+export class Directory {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createUnit(name: string, competentDepartment: string): Promise<Unit> {
+    const id = randomUUID();
+    const rows: UnitRow[] = await this.dataSource.query(
+      `INSERT INTO units (id, name, competent_department) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO NOTHING RETURNING id, name, competent_department, created_at`,
+      [id, name.trim(), competentDepartment.trim()],
+    );
+    if (rows.length === 0) throw new UnitNameTakenError(name);
+    return toUnit(rows[0]);
+  }
+
+  /** Matches a unit by its name or creates it (imports name units rather than give their ids). */
+  async unitNamed(name: string, competentDepartment: string): Promise<Unit> {
+    await this.dataSource.query(
+      `INSERT INTO units (id, name, competent_department) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`,
+      [randomUUID(), name.trim(), competentDepartment.trim()],
+    );
+    const rows: UnitRow[] = await this.dataSource.query('SELECT * FROM units WHERE name = $1', [name.trim()]);
+    return toUnit(rows[0]);
+  }
+
+  async listUnits(): Promise<Unit[]> {
+    const rows: UnitRow[] = await this.dataSource.query('SELECT * FROM units ORDER BY created_at, name');
+    return rows.map(toUnit);
+  }
+
+  async unitsExist(unitIds: string[]): Promise<void> {
+    if (unitIds.length === 0) return;
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM units WHERE id = ANY($1::uuid[])', [unitIds]);
+    const missing = unitIds.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length > 0) throw new UnknownUnitError(missing);
+  }
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    const unitIds = [...new Set(input.unitIds)];
+    await this.unitsExist(unitIds);
+    const hash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
+    const rows: UserRow[] = await this.dataSource.query(
+      `INSERT INTO users (id, username, password_hash, display_name, roles, unit_ids, email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING *`,
+      [randomUUID(), input.username, hash, input.displayName, [...new Set(input.roles)], unitIds, input.email ?? null],
+    );
+    if (rows.length === 0) throw new UsernameTakenError(input.username);
+    return toUser(rows[0]);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users ORDER BY created_at, username');
+    return rows.map(toUser);
+  }
+
+  async findUser(id: string): Promise<UserRecord | null> {
+    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE id = $1 AND active', [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async usersWithRoleInUnit(role: Role, unitId: string): Promise<UserRecord[]> {
+    const rows: UserRow[] = await this.dataSource.query(
+      'SELECT * FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username',
+      [role, unitId],
+    );
+    return rows.map(toUser);
+  }
+
+  async verifyCredentials(username: string, password: string): Promise<UserRecord> {
+    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE username = $1 AND active', [username]);
+    const ok = await bcrypt.compare(password, rows[0]?.password_hash ?? DUMMY_HASH);
+    if (!rows[0] || !ok) throw new InvalidCredentialsError();
+    return toUser(rows[0]);
+  }
+
+  async countUsers(): Promise<number> {
+    const rows: { n: string }[] = await this.dataSource.query('SELECT count(*) AS n FROM users');
+    return Number(rows[0].n);
+  }
+}
+
+interface UnitRow {
+  id: string;
+  name: string;
+  competent_department: string;
+  created_at: Date;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  display_name: string;
+  roles: Role[];
+  unit_ids: string[];
+  email: string | null;
+  active: boolean;
+  created_at: Date;
+}
+
+function toUnit(r: UnitRow): Unit {
+  return { id: r.id, name: r.name, competentDepartment: r.competent_department, createdAt: new Date(r.created_at).toISOString() };
+}
+
+function toUser(r: UserRow): UserRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    roles: r.roles,
+    unitIds: r.unit_ids,
+    email: r.email,
+    active: r.active,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}

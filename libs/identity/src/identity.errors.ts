@@ -1,0 +1,42 @@
+/** Refusals of the identity context, each with a stable code. */
+export abstract class IdentityError extends Error {
+  abstract readonly code: string;
+  readonly details: unknown = undefined;
+}
+
+export class InvalidCredentialsError extends IdentityError {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('用户名或密码错误');
+  }
+}
+
+export class UsernameTakenError extends IdentityError {
+  readonly code = 'USERNAME_TAKEN';
+  constructor(username: string) {
+    super(`用户名已存在：${username}`);
+  }
+}
+
+export class UnitNameTakenError extends IdentityError {
+  readonly code = 'UNIT_EXISTS';
+  constructor(name: string) {
+    super(`单位已存在：${name}`);
+  }
+}
+
+export class UnknownUnitError extends IdentityError {
+  readonly code = 'UNKNOWN_UNIT';
+  override readonly details: { unitIds: string[] };
+  constructor(unitIds: string[]) {
+    super(`单位不存在：${unitIds.join('、')}`);
+    this.details = { unitIds };
+  }
+}
+
+export class UnitRequiredError extends IdentityError {
+  readonly code = 'UNIT_REQUIRED';
+  constructor() {
+    super('您属于多个单位，请指定 unitId');
+  }
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+/**
+ * The token signing secret: JWT_SECRET when set; otherwise one generated on first start and kept in
+ * the database, so that a zero-configuration install is not signed with a secret everyone knows.
+ */
+export async function signingSecret(dataSource: DataSource): Promise<string> {
+  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+  await dataSource.query(
+    `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`,
+    [randomBytes(48).toString('base64url')],
+  );
+  const rows: { value: string }[] = await dataSource.query(`SELECT value FROM system_settings WHERE key = 'jwt_secret'`);
+  return rows[0].value;
+}

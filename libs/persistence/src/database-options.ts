@@ -1,0 +1,19 @@
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1764115200000 } from './migrations/1764115200000-initial-schema.js';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/perf_eval';
+
+export const MIGRATIONS = [InitialSchema1764115200000];
+
+/** The schema comes from migrations only; `synchronize` stays off everywhere. */
+export function databaseOptions(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) },
+    logging: ['error'],
+  };
+}
