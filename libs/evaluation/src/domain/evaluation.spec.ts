@@ -1,0 +1,240 @@
+import { describe, expect, it } from '@jest/globals';
+import { Evaluation, allowedActions, type CommandContext, type EvaluationStatus } from './evaluation.js';
+import type { EvaluationForm } from './evaluation-form.js';
+
+const drafter = { userId: 'u-drafter' };
+const reviewer = { userId: 'u-reviewer' };
+const manager = { userId: 'u-manager' };
+const at = (minute: number, actor = drafter): CommandContext => ({ actor, at: new Date(Date.UTC(2022, 0, 10, 8, minute)) });
+
+function completeForm(overrides: Partial<EvaluationForm> = {}): EvaluationForm {
+  return {
+    fiscalYear: 2021,
+    unitId: 'unit-1',
+    projectName: '新媒体运营服务项目',
+    competentDepartment: '中共北京市委老干部局',
+    projectLead: '韩清峰',
+    contactPhone: '13501271919',
+    evaluationMethod: '单位自评',
+    funds: { total: { initialBudget: '30', fullYearBudget: '30', executed: '30' }, currentYear: { initialBudget: '30', fullYearBudget: '30', executed: '30' }, carryOver: null, other: null },
+    goals: { expected: '引领青少年', actual: '粉丝量 11591 人' },
+    indicators: [
+      { level1: '产出指标', level2: '数量指标', name: '推进会', target: '6次', actual: '6次', weight: 50, score: 50, deviation: '' },
+      { level1: '效益指标', level2: '社会效益指标', name: '影响力', target: '扩大影响力', actual: '达成年度指标', weight: 30, score: 27, deviation: '数据收集有待加强' },
+      { level1: '满意度指标', level2: '服务对象满意度指标', name: '满意度', target: '≥90%', actual: '95%', weight: 10, score: 10, deviation: '' },
+    ],
+    ...overrides,
+  };
+}
+
+/** given the events that brought it here, when a person acts, then these events are recorded (or this refusal). */
+function given(...steps: ((e: Evaluation) => void)[]): Evaluation {
+  const evaluation = Evaluation.draft('e-1', completeForm(), 'national-2020', at(0));
+  for (const step of steps) step(evaluation);
+  return Evaluation.fromState(evaluation.state);
+}
+
+const submitted = (e: Evaluation) => e.submit(at(1));
+const approved = (e: Evaluation) => e.approve(null, 'c-0', at(2, reviewer));
+const published = (e: Evaluation) => e.publish(at(3, manager));
+const returned = (e: Evaluation) => e.return([{ target: null, text: '请补充' }], ['c-1'], at(2, reviewer));
+
+const inStatus: Record<EvaluationStatus, () => Evaluation> = {
+  Draft: () => given(),
+  Submitted: () => given(submitted),
+  Reviewed: () => given(submitted, approved),
+  Published: () => given(submitted, approved, published),
+};
+
+describe('Evaluation', () => {
+  describe('draft', () => {
+    it('records EvaluationDrafted at version 1 with the drafter as creator and last editor', () => {
+      const evaluation = Evaluation.draft('e-1', completeForm(), 'national-2020', at(0));
+      expect(evaluation.uncommittedEvents.map((e) => [e.type, e.version, e.actorId])).toEqual([['EvaluationDrafted', 1, 'u-drafter']]);
+      expect(evaluation.state).toMatchObject({ status: 'Draft', version: 1, revision: 1, createdBy: 'u-drafter', lastEditedBy: 'u-drafter' });
+    });
+
+    it('refuses an unknown rule set', () => {
+      expect(() => Evaluation.draft('e-1', completeForm(), 'no-such-rules', at(0))).toThrow();
+    });
+  });
+
+  describe('edit', () => {
+    it('records EvaluationEdited with the whole form and the editor', () => {
+      const evaluation = given();
+      evaluation.edit(completeForm({ projectLead: '李四' }), at(5, { userId: 'u-other-drafter' }));
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationEdited']);
+      expect(evaluation.state).toMatchObject({ version: 2, lastEditedBy: 'u-other-drafter', form: { projectLead: '李四' } });
+    });
+
+    it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().edit(completeForm(), at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
+  describe('submit', () => {
+    it('records EvaluationSubmitted for a form without error findings', () => {
+      const evaluation = given();
+      evaluation.submit(at(1));
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationSubmitted']);
+      expect(evaluation.state.status).toBe('Submitted');
+    });
+
+    it('is refused with the error findings when weights do not add to 100', () => {
+      const form = completeForm();
+      form.indicators[0] = { ...form.indicators[0], weight: 40, score: 40 };
+      const evaluation = Evaluation.draft('e-1', form, 'national-2020', at(0));
+      try {
+        evaluation.submit(at(1));
+        throw new Error('submit should have been refused');
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'SUBMISSION_BLOCKED' });
+        expect((error as { details: { findings: { code: string }[] } }).details.findings.map((f) => f.code)).toContain('WEIGHT_TOTAL_NOT_100');
+      }
+      expect(evaluation.state.status).toBe('Draft');
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationDrafted']);
+    });
+
+    it('is refused when a header field is missing', () => {
+      const evaluation = Evaluation.draft('e-1', completeForm({ projectLead: '' }), 'national-2020', at(0));
+      expect(() => evaluation.submit(at(1))).toThrow(expect.objectContaining({ code: 'SUBMISSION_BLOCKED' }));
+    });
+
+    it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().submit(at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
+  describe('approve', () => {
+    it('records EvaluationApproved with the optional comment', () => {
+      const evaluation = given(submitted);
+      evaluation.approve('同意', 'c-9', at(2, reviewer));
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationApproved']);
+      expect(evaluation.state).toMatchObject({ status: 'Reviewed', comments: [{ id: 'c-9', text: '同意', kind: 'approval', authorId: 'u-reviewer' }] });
+    });
+
+    it('refuses a reviewer who drafted the form', () => {
+      expect(() => given(submitted).approve(null, 'c', at(2, drafter))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it('refuses a reviewer who last edited the form', () => {
+      const evaluation = given((e) => e.edit(completeForm(), at(1, reviewer)), (e) => e.submit(at(2)));
+      expect(() => evaluation.approve(null, 'c', at(3, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it.each(['Draft', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().approve(null, 'c', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
+  describe('return', () => {
+    it('puts the form back to Draft, marked as returned, with general and targeted comments', () => {
+      const evaluation = given(submitted);
+      evaluation.return(
+        [
+          { target: null, text: '请补充数据来源' },
+          { target: 'indicators[1]', text: '得分依据不足' },
+          { target: 'funds.total.executed', text: '执行数与决算不符' },
+        ],
+        ['c-1', 'c-2', 'c-3'],
+        at(2, reviewer),
+      );
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationReturned']);
+      expect(evaluation.state).toMatchObject({ status: 'Draft', returned: true });
+      expect(evaluation.state.comments.map((c) => [c.target, c.text, c.kind])).toEqual([
+        [null, '请补充数据来源', 'return'],
+        ['indicators[1]', '得分依据不足', 'return'],
+        ['funds.total.executed', '执行数与决算不符', 'return'],
+      ]);
+    });
+
+    it('refuses a return without a comment', () => {
+      expect(() => given(submitted).return([], [], at(2, reviewer))).toThrow(expect.objectContaining({ code: 'RETURN_COMMENT_REQUIRED' }));
+      expect(() => given(submitted).return([{ target: null, text: '   ' }], ['c'], at(2, reviewer))).toThrow(
+        expect.objectContaining({ code: 'RETURN_COMMENT_REQUIRED' }),
+      );
+    });
+
+    it('refuses a comment aimed at a row or field the form does not have', () => {
+      expect(() => given(submitted).return([{ target: 'indicators[7]', text: '?' }], ['c'], at(2, reviewer))).toThrow(
+        expect.objectContaining({ code: 'INVALID_COMMENT_TARGET' }),
+      );
+      expect(() => given(submitted).return([{ target: 'budgetOwner', text: '?' }], ['c'], at(2, reviewer))).toThrow(
+        expect.objectContaining({ code: 'INVALID_COMMENT_TARGET' }),
+      );
+    });
+
+    it('refuses the drafter as reviewer', () => {
+      expect(() => given(submitted).return([{ target: null, text: 'x' }], ['c'], at(2, drafter))).toThrow(
+        expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }),
+      );
+    });
+
+    it('lets the drafter resubmit, which clears the returned mark', () => {
+      const evaluation = given(submitted, returned);
+      evaluation.submit(at(4));
+      expect(evaluation.state).toMatchObject({ status: 'Submitted', returned: false, version: 4 });
+    });
+
+    it.each(['Draft', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().return([{ target: null, text: 'x' }], ['c'], at(5, reviewer))).toThrow(
+        expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }),
+      );
+    });
+  });
+
+  describe('publish', () => {
+    it('records EvaluationPublished with the revision it publishes', () => {
+      const evaluation = given(submitted, approved);
+      evaluation.publish(at(3, manager));
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationPublished', payload: { revision: 1 }, version: 4 })]);
+      expect(evaluation.state.status).toBe('Published');
+    });
+
+    it.each(['Draft', 'Submitted', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().publish(at(5, manager))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
+  describe('reopen', () => {
+    it('opens the next revision in Draft', () => {
+      const evaluation = given(submitted, approved, published);
+      evaluation.reopen('执行数有误', at(4, manager));
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationReopened', payload: { revision: 2, reason: '执行数有误' } })]);
+      expect(evaluation.state).toMatchObject({ status: 'Draft', revision: 2, version: 5 });
+    });
+
+    it.each(['Draft', 'Submitted', 'Reviewed'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().reopen(null, at(5, manager))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
+  describe('history', () => {
+    it('rebuilds the same state from its events as from its snapshot', () => {
+      const evaluation = Evaluation.draft('e-1', completeForm(), 'national-2020', at(0));
+      evaluation.submit(at(1));
+      evaluation.return([{ target: 'projectName', text: '名称不规范' }], ['c-1'], at(2, reviewer));
+      evaluation.edit(completeForm({ projectName: '新媒体运营服务' }), at(3));
+      evaluation.submit(at(4));
+      evaluation.approve('同意', 'c-2', at(5, reviewer));
+      evaluation.publish(at(6, manager));
+      expect(Evaluation.fromHistory([...evaluation.uncommittedEvents]).state).toEqual(evaluation.state);
+      expect(evaluation.uncommittedEvents.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    });
+
+    it('counts the version it was loaded at, so the store can refuse a stale write', () => {
+      const evaluation = given(submitted);
+      evaluation.approve(null, 'c', at(3, reviewer));
+      expect(evaluation.loadedVersion).toBe(2);
+    });
+  });
+
+  describe('allowedActions', () => {
+    it('follows the transitions table', () => {
+      expect(allowedActions('Draft')).toEqual(['edit', 'submit']);
+      expect(allowedActions('Submitted')).toEqual(['approve', 'return']);
+      expect(allowedActions('Reviewed')).toEqual(['publish']);
+      expect(allowedActions('Published')).toEqual(['reopen']);
+    });
+  });
+});
