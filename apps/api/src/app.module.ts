@@ -11,6 +11,9 @@ import { RedisConnection } from '../../../libs/persistence/src/redis-connection.
 import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
 import { signingSecret } from '../../../libs/identity/src/signing-secret.js';
 import { EvaluationModule } from '../../../libs/evaluation/src/evaluation.module.js';
+import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
+import { ReportingController } from './reporting/reporting.controller.js';
+import { ImportsController } from './evaluations/imports.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthController } from './auth/auth.controller.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
@@ -43,8 +46,9 @@ import { validationPipe } from './validation.pipe.js';
     CqrsModule.forRoot(),
     IdentityModule,
     EvaluationModule,
+    ReportingModule,
   ],
-  controllers: [AuthController, EvaluationsController, IdentityController, HealthController],
+  controllers: [AuthController, EvaluationsController, ImportsController, ReportingController, IdentityController, HealthController],
   providers: [
     RedisConnection,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { EvaluationError } from '../../../libs/evaluation/src/domain/evaluation.errors.js';
 import { IdentityError } from '../../../libs/identity/src/identity.errors.js';
 import { InvalidAmountError } from '../../../libs/evaluation/src/domain/amount.js';
+import { SelfEvaluationParseError } from '../../../libs/evaluation/src/import/self-evaluation-text.parser.js';
 
 /** Every refusal leaves the API as {statusCode, code, message, details}; domain codes map to HTTP here and only here. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -20,6 +21,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNKNOWN_UNIT: HttpStatus.BAD_REQUEST,
   UNIT_REQUIRED: HttpStatus.BAD_REQUEST,
   INVALID_AMOUNT: HttpStatus.BAD_REQUEST,
+  IMPORT_FISCAL_YEAR_MISMATCH: HttpStatus.BAD_REQUEST,
+  IMPORT_EMPTY: HttpStatus.BAD_REQUEST,
 };
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
@@ -52,6 +55,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof EvaluationError || error instanceof IdentityError || error instanceof InvalidAmountError) {
       const details = 'details' in error ? error.details : undefined;
       return { statusCode: STATUS_BY_CODE[error.code] ?? HttpStatus.BAD_REQUEST, code: error.code, message: error.message, details };
+    }
+    if (error instanceof SelfEvaluationParseError) {
+      const { line, formIndex, projectName, fileName } = error;
+      return { statusCode: 400, code: error.code, message: error.message, details: { line, form: formIndex === null ? null : formIndex + 1, projectName, fileName } };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -5,9 +5,19 @@ import { Directory } from '../../../libs/identity/src/directory.js';
 import { ROLES, type Role } from '../../../libs/identity/src/roles.js';
 import { seedDemo } from '../../../libs/identity/src/demo-seed.js';
 import { CliModule } from './cli.module.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ImportSelfEvaluationsCommand } from '../../../libs/evaluation/src/application/import-self-evaluations.command.js';
+import { ProjectionRebuild } from '../../../libs/evaluation/src/infrastructure/projection-rebuild.js';
 
 const USAGE = `用法 / usage: npm run cli -- <command> [options]
-  setup                                  create the database, migrate, seed the demo data when empty (SEED_DEMO=false: no demo)
+  setup                                  create the database, migrate; on an empty database seed the demo unit, users and the
+                                         sample forms of samples/ (SEED_DEMO=false: none of that)
+  import <file> --as-user manager [--fiscal-year 2021] [--published]
+                                         import a text dump of a unit's forms (all-or-nothing, idempotent)
+  rebuild-projections                    rebuild every read model from the event history
   create-unit --name 单位名称 --department 主管部门
   create-user --username u --password p --display-name 姓名 --roles drafter,reviewer --units <unit id or name>,...
   list-units
@@ -19,7 +29,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       name: { type: 'string' },
@@ -30,7 +40,11 @@ async function main(): Promise<number> {
       roles: { type: 'string' },
       units: { type: 'string' },
       email: { type: 'string' },
+      'as-user': { type: 'string' },
+      'fiscal-year': { type: 'string' },
+      published: { type: 'boolean' },
     },
+    allowPositionals: true,
   });
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   try {
@@ -38,7 +52,27 @@ async function main(): Promise<number> {
     switch (command) {
       case 'setup': {
         const seeded = process.env.SEED_DEMO !== 'false' && (await seedDemo(directory));
-        console.log(seeded ? '已初始化演示数据 (demo unit and users seeded)' : '数据库已就绪 (database ready)');
+        if (seeded) {
+          const result = await importFile(app, SAMPLE_FILE, 'manager', { asPublished: true });
+          console.log(`已初始化演示数据：演示用户与 ${result.evaluations.length} 张 2021 年度自评表 (demo users and sample forms seeded)`);
+        } else {
+          console.log('数据库已就绪 (database ready)');
+        }
+        return 0;
+      }
+      case 'import': {
+        const file = positionals[0];
+        if (!file) throw new Error('缺少文件 missing <file>');
+        const result = await importFile(app, file, required(values['as-user'], '--as-user'), {
+          asPublished: values.published ?? false,
+          fiscalYear: values['fiscal-year'] ? Number(values['fiscal-year']) : undefined,
+        });
+        console.log(JSON.stringify({ batchId: result.batchId, duplicate: result.duplicate, evaluations: result.evaluations.map((e) => ({ id: e.id, projectName: e.projectName, total: e.scores.total, findings: e.findings.length })) }, null, 2));
+        return 0;
+      }
+      case 'rebuild-projections': {
+        const { evaluations, events } = await app.get(ProjectionRebuild).run();
+        console.log(`已重建读模型：${evaluations} 张评价表，${events} 个事件 (read models rebuilt)`);
         return 0;
       }
       case 'create-unit':
@@ -78,6 +112,16 @@ async function main(): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+const SAMPLE_FILE = path.resolve(import.meta.dirname, '../../../../samples/beijing-gwc-2021-self-evaluations.txt');
+
+async function importFile(app: INestApplicationContext, file: string, username: string, options: { asPublished: boolean; fiscalYear?: number }) {
+  const users = await app.get(Directory).listUsers();
+  const user = users.find((u) => u.username === username);
+  if (!user) throw new Error(`用户不存在 unknown user: ${username}`);
+  const text = await readFile(file, 'utf8');
+  return app.get(CommandBus).execute(new ImportSelfEvaluationsCommand(user, text, path.basename(file), options));
 }
 
 function required(value: string | undefined, flag: string): string {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
 import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
+import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
 import { Clock, SystemClock } from './application/clock.js';
 import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
 import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
@@ -14,13 +15,16 @@ import { ReopenEvaluationHandler } from './application/reopen-evaluation.command
 import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
+import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
+import { IdentityModule } from '../../identity/src/identity.module.js';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, IdentityModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     EvaluationRepository,
     EvaluationStateProjector,
+    ProjectionRebuild,
     EvaluationCommandRunner,
     CreateEvaluationHandler,
     EditEvaluationHandler,
@@ -32,7 +36,8 @@ import { EvaluationHistoryHandler } from './application/evaluation-history.query
     GetEvaluationHandler,
     ListEvaluationsHandler,
     EvaluationHistoryHandler,
+    ImportSelfEvaluationsHandler,
   ],
-  exports: [EvaluationRepository, EvaluationStateProjector, Clock],
+  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, Clock],
 })
 export class EvaluationModule {}

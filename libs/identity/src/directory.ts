@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
 
@@ -48,12 +48,12 @@ export class Directory {
   }
 
   /** Matches a unit by its name or creates it (imports name units rather than give their ids). */
-  async unitNamed(name: string, competentDepartment: string): Promise<Unit> {
-    await this.dataSource.query(
+  async unitNamed(name: string, competentDepartment: string, manager: EntityManager = this.dataSource.manager): Promise<Unit> {
+    await manager.query(
       `INSERT INTO units (id, name, competent_department) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`,
       [randomUUID(), name.trim(), competentDepartment.trim()],
     );
-    const rows: UnitRow[] = await this.dataSource.query('SELECT * FROM units WHERE name = $1', [name.trim()]);
+    const rows: UnitRow[] = await manager.query('SELECT * FROM units WHERE name = $1', [name.trim()]);
     return toUnit(rows[0]);
   }
 

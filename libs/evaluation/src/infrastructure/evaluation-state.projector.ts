@@ -58,13 +58,15 @@ export class EvaluationStateProjector {
       state.createdBy,
       state.createdAt,
       state.updatedAt,
+      state.form.declared?.summarySeq ?? null,
+      state.form.declared?.summarySelfScore ?? state.form.declared?.total ?? scores.total,
     ];
     if (insert) {
       await manager.query(
         `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
            full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count, scores, findings, state,
-           created_by, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+           created_by, created_at, updated_at, summary_seq, self_score)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
         params,
       );
       return;
@@ -72,7 +74,8 @@ export class EvaluationStateProjector {
     await manager.query(
       `UPDATE evaluations SET version=$2, revision=$3, status=$4, returned=$5, unit_id=$6, fiscal_year=$7, project_name=$8,
          evaluation_method=$9, full_year_budget=$10, executed=$11, declared_total=$12, computed_total=$13, grade=$14,
-         error_count=$15, warning_count=$16, scores=$17, findings=$18, state=$19, created_by=$20, created_at=$21, updated_at=$22
+         error_count=$15, warning_count=$16, scores=$17, findings=$18, state=$19, created_by=$20, created_at=$21, updated_at=$22,
+         summary_seq=$23, self_score=$24
        WHERE id=$1`,
       params,
     );

@@ -36,10 +36,7 @@ export class EvaluationRepository {
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.append(manager, events);
-        await this.projector.project(manager, events, evaluation.state);
-      });
+      await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         const current = await this.loadState(evaluation.state.id);
@@ -48,6 +45,13 @@ export class EvaluationRepository {
       throw error;
     }
     return events;
+  }
+
+  /** Writes a new or changed evaluation inside a transaction the caller owns (an import writes many at once). */
+  async saveWithin(manager: EntityManager, evaluation: Evaluation): Promise<void> {
+    const events = [...evaluation.uncommittedEvents];
+    await this.append(manager, events);
+    await this.projector.project(manager, events, evaluation.state);
   }
 
   async append(manager: EntityManager, events: RecordedEvent[]): Promise<void> {

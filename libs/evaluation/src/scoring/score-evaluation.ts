@@ -438,7 +438,8 @@ function executionRateOf(total: FundsRow | null): Decimal | null {
 
 function gradeOf(total: Decimal, ruleSet: RuleSet): Grade | null {
   const bands = [...ruleSet.grades].sort((a, b) => b.min - a.min);
-  return bands.find((band) => total.gte(band.min))?.grade ?? null;
+  // The lowest band is open below: a negative total (negative self-scores) is still 差, not ungraded.
+  return (bands.find((band) => total.gte(band.min)) ?? bands[bands.length - 1])?.grade ?? null;
 }
 
 function amountOf(amount: Amount | null | undefined): Decimal | null {

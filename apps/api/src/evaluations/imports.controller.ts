@@ -1,0 +1,56 @@
+import { BadRequestException, Body, Controller, Headers, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { ImportSelfEvaluationsCommand } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
+import { CurrentUser } from '../auth/auth.decorators.js';
+
+export class ImportQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear?: number;
+
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+
+  @IsOptional()
+  @IsIn(['draft', 'published'])
+  as?: 'draft' | 'published';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  fileName?: string;
+}
+
+@ApiTags('imports 导入')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** The text dump of a unit's Word forms (项目绩效评价明细表 + 项目支出绩效自评表), as in samples/. */
+  @Post('self-evaluations')
+  @ApiConsumes('text/plain')
+  @ApiBody({ schema: { type: 'string' } })
+  importSelfEvaluations(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ImportQueryDto,
+    @Body() body: unknown,
+    @Headers('x-file-name') headerFileName?: string,
+  ) {
+    if (typeof body !== 'string' || body.trim() === '') {
+      throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请以 Content-Type: text/plain 上传自评表文本' });
+    }
+    const fileName = query.fileName ?? (headerFileName ? decodeURIComponent(headerFileName) : 'upload.txt');
+    return this.commands.execute(
+      new ImportSelfEvaluationsCommand(user, body, fileName, { fiscalYear: query.fiscalYear, unitId: query.unitId, asPublished: query.as === 'published' }),
+    );
+  }
+}

@@ -1,0 +1,157 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Directory } from '../../../identity/src/directory.js';
+import { canSeeUnit, seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
+import { Evaluation } from '../domain/evaluation.js';
+import { EvaluationError } from '../domain/evaluation.errors.js';
+import { parseSelfEvaluationText } from '../import/self-evaluation-text.parser.js';
+import { NATIONAL_2020 } from '../scoring/rule-set.js';
+import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
+import type { Finding } from '../scoring/finding.js';
+import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
+import { Clock } from './clock.js';
+import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+
+export interface ImportedEvaluation {
+  id: string;
+  projectName: string;
+  unitName: string;
+  status: string;
+  scores: EvaluationScores;
+  findings: Finding[];
+}
+
+export interface ImportResult {
+  batchId: string;
+  duplicate: boolean;
+  fiscalYear: number;
+  evaluations: ImportedEvaluation[];
+}
+
+export class FiscalYearMismatchError extends EvaluationError {
+  readonly code = 'IMPORT_FISCAL_YEAR_MISMATCH';
+  constructor(expected: number, found: number, projectName: string) {
+    super(`导入年度为 ${expected}，但自评表“${projectName}”为 ${found} 年度`);
+  }
+}
+
+export class EmptyImportError extends EvaluationError {
+  readonly code = 'IMPORT_EMPTY';
+  constructor() {
+    super('文件中没有找到“项目支出绩效自评表”');
+  }
+}
+
+export class ImportSelfEvaluationsCommand extends Command<ImportResult> {
+  constructor(
+    readonly user: AuthenticatedUser,
+    readonly text: string,
+    readonly fileName: string,
+    readonly options: { fiscalYear?: number; unitId?: string; asPublished: boolean },
+  ) {
+    super();
+  }
+}
+
+/**
+ * Imports a unit's existing forms (the text dump of its Word tables) all-or-nothing: every form is parsed
+ * before anything is written, and the whole file is written in one transaction. The same file twice
+ * answers with the evaluations of the first import.
+ */
+@CommandHandler(ImportSelfEvaluationsCommand)
+export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfEvaluationsCommand, ImportResult> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: EvaluationRepository,
+    private readonly directory: Directory,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
+    if (!user.roles.includes('manager')) assertMay(user, 'create');
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const earlier = await this.earlierImport(sha256);
+    if (earlier) return earlier;
+
+    const parsed = parseSelfEvaluationText(text, { fileName });
+    if (parsed.forms.length === 0) throw new EmptyImportError();
+    const fiscalYear = options.fiscalYear ?? parsed.forms[0].fiscalYear;
+    for (const { fiscalYear: year, form } of parsed.forms) {
+      if (year !== fiscalYear) throw new FiscalYearMismatchError(fiscalYear, year, form.projectName);
+    }
+    if (options.unitId && !canSeeUnit(user, options.unitId)) throw new ActionForbiddenError('import', ['drafter', 'manager']);
+
+    const batchId = randomUUID();
+    const ctx = { actor: { userId: user.id }, at: this.clock.now() };
+    try {
+      const evaluations = await this.dataSource.transaction(async (manager) => {
+        const written: ImportedEvaluation[] = [];
+        for (const [position, { implementingUnit, form }] of parsed.forms.entries()) {
+          const unit = await this.unitFor(manager, user, options.unitId, implementingUnit, form.competentDepartment);
+          const evaluation = Evaluation.imported(
+            randomUUID(),
+            { ...form, fiscalYear, unitId: unit.id },
+            NATIONAL_2020.id,
+            { fileName, sha256, position },
+            options.asPublished,
+            ctx,
+          );
+          await this.repository.saveWithin(manager, evaluation);
+          const { scores, findings } = scoreEvaluation(evaluation.state.form, NATIONAL_2020);
+          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings });
+        }
+        await manager.query(
+          `INSERT INTO import_batches (id, sha256, file_name, fiscal_year, imported_by, evaluation_ids) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [batchId, sha256, fileName, fiscalYear, user.id, written.map((w) => w.id)],
+        );
+        return written;
+      });
+      return { batchId, duplicate: false, fiscalYear, evaluations };
+    } catch (error) {
+      // The same file imported twice at once: the second transaction loses on the unique sha256.
+      if ((error as { code?: string }).code === '23505') {
+        const winner = await this.earlierImport(sha256);
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private async unitFor(manager: EntityManager, user: AuthenticatedUser, unitId: string | undefined, name: string, competentDepartment: string) {
+    if (unitId) {
+      const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE id = $1', [unitId]);
+      if (rows[0]) return rows[0];
+    }
+    if (!seesAllUnits(user)) {
+      const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE name = $1 AND id = ANY($2::uuid[])', [
+        name.trim(),
+        user.unitIds,
+      ]);
+      if (!rows[0]) throw new ActionForbiddenError('import', ['manager']);
+      return rows[0];
+    }
+    return this.directory.unitNamed(name, competentDepartment, manager);
+  }
+
+  private async earlierImport(sha256: string): Promise<ImportResult | null> {
+    const batches: { id: string; fiscal_year: number; evaluation_ids: string[] }[] = await this.dataSource.query(
+      'SELECT id, fiscal_year, evaluation_ids FROM import_batches WHERE sha256 = $1',
+      [sha256],
+    );
+    if (!batches[0]) return null;
+    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] }[] =
+      await this.dataSource.query(
+        `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.scores, e.findings
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS b(id, n) JOIN evaluations e ON e.id = b.id JOIN units u ON u.id = e.unit_id
+         ORDER BY b.n`,
+        [batches[0].evaluation_ids],
+      );
+    return {
+      batchId: batches[0].id,
+      duplicate: true,
+      fiscalYear: batches[0].fiscal_year,
+      evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: r.findings })),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RecordedEvent } from '../domain/evaluation.js';
+import { EvaluationStateProjector } from './evaluation-state.projector.js';
+
+const BATCH = 500;
+
+/**
+ * Rebuilds every read model from the event history in one transaction: readers keep the old tables
+ * until the new ones are complete.
+ */
+@Injectable()
+export class ProjectionRebuild {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projector: EvaluationStateProjector,
+  ) {}
+
+  async run(): Promise<{ evaluations: number; events: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('LOCK TABLE evaluations, evaluation_revisions IN EXCLUSIVE MODE');
+      await manager.query('DELETE FROM evaluation_revisions');
+      await manager.query('DELETE FROM evaluations');
+      const ids: { evaluation_id: string }[] = await manager.query(
+        'SELECT evaluation_id FROM evaluation_events GROUP BY evaluation_id ORDER BY min(position)',
+      );
+      let events = 0;
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const batch = ids.slice(i, i + BATCH).map((r) => r.evaluation_id);
+        const rows: { evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }[] =
+          await manager.query(
+            `SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM evaluation_events
+             WHERE evaluation_id = ANY($1::uuid[]) ORDER BY evaluation_id, version`,
+            [batch],
+          );
+        const streams = new Map<string, RecordedEvent[]>();
+        for (const r of rows) {
+          const event = { type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() } as RecordedEvent;
+          streams.set(r.evaluation_id, [...(streams.get(r.evaluation_id) ?? []), event]);
+        }
+        for (const id of batch) await this.projector.project(manager, streams.get(id) ?? []);
+        events += rows.length;
+      }
+      return { evaluations: ids.length, events };
+    });
+  }
+}

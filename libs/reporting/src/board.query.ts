@@ -1,0 +1,89 @@
+import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { Decimal } from 'decimal.js';
+import { EVALUATION_STATUSES, type EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
+
+export interface StatusBoard {
+  fiscalYear: number | null;
+  total: number;
+  byStatus: Record<EvaluationStatus, number>;
+  returned: number;
+  byUnit: { unitId: string; unitName: string; total: number; byStatus: Record<EvaluationStatus, number> }[];
+  byGrade: { 优: number; 良: number; 中: number; 差: number; 无: number };
+  /** Evaluations past their cycle's deadline; cycles and deadlines arrive with the workers. */
+  overdue: number | null;
+  averageComputedScore: number | null;
+  budget: { budgeted: string; executed: string; executionRate: number | null };
+  withErrors: { id: string; projectName: string; unitName: string; status: EvaluationStatus; errors: number }[];
+}
+
+export class BoardQuery extends Query<StatusBoard> {
+  constructor(readonly fiscalYear?: number) {
+    super();
+  }
+}
+
+/** The managers' status board: grouped counts over the indexed evaluations table. */
+@QueryHandler(BoardQuery)
+export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ fiscalYear }: BoardQuery): Promise<StatusBoard> {
+    const filter = fiscalYear ? 'WHERE e.fiscal_year = $1' : '';
+    const params = fiscalYear ? [fiscalYear] : [];
+    const [byUnitStatus, [totals], errors]: [
+      { unit_id: string; unit_name: string; status: EvaluationStatus; grade: string | null; n: string }[],
+      { n: string; returned: string; avg: string | null; budgeted: string | null; executed: string | null }[],
+      { id: string; project_name: string; unit_name: string; status: EvaluationStatus; error_count: number }[],
+    ] = await Promise.all([
+      this.dataSource.query(
+        `SELECT e.unit_id, u.name AS unit_name, e.status, e.grade, count(*) AS n
+         FROM evaluations e JOIN units u ON u.id = e.unit_id ${filter} GROUP BY e.unit_id, u.name, e.status, e.grade ORDER BY u.name`,
+        params,
+      ),
+      this.dataSource.query(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE e.returned) AS returned, round(avg(e.computed_total), 2) AS avg,
+                sum(e.full_year_budget) AS budgeted, sum(e.executed) AS executed
+         FROM evaluations e ${filter}`,
+        params,
+      ),
+      this.dataSource.query(
+        `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.error_count
+         FROM evaluations e JOIN units u ON u.id = e.unit_id ${filter ? `${filter} AND` : 'WHERE'} e.error_count > 0
+         ORDER BY e.error_count DESC, e.updated_at DESC LIMIT 100`,
+        params,
+      ),
+    ]);
+    const emptyStatuses = () => Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, 0])) as Record<EvaluationStatus, number>;
+    const byStatus = emptyStatuses();
+    const byGrade = { 优: 0, 良: 0, 中: 0, 差: 0, 无: 0 };
+    const units = new Map<string, StatusBoard['byUnit'][number]>();
+    for (const row of byUnitStatus) {
+      const n = Number(row.n);
+      byStatus[row.status] += n;
+      byGrade[(row.grade ?? '无') as keyof typeof byGrade] += n;
+      const unit = units.get(row.unit_id) ?? { unitId: row.unit_id, unitName: row.unit_name, total: 0, byStatus: emptyStatuses() };
+      unit.total += n;
+      unit.byStatus[row.status] += n;
+      units.set(row.unit_id, unit);
+    }
+    const budgeted = new Decimal(totals.budgeted ?? 0);
+    const executed = new Decimal(totals.executed ?? 0);
+    return {
+      fiscalYear: fiscalYear ?? null,
+      total: Number(totals.n),
+      byStatus,
+      returned: Number(totals.returned),
+      byUnit: [...units.values()],
+      byGrade,
+      overdue: null,
+      averageComputedScore: totals.avg === null ? null : Number(totals.avg),
+      budget: {
+        budgeted: budgeted.toFixed(2),
+        executed: executed.toFixed(2),
+        executionRate: budgeted.isZero() ? null : executed.div(budgeted).times(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber(),
+      },
+      withErrors: errors.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, errors: r.error_count })),
+    };
+  }
+}

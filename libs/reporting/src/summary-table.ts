@@ -1,0 +1,24 @@
+import type { EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
+
+/** One row of the 项目绩效评价明细表, plus what the paper cannot show. */
+export interface SummaryRow {
+  seq: number; // 序号
+  evaluationId: string;
+  unitId: string;
+  unitName: string;
+  projectName: string; // 项目名称
+  budget: string | null; // 项目预算（万元）: the full-year budget, 2 decimals ("84.61")
+  evaluationMethod: string; // 评价方式
+  selfScore: number | null; // 自评得分: the declared total of an imported form, else the computed total
+  computedScore: number | null;
+  grade: string | null;
+  status: EvaluationStatus;
+  findings: { errors: number; warnings: number };
+}
+
+export interface SummaryTable {
+  fiscalYear: number | null;
+  unitName: string | null; // when the table is of one unit
+  rows: SummaryRow[];
+  total: { budget: string }; // 合计, 2 decimals
+}

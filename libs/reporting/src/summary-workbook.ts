@@ -1,0 +1,134 @@
+/**
+ * The 项目绩效评价明细表 as an .xlsx workbook in the paper's layout (title, 序号 | 项目名称 |
+ * 项目预算（万元）| 评价方式 | 自评得分, 合计), plus the columns the paper cannot show.
+ * Pure: a SummaryTable in, the file's bytes out.
+ */
+import ExcelJS from 'exceljs';
+import { SUMMARY_HEADERS, SUMMARY_TOTAL_LABEL, statusLabel } from './summary-csv.js';
+import type { SummaryTable } from './summary-table.js';
+
+export const SUMMARY_SHEET_NAME = '项目绩效评价明细表';
+
+const TITLE_ROW = 1;
+const HEADER_ROW = 2;
+const FIRST_DATA_ROW = 3;
+const COLUMN_COUNT = SUMMARY_HEADERS.length;
+const BUDGET_COLUMN = 3; // C
+const NUMBER_FORMAT = '0.00';
+const COLUMN_WIDTHS = [6, 40, 14, 12, 10, 14, 8, 10, 8, 8];
+const FONT = '宋体';
+const A4 = 9;
+
+const THIN: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
+
+export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.calcProperties.fullCalcOnLoad = true;
+  const sheet = workbook.addWorksheet(SUMMARY_SHEET_NAME, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW }],
+    pageSetup: {
+      paperSize: A4,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      printTitlesRow: `${TITLE_ROW}:${HEADER_ROW}`,
+      margins: { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
+  });
+  sheet.columns = COLUMN_WIDTHS.map((width) => ({ width }));
+
+  // Title
+  sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, COLUMN_COUNT);
+  const title = sheet.getCell(TITLE_ROW, 1);
+  title.value = summaryTitle(table);
+  title.font = { name: FONT, size: 16, bold: true };
+  title.alignment = { horizontal: 'center', vertical: 'middle' };
+  sheet.getRow(TITLE_ROW).height = 30;
+
+  // Header
+  const header = sheet.getRow(HEADER_ROW);
+  SUMMARY_HEADERS.forEach((label, index) => {
+    const cell = header.getCell(index + 1);
+    cell.value = label;
+    cell.font = { name: FONT, size: 11, bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.border = THIN;
+  });
+  header.height = 30;
+
+  // One row per project
+  table.rows.forEach((row, index) => {
+    const values: ExcelJS.CellValue[] = [
+      row.seq,
+      row.projectName,
+      numberOrNull(row.budget),
+      row.evaluationMethod,
+      row.selfScore,
+      row.computedScore,
+      row.grade,
+      statusLabel(row.status),
+      row.findings.errors,
+      row.findings.warnings,
+    ];
+    const excelRow = sheet.getRow(FIRST_DATA_ROW + index);
+    values.forEach((value, column) => {
+      const cell = excelRow.getCell(column + 1);
+      cell.value = value ?? null;
+      cell.font = { name: FONT, size: 11 };
+      cell.border = THIN;
+      cell.alignment = { vertical: 'middle', horizontal: column === 1 ? 'left' : 'center', wrapText: column === 1 };
+    });
+    for (const column of [3, 5, 6]) excelRow.getCell(column).numFmt = NUMBER_FORMAT;
+    for (const column of [3, 5, 6]) excelRow.getCell(column).alignment = { vertical: 'middle', horizontal: 'right' };
+  });
+
+  // 合计: the budget sum as a formula, with the exact total as its cached result
+  const totalRowNumber = FIRST_DATA_ROW + table.rows.length;
+  const totalRow = sheet.getRow(totalRowNumber);
+  sheet.mergeCells(totalRowNumber, 1, totalRowNumber, 2);
+  for (let column = 1; column <= COLUMN_COUNT; column++) {
+    const cell = totalRow.getCell(column);
+    cell.border = THIN;
+    cell.font = { name: FONT, size: 11, bold: true };
+    cell.alignment = { vertical: 'middle', horizontal: 'center' };
+  }
+  totalRow.getCell(1).value = SUMMARY_TOTAL_LABEL;
+  const totalBudget = totalRow.getCell(BUDGET_COLUMN);
+  const budgetSum = numberOrNull(table.total.budget) ?? 0;
+  const budgetColumn = sheet.getColumn(BUDGET_COLUMN).letter;
+  totalBudget.value =
+    table.rows.length > 0
+      ? { formula: `SUM(${budgetColumn}${FIRST_DATA_ROW}:${budgetColumn}${totalRowNumber - 1})`, result: budgetSum }
+      : budgetSum;
+  totalBudget.numFmt = NUMBER_FORMAT;
+  totalBudget.alignment = { vertical: 'middle', horizontal: 'right' };
+
+  sheet.pageSetup.printArea = `A${TITLE_ROW}:${sheet.getColumn(COLUMN_COUNT).letter}${totalRowNumber}`;
+  return toBuffer(await workbook.xlsx.writeBuffer());
+}
+
+/** e.g. 北京市关心下一代工作委员会办公室2021年度项目绩效评价明细表 */
+export function summaryTitle(table: Pick<SummaryTable, 'unitName' | 'fiscalYear'>): string {
+  const year = table.fiscalYear === null ? '' : `${table.fiscalYear}年度`;
+  return `${table.unitName ?? ''}${year}${SUMMARY_SHEET_NAME}`;
+}
+
+/** Budget strings are exact decimals with at most 2 (summary) or 6 decimals: a double holds them exactly enough. */
+function numberOrNull(amount: string | null): number | null {
+  if (amount === null || amount.trim() === '') return null;
+  const value = Number(amount);
+  return Number.isFinite(value) ? value : null;
+}
+
+function toBuffer(data: ExcelJS.Buffer | ArrayBuffer | Uint8Array): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data as ArrayBuffer);
+}
