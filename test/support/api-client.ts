@@ -30,6 +30,10 @@ export class ApiClient {
     return this.auth(request(this.baseUrl).post(path)).send(body ?? {});
   }
 
+  postText(path: string, text: string) {
+    return this.auth(request(this.baseUrl).post(path)).set('Content-Type', 'text/plain').send(text);
+  }
+
   put(path: string, body: object) {
     return this.auth(request(this.baseUrl).put(path)).send(body);
   }

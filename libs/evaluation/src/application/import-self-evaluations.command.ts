@@ -70,7 +70,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
 
   async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
     if (!user.roles.includes('manager')) assertMay(user, 'create');
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    const sha256 = fingerprint(text);
     const earlier = await this.earlierImport(sha256);
     if (earlier) return earlier;
 
@@ -154,4 +154,10 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: r.findings })),
     };
   }
+}
+
+/** The same file saved by another editor (BOM, CRLF, trailing blank lines) is still the same file. */
+function fingerprint(text: string): string {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  return createHash('sha256').update(normalized).digest('hex');
 }
