@@ -46,10 +46,12 @@ describe('Evaluation lifecycle through the HTTP API', () => {
     expect(created.body).toEqual({ id: expect.any(String), status: 'Draft', version: 1 });
     const id = created.body.id;
 
+    await api.settled();
     const draft = await drafter.get(`/api/evaluations/${id}`);
     expect(draft.status).toBe(200);
     expect(draft.body.form.funds.total).toEqual({ initialBudget: '30', fullYearBudget: '30', executed: '30' });
     expect(draft.body.scores).toMatchObject({ executionRate: 100, budgetScore: 10, indicatorScore: 87, total: 97, grade: '优' });
+    expect(draft.body.scoring).toEqual({ formVersion: 1, scoredVersion: 1, pending: false });
     expect(draft.body.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
 
     const edited = await drafter.put(`/api/evaluations/${id}`, { ...newMediaForm({ contactPhone: '010-12345678' }), expectedVersion: 1 });
@@ -211,6 +213,7 @@ describe('Evaluation lifecycle through the HTTP API', () => {
     const { id } = await createDraft({
       funds: { total: { initialBudget: '84.61', fullYearBudget: '84.61', executed: '46.107788' }, currentYear: null, carryOver: null, other: null },
     });
+    await api.settled();
     const res = await drafter.get(`/api/evaluations/${id}`);
     expect(res.body.form.funds.total).toEqual({ initialBudget: '84.61', fullYearBudget: '84.61', executed: '46.107788' });
     // 46.107788 / 84.61 = 54.4945... % → 54.49; budget score 10 × 0.544945… = 5.45
@@ -241,6 +244,6 @@ describe('Evaluation lifecycle through the HTTP API', () => {
   it('reports database and Redis health without a token', async () => {
     const res = await request(api.baseUrl).get('/api/health');
     expect(res.status).toBe(200);
-    expect(res.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+    expect(res.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, worker: { status: 'up' } });
   });
 });

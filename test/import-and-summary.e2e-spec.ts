@@ -33,6 +33,7 @@ describe('Import of existing forms, the summary table and the board', () => {
   beforeAll(async () => {
     await api.start();
     [manager, drafter] = await Promise.all([ApiClient.login(api.baseUrl, 'manager'), ApiClient.login(api.baseUrl, 'drafter')]);
+    await api.settled();
   });
 
   afterAll(async () => {
@@ -113,6 +114,7 @@ describe('Import of existing forms, the summary table and the board', () => {
   });
 
   it('shows the board with counts by status, unit and grade, the budget and the forms with errors', async () => {
+    await api.settled();
     const res = await manager.get('/api/board?fiscalYear=2021');
     expect(res.status).toBe(200);
     expect(res.body.byStatus).toEqual({ Draft: 7, Submitted: 0, Reviewed: 0, Published: 7 });

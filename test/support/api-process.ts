@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(import.meta.dirname ?? '.', '../..');
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -15,6 +16,7 @@ export class ApiProcess {
   readonly databaseName = `pe_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   baseUrl = '';
   private child: ChildProcess | null = null;
+  private workers: ChildProcess[] = [];
   private output = '';
 
   get databaseUrl(): string {
@@ -38,15 +40,47 @@ export class ApiProcess {
     };
   }
 
-  async start(extra: Record<string, string> = {}): Promise<this> {
+  /** Setup, then the API and (unless `withWorker` is false) one worker, as `npm start` runs them. */
+  async start(extra: Record<string, string> = {}, withWorker = true): Promise<this> {
     execFileSync('node', [path.join(ROOT, 'dist/apps/cli/src/main.js'), 'setup'], { env: this.env(extra), stdio: 'pipe' });
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env({ PORT: String(port), ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.extra = { PORT: String(port), ...extra };
+    this.child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env(this.extra), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d) => (this.output += d));
     this.child.stderr?.on('data', (d) => (this.output += d));
-    await this.waitUntilHealthy();
+    if (withWorker) this.startWorker();
+    await this.waitUntilHealthy(withWorker);
     return this;
+  }
+
+  private extra: Record<string, string> = {};
+
+  /** Another worker process; tests may kill it (SIGKILL) and start a new one. */
+  startWorker(extra: Record<string, string> = {}): ChildProcess {
+    const worker = spawn('node', [path.join(ROOT, 'dist/apps/worker/src/main.js')], { env: this.env({ ...this.extra, ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+    worker.stdout?.on('data', (d) => (this.output += d));
+    worker.stderr?.on('data', (d) => (this.output += d));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  /** Waits until every committed event has been relayed and every evaluation scored for its current form. */
+  async settled(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const [row] = await this.query<{ outbox: string; unscored: string }>(
+        `SELECT (SELECT count(*) FROM outbox WHERE dispatched_at IS NULL) AS outbox,
+                (SELECT count(*) FROM evaluations WHERE scored_version IS DISTINCT FROM form_version) AS unscored`,
+      );
+      if (row.outbox === '0' && row.unscored === '0') return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`The workers did not settle in ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
   }
 
   cli(args: string[]): string {
@@ -54,11 +88,15 @@ export class ApiProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child!.once('exit', resolve));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
+    await Promise.all([this.child, ...this.workers].map((p) => (p ? stopProcess(p) : undefined)));
+    const redis = new Redis(this.env().REDIS_URL!);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.databaseName}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
@@ -75,13 +113,14 @@ export class ApiProcess {
     }
   }
 
-  private async waitUntilHealthy(): Promise<void> {
+  private async waitUntilHealthy(withWorker: boolean): Promise<void> {
     const until = Date.now() + 30_000;
     while (Date.now() < until) {
       if (this.child?.exitCode !== null) throw new Error(`API exited early:\n${this.output}`);
       try {
         const res = await fetch(`${this.baseUrl}/api/health`);
-        if (res.ok) return;
+        const body = (await res.json()) as { info?: Record<string, unknown> };
+        if (body.info?.database && body.info?.redis && (!withWorker || body.info?.worker)) return;
       } catch {
         // not listening yet
       }
@@ -99,5 +138,13 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
     server.on('error', reject);
+  });
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
   });
 }

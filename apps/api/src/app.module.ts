@@ -14,6 +14,15 @@ import { EvaluationModule } from '../../../libs/evaluation/src/evaluation.module
 import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js';
 import { ReportingController } from './reporting/reporting.controller.js';
 import { ImportsController } from './evaluations/imports.controller.js';
+import { BullModule } from '@nestjs/bullmq';
+import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
+import { redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
+import { CyclesModule } from '../../../libs/cycles/src/cycles.module.js';
+import { RecomputeCycleHandler } from '../../../libs/cycles/src/recompute-cycle.command.js';
+import { InboxHandler } from '../../../libs/notifications/src/inbox.query.js';
+import { CyclesController } from './cycles/cycles.controller.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { AdminController } from './admin/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthController } from './auth/auth.controller.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
@@ -47,10 +56,25 @@ import { validationPipe } from './validation.pipe.js';
     IdentityModule,
     EvaluationModule,
     ReportingModule,
+    CyclesModule,
+    BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  controllers: [AuthController, EvaluationsController, ImportsController, ReportingController, IdentityController, HealthController],
+  controllers: [
+    AuthController,
+    EvaluationsController,
+    ImportsController,
+    ReportingController,
+    CyclesController,
+    NotificationsController,
+    IdentityController,
+    AdminController,
+    HealthController,
+  ],
   providers: [
     RedisConnection,
+    RecomputeCycleHandler,
+    InboxHandler,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },

@@ -4,7 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import path from 'node:path';
+import express from 'express';
 import { AppModule } from './app.module.js';
+import { mountQueueDashboard } from './admin/queue-dashboard.js';
+
+const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
@@ -12,7 +17,10 @@ async function bootstrap(): Promise<void> {
   const limit = process.env.BODY_LIMIT ?? '1mb';
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
+  // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
+  mountQueueDashboard(app);
   app.use(helmet());
+  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '1h' }));
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   const docs = new DocumentBuilder()

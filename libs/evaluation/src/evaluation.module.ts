@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
 import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
+import { ScoringProjection } from './infrastructure/scoring.projection.js';
 import { Clock, SystemClock } from './application/clock.js';
 import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
 import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
@@ -17,14 +18,16 @@ import { ListEvaluationsHandler } from './application/list-evaluations.query.js'
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
 import { IdentityModule } from '../../identity/src/identity.module.js';
+import { CyclesModule } from '../../cycles/src/cycles.module.js';
 
 @Module({
-  imports: [CqrsModule, IdentityModule],
+  imports: [CqrsModule, IdentityModule, CyclesModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     EvaluationRepository,
     EvaluationStateProjector,
     ProjectionRebuild,
+    ScoringProjection,
     EvaluationCommandRunner,
     CreateEvaluationHandler,
     EditEvaluationHandler,
@@ -38,6 +41,6 @@ import { IdentityModule } from '../../identity/src/identity.module.js';
     EvaluationHistoryHandler,
     ImportSelfEvaluationsHandler,
   ],
-  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, Clock],
+  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, Clock],
 })
 export class EvaluationModule {}

@@ -238,7 +238,6 @@ class FormSheet {
     this.put(noteRow, 1, noteRow, COLUMNS, `${grade}状态：${statusLabel(input.status)}　　版本：第 ${input.revision} 版`, { border: false, size: 9 });
 
     this.sheet.headerFooter.oddHeader = `&R&9${statusLabel(input.status)}　第 ${input.revision} 版`;
-    this.sheet.pageSetup.printArea = `A1:I${noteRow}`;
   }
 
   /** Writes a value into a (possibly merged) range with the form's style; every cell of the range gets the border. */
@@ -264,7 +263,8 @@ class FormSheet {
         };
       }
     }
-    this.sheet.getCell(top, left).value = value ?? null;
+    // An empty text is a blank cell, as on paper
+    this.sheet.getCell(top, left).value = value === '' || value === undefined ? null : value;
   }
 
   /** Excel does not grow rows for wrapped text in merged cells: estimate the lines each cell needs. */

@@ -111,7 +111,6 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
   totalBudget.numFmt = NUMBER_FORMAT;
   totalBudget.alignment = { vertical: 'middle', horizontal: 'right' };
 
-  sheet.pageSetup.printArea = `A${TITLE_ROW}:${sheet.getColumn(COLUMN_COUNT).letter}${totalRowNumber}`;
   return toBuffer(await workbook.xlsx.writeBuffer());
 }
 

@@ -1,4 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { formWorkbook } from '../../../../libs/reporting/src/form-workbook.js';
+import { scoreEvaluation } from '../../../../libs/evaluation/src/scoring/score-evaluation.js';
+import { ruleSetById } from '../../../../libs/evaluation/src/scoring/rule-set.js';
+import type { EvaluationView } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
+import { attachment } from '../reporting/reporting.controller.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
@@ -24,6 +31,7 @@ export class EvaluationsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Post()
@@ -40,6 +48,17 @@ export class EvaluationsController {
   @Get(':id')
   get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto) {
     return this.queries.execute(new GetEvaluationQuery(id, user, query.revision));
+  }
+
+  /** 自评表 in the paper layout; figures computed from the exported form itself, so they always match it. */
+  @Get(':id/form.xlsx')
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async formXlsx(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto, @Res({ passthrough: true }) res: Response) {
+    const view: EvaluationView = await this.queries.execute(new GetEvaluationQuery(id, user, query.revision));
+    const [unit]: { name: string }[] = await this.dataSource.query('SELECT name FROM units WHERE id = $1', [view.form.unitId]);
+    const { scores, findings } = scoreEvaluation(view.form, ruleSetById(view.ruleSetId));
+    res.setHeader('Content-Disposition', attachment(`${view.form.projectName || '自评表'}-项目支出绩效自评表.xlsx`));
+    return new StreamableFile(await formWorkbook({ form: view.form, scores, findings, status: view.status, revision: view.revision, unitName: unit?.name ?? '' }));
   }
 
   @Get(':id/history')

@@ -3,6 +3,9 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, HealthIndicato
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
 import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
+import { workersKey } from '../../../../libs/persistence/src/queues.js';
+
+const WORKER_SILENCE_MS = 20_000;
 
 @ApiTags('health')
 @Controller('health')
@@ -25,6 +28,15 @@ export class HealthController {
         try {
           await this.redis.client.ping();
           return indicator.up();
+        } catch (error) {
+          return indicator.down({ message: (error as Error).message });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('worker');
+        try {
+          const alive = await this.redis.client.zcount(workersKey(), Date.now() - WORKER_SILENCE_MS, '+inf');
+          return alive > 0 ? indicator.up({ workers: alive }) : indicator.down({ message: '没有运行中的后台任务进程 (no worker heartbeat)' });
         } catch (error) {
           return indicator.down({ message: (error as Error).message });
         }

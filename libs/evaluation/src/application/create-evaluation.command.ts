@@ -7,6 +7,7 @@ import { Evaluation } from '../domain/evaluation.js';
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
+import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
 
@@ -26,13 +27,15 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
   constructor(
     private readonly repository: EvaluationRepository,
     private readonly clock: Clock,
+    private readonly cycles: CyclesStore,
   ) {}
 
   async execute({ user, form }: CreateEvaluationCommand): Promise<EvaluationRef> {
     assertMay(user, 'create');
     const unitId = form.unitId ?? soleUnit(user);
     if (!user.unitIds.includes(unitId)) throw new ActionForbiddenError('create', ['drafter']);
-    const evaluation = Evaluation.draft(randomUUID(), { ...form, unitId }, NATIONAL_2020.id, {
+    const cycleId = await this.cycles.cycleFor(form.fiscalYear, form.cycleId);
+    const evaluation = Evaluation.draft(randomUUID(), { ...form, unitId, cycleId }, NATIONAL_2020.id, {
       actor: { userId: user.id },
       at: this.clock.now(),
     });

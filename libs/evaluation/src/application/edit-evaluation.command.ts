@@ -19,6 +19,6 @@ export class EditEvaluationHandler implements ICommandHandler<EditEvaluationComm
   constructor(private readonly runner: EvaluationCommandRunner) {}
 
   execute(command: EditEvaluationCommand): Promise<EvaluationRef> {
-    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit({ ...command.form, unitId: evaluation.state.form.unitId }, ctx));
+    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit({ ...command.form, unitId: evaluation.state.form.unitId, cycleId: evaluation.state.form.cycleId ?? null }, ctx));
   }
 }

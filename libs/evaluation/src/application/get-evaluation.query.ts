@@ -13,8 +13,11 @@ export interface EvaluationView {
   revision: number;
   returned: boolean;
   form: EvaluationState['form'];
-  scores: EvaluationScores;
-  findings: Finding[];
+  /** Recorded by the scoring worker for `scoring.scoredVersion`; null until the first scoring. */
+  scores: EvaluationScores | null;
+  findings: Finding[] | null;
+  /** pending: the form changed since the scores were computed (the worker is on it). */
+  scoring: { formVersion: number; scoredVersion: number | null; pending: boolean };
   comments: EvaluationState['comments'];
   allowedActions: string[];
   ruleSetId: string;
@@ -41,10 +44,10 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ id, user, revision }: GetEvaluationQuery): Promise<EvaluationView> {
-    const rows: { state: EvaluationState; scores: EvaluationScores; findings: Finding[]; revisions: number[] | null }[] =
+    const rows: Row[] =
       /^[0-9a-f-]{36}$/i.test(id)
         ? await this.dataSource.query(
-            `SELECT e.state, e.scores, e.findings,
+            `SELECT e.state, e.scores, e.findings, e.scored_version,
                (SELECT array_agg(r.revision ORDER BY r.revision) FROM evaluation_revisions r WHERE r.evaluation_id = e.id) AS revisions
              FROM evaluations e WHERE e.id = $1`,
             [id],
@@ -52,14 +55,16 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
         : [];
     const row = rows[0];
     assertVisible(user, row?.state ?? null, id);
-    let { state, scores, findings } = row;
+    let { state, scores, findings, scored_version: scoredVersion } = row;
     if (revision !== undefined && revision !== state.revision) {
-      const published: { state: EvaluationState; scores: EvaluationScores; findings: Finding[] }[] = await this.dataSource.query(
-        'SELECT state, scores, findings FROM evaluation_revisions WHERE evaluation_id = $1 AND revision = $2',
+      const published: Row[] = await this.dataSource.query(
+        `SELECT r.state, s.scores, s.findings, s.form_version AS scored_version FROM evaluation_revisions r
+         LEFT JOIN evaluation_scorings s ON s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
+         WHERE r.evaluation_id = $1 AND r.revision = $2`,
         [id, revision],
       );
       if (!published[0]) assertVisible(user, null, `${id}@${revision}`);
-      ({ state, scores, findings } = published[0]);
+      ({ state, scores, findings, scored_version: scoredVersion } = published[0]);
     }
     const current = revision === undefined || revision === row.state.revision;
     return {
@@ -71,6 +76,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       form: state.form,
       scores,
       findings,
+      scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments,
       allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a)) : [],
       ruleSetId: state.ruleSetId,
@@ -82,4 +88,12 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       publishedRevisions: row.revisions ?? [],
     };
   }
+}
+
+interface Row {
+  state: EvaluationState;
+  scores: EvaluationScores | null;
+  findings: Finding[] | null;
+  scored_version: number | null;
+  revisions?: number[] | null;
 }

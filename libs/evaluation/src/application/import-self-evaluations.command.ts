@@ -11,6 +11,7 @@ import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluat
 import type { Finding } from '../scoring/finding.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
+import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 
 export interface ImportedEvaluation {
@@ -66,6 +67,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     private readonly repository: EvaluationRepository,
     private readonly directory: Directory,
     private readonly clock: Clock,
+    private readonly cycles: CyclesStore,
   ) {}
 
   async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
@@ -82,6 +84,8 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     }
     if (options.unitId && !canSeeUnit(user, options.unitId)) throw new ActionForbiddenError('import', ['drafter', 'manager']);
 
+    // Historical (published) forms belong to no running cycle; drafts join the open cycle of their year.
+    const cycleId = options.asPublished ? null : await this.cycles.cycleFor(fiscalYear);
     const batchId = randomUUID();
     const ctx = { actor: { userId: user.id }, at: this.clock.now() };
     try {
@@ -91,7 +95,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
           const unit = await this.unitFor(manager, user, options.unitId, implementingUnit, form.competentDepartment);
           const evaluation = Evaluation.imported(
             randomUUID(),
-            { ...form, fiscalYear, unitId: unit.id },
+            { ...form, fiscalYear, unitId: unit.id, cycleId },
             NATIONAL_2020.id,
             { fileName, sha256, position },
             options.asPublished,

@@ -57,4 +57,6 @@ export interface EvaluationForm {
   goals: Goals;
   indicators: IndicatorRow[];
   declared?: DeclaredFigures | null;
+  /** The evaluation cycle (评价批次) the form belongs to; resolved when the form is created. */
+  cycleId?: string | null;
 }

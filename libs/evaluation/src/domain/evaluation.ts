@@ -88,6 +88,9 @@ export interface EvaluationState {
   returned: boolean;
   comments: ReviewComment[];
   origin: ImportOrigin | null;
+  /** The version of the last event that changed the form: what scores and findings are computed for. */
+  formVersion: number;
+  submittedAt: string | null;
 }
 
 export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
@@ -109,6 +112,8 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       returned: false,
       comments: [],
       origin: event.type === 'EvaluationImported' ? event.payload.origin : null,
+      formVersion: event.version,
+      submittedAt: null,
     };
   }
   const next = { ...state, version: event.version, updatedAt: event.occurredAt };
@@ -117,9 +122,9 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationImported':
       throw new Error(`${event.type} can only start a stream`);
     case 'EvaluationEdited':
-      return { ...next, form: event.payload.form, lastEditedBy: event.actorId };
+      return { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version };
     case 'EvaluationSubmitted':
-      return { ...next, status: 'Submitted', returned: false };
+      return { ...next, status: 'Submitted', returned: false, submittedAt: event.occurredAt };
     case 'EvaluationApproved':
       return {
         ...next,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationStateProjector } from './evaluation-state.projector.js';
+import { ScoringProjection } from './scoring.projection.js';
 
 const BATCH = 500;
 
@@ -14,6 +15,7 @@ export class ProjectionRebuild {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projector: EvaluationStateProjector,
+    private readonly scoring: ScoringProjection,
   ) {}
 
   async run(): Promise<{ evaluations: number; events: number }> {
@@ -41,6 +43,7 @@ export class ProjectionRebuild {
         for (const id of batch) await this.projector.project(manager, streams.get(id) ?? []);
         events += rows.length;
       }
+      await this.scoring.follow(manager);
       return { evaluations: ids.length, events };
     });
   }

@@ -1,0 +1,48 @@
+import { Controller, Get } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '../../../../libs/persistence/src/queues.js';
+import { Roles } from '../auth/auth.decorators.js';
+
+/** Jobs that ran out of retries stay visible here (and in the dashboard at /admin/queues). */
+@ApiTags('admin 单位与用户')
+@ApiBearerAuth()
+@Controller('admin')
+export class AdminController {
+  private readonly queues: Queue[];
+
+  constructor(
+    @InjectQueue(QUEUES.evaluationEvents) events: Queue,
+    @InjectQueue(QUEUES.scoring) scoring: Queue,
+    @InjectQueue(QUEUES.reminders) reminders: Queue,
+    @InjectQueue(QUEUES.deliveries) deliveries: Queue,
+  ) {
+    this.queues = [events, scoring, reminders, deliveries];
+  }
+
+  @Roles('admin')
+  @Get('queues')
+  async counts() {
+    return Promise.all(this.queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed') })));
+  }
+
+  @Roles('admin')
+  @Get('failed-jobs')
+  async failed() {
+    const lists = await Promise.all(
+      this.queues.map(async (q) =>
+        (await q.getFailed(0, 199)).map((job) => ({
+          queue: q.name,
+          id: job.id,
+          name: job.name,
+          data: job.data,
+          failedReason: job.failedReason,
+          attemptsMade: job.attemptsMade,
+          finishedOn: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+        })),
+      ),
+    );
+    return lists.flat();
+  }
+}

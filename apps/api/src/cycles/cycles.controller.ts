@@ -1,0 +1,136 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { CyclesStore } from '../../../../libs/cycles/src/cycles.store.js';
+import { RecomputeCycleCommand } from '../../../../libs/cycles/src/recompute-cycle.command.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { NotFoundException } from '@nestjs/common';
+
+export class ReminderPolicyDto {
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(30, { each: true })
+  before: string[];
+
+  @IsString()
+  @MaxLength(30)
+  reviewWait: string;
+}
+
+export class CreateCycleDto {
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear: number;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @IsDateString({ strict: true })
+  submissionDeadline: string;
+
+  @IsDateString({ strict: true })
+  reviewDeadline: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReminderPolicyDto)
+  reminderPolicy?: ReminderPolicyDto;
+}
+
+export class UpdateCycleDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsDateString({ strict: true })
+  submissionDeadline?: string;
+
+  @IsOptional()
+  @IsDateString({ strict: true })
+  reviewDeadline?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReminderPolicyDto)
+  reminderPolicy?: ReminderPolicyDto;
+
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  status?: 'open' | 'closed';
+}
+
+export class ListCyclesDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  fiscalYear?: number;
+}
+
+@ApiTags('cycles 评价批次')
+@ApiBearerAuth()
+@Controller()
+export class CyclesController {
+  constructor(
+    private readonly cycles: CyclesStore,
+    private readonly commands: CommandBus,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Roles('manager')
+  @Post('cycles')
+  create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateCycleDto) {
+    return this.cycles.create(
+      { ...body, submissionDeadline: new Date(body.submissionDeadline), reviewDeadline: new Date(body.reviewDeadline) },
+      user.id,
+    );
+  }
+
+  /** Changing a deadline reschedules by itself: reminders are computed from the deadlines at each tick. */
+  @Roles('manager')
+  @Patch('cycles/:id')
+  update(@Param('id') id: string, @Body() body: UpdateCycleDto) {
+    return this.cycles.update(id, {
+      ...body,
+      submissionDeadline: body.submissionDeadline ? new Date(body.submissionDeadline) : undefined,
+      reviewDeadline: body.reviewDeadline ? new Date(body.reviewDeadline) : undefined,
+    });
+  }
+
+  @Get('cycles')
+  list(@Query() query: ListCyclesDto) {
+    return this.cycles.list(query.fiscalYear);
+  }
+
+  @Roles('manager')
+  @Post('cycles/:id/recompute')
+  @HttpCode(202)
+  recompute(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+    return this.commands.execute(new RecomputeCycleCommand(id, user.id));
+  }
+
+  @Roles('manager', 'admin')
+  @Get('jobs/:id')
+  async job(@Param('id') id: string) {
+    const rows: { id: string; cycle_id: string; total: number; done: string; created_at: Date }[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(
+          `SELECT r.id, r.cycle_id, r.total, r.created_at, (SELECT count(*) FROM recompute_items i WHERE i.run_id = r.id) AS done
+           FROM recompute_runs r WHERE r.id = $1`,
+          [id],
+        )
+      : [];
+    if (!rows[0]) throw new NotFoundException({ code: 'NOT_FOUND', message: `任务不存在：${id}` });
+    const done = Number(rows[0].done);
+    return { id, kind: 'recompute', cycleId: rows[0].cycle_id, total: rows[0].total, done, status: done >= rows[0].total ? 'completed' : 'running', createdAt: new Date(rows[0].created_at).toISOString() };
+  }
+}

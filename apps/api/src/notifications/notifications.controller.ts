@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { InboxQuery } from '../../../../libs/notifications/src/inbox.query.js';
+import { CurrentUser } from '../auth/auth.decorators.js';
+
+export class InboxDto {
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  unread?: boolean;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+@ApiTags('notifications 通知')
+@ApiBearerAuth()
+@Controller('me/notifications')
+export class NotificationsController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  inbox(@CurrentUser() user: AuthenticatedUser, @Query() query: InboxDto) {
+    return this.queries.execute(new InboxQuery(user.id, query.unread ?? false, query.limit ?? 100));
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  async read(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+    const rows: { id: string; read_at: Date }[] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query(
+          `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING id, read_at`,
+          [id, user.id],
+        )
+      : [];
+    if (!rows[0]) throw new NotFoundException({ code: 'NOT_FOUND', message: `通知不存在：${id}` });
+    return { id, readAt: new Date(rows[0].read_at).toISOString() };
+  }
+}

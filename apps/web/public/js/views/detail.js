@@ -1,0 +1,709 @@
+import { api, download, session } from '../api.js';
+import {
+  h, clear, loading, modal, confirmDialog, toast, statusBadge, gradeBadge, fmtScore, fmtAmount, fmtDateTime, pathLabel, hashOf,
+  FUNDS_ROWS, FUNDS_COLUMNS, INDICATOR_FIELDS, EVALUATION_METHODS, EVENT_LABELS, SEVERITY_LABELS, yearOptions,
+} from '../dom.js';
+import { findingList, showError } from '../errors.js';
+
+const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
+const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
+const LEVEL1 = ['产出指标', '效益指标', '满意度指标'];
+const LEVEL2 = ['数量指标', '质量指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标'];
+
+let unitsCache = null;
+async function units() {
+  if (!unitsCache) unitsCache = api.get('/units').catch(() => []);
+  return unitsCache;
+}
+
+function emptyForm(fiscalYear) {
+  const row = () => ({ initialBudget: null, fullYearBudget: null, executed: null });
+  return {
+    fiscalYear,
+    projectName: '',
+    competentDepartment: '',
+    projectLead: '',
+    contactPhone: '',
+    evaluationMethod: '单位自评',
+    funds: { total: row(), currentYear: row(), carryOver: row(), other: row() },
+    goals: { expected: '', actual: '' },
+    indicators: [],
+  };
+}
+
+function blankIndicator(prev) {
+  return { level1: prev?.level1 ?? '产出指标', level2: prev?.level2 ?? '数量指标', name: '', target: '', actual: '', weight: null, score: null, deviation: '' };
+}
+
+/** The editable working copy: amounts stay strings, weights/scores stay text until saved. */
+function toDraft(form) {
+  const funds = {};
+  for (const [key] of FUNDS_ROWS) {
+    const row = form.funds?.[key] ?? null;
+    funds[key] = Object.fromEntries(FUNDS_COLUMNS.map(([col]) => [col, row?.[col] ?? '']));
+  }
+  return {
+    fiscalYear: form.fiscalYear,
+    projectName: form.projectName ?? '',
+    competentDepartment: form.competentDepartment ?? '',
+    projectLead: form.projectLead ?? '',
+    contactPhone: form.contactPhone ?? '',
+    evaluationMethod: form.evaluationMethod || '单位自评',
+    funds,
+    goals: { expected: form.goals?.expected ?? '', actual: form.goals?.actual ?? '' },
+    indicators: (form.indicators ?? []).map((r) => ({
+      ...r,
+      weight: r.weight === null || r.weight === undefined ? '' : String(r.weight),
+      score: r.score === null || r.score === undefined ? '' : String(r.score),
+      deviation: r.deviation ?? '',
+    })),
+  };
+}
+
+/** Draft → request body (only the fields the API accepts). Returns {body, invalid: [paths]}. */
+function toBody(draft) {
+  const invalid = [];
+  const funds = {};
+  for (const [key] of FUNDS_ROWS) {
+    const row = {};
+    let any = false;
+    for (const [col] of FUNDS_COLUMNS) {
+      const v = normalizeNumber(draft.funds[key][col]);
+      if (v === '') row[col] = null;
+      else {
+        if (!AMOUNT_RE.test(v)) invalid.push(`funds.${key}.${col}`);
+        row[col] = v; // amounts travel as strings, exactly as typed
+        any = true;
+      }
+    }
+    funds[key] = any ? row : null;
+  }
+  const indicators = draft.indicators.map((r, i) => {
+    const num = (field) => {
+      const v = normalizeNumber(r[field]);
+      if (v === '') return null;
+      if (!SCORE_RE.test(v)) {
+        invalid.push(`indicators[${i}].${field}`);
+        return null;
+      }
+      return Number(v);
+    };
+    return { level1: r.level1 ?? '', level2: r.level2 ?? '', name: r.name ?? '', target: r.target ?? '', actual: r.actual ?? '', weight: num('weight'), score: num('score'), deviation: r.deviation ?? '' };
+  });
+  return {
+    invalid,
+    body: {
+      fiscalYear: Number(draft.fiscalYear),
+      projectName: draft.projectName,
+      competentDepartment: draft.competentDepartment,
+      projectLead: draft.projectLead,
+      contactPhone: draft.contactPhone,
+      evaluationMethod: draft.evaluationMethod,
+      funds,
+      goals: { expected: draft.goals.expected, actual: draft.goals.actual },
+      indicators,
+    },
+  };
+}
+
+/** Full-width digits and punctuation as people type them in Chinese IMEs. */
+function normalizeNumber(value) {
+  return String(value ?? '')
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, '.')
+    .replace(/[－]/g, '-')
+    .replace(/,/g, '');
+}
+
+/** Σ of 2-decimal numbers in integer hundredths, so the footer never shows 89.99999. */
+function sumHundredths(values) {
+  let cents = 0;
+  let any = false;
+  for (const v of values) {
+    const s = normalizeNumber(v);
+    if (!SCORE_RE.test(s)) continue;
+    any = true;
+    const [int, frac = ''] = s.replace('-', '').split('.');
+    const n = Number(int) * 100 + Number((frac + '00').slice(0, 2));
+    cents += s.startsWith('-') ? -n : n;
+  }
+  if (!any) return '—';
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+export async function renderNew(ctx) {
+  const { main } = ctx;
+  if (!session.hasRole('drafter')) {
+    clear(main).append(h('div.empty', '只有填报人可以新建自评表。'));
+    return;
+  }
+  const unitList = await units();
+  if (!ctx.isCurrent()) return;
+  const user = session.user;
+  const myUnits = unitList.filter((u) => user.unitIds?.includes(u.id));
+  const draft = toDraft(emptyForm(new Date().getFullYear() - 1));
+  if (myUnits.length === 1 && myUnits[0].competentDepartment) draft.competentDepartment = myUnits[0].competentDepartment;
+  draft.indicators.push(blankIndicator());
+  const state = { draft, dirty: false, unitId: myUnits[0]?.id ?? user.unitIds?.[0] ?? '' };
+  ctx.setBeforeLeave(() => !state.dirty);
+
+  const unitSelect = h('select', { onchange: (e) => { state.unitId = e.target.value; const u = myUnits.find((x) => x.id === state.unitId); if (u?.competentDepartment && !state.draft.competentDepartment) state.draft.competentDepartment = u.competentDepartment; } },
+    (myUnits.length ? myUnits : (user.unitIds ?? []).map((id) => ({ id, name: id }))).map((u) => h('option', { value: u.id }, u.name)));
+  const saveBtn = h('button.btn.btn-primary', { type: 'button' }, '保存草稿');
+  saveBtn.addEventListener('click', async () => {
+    const { body, invalid } = toBody(state.draft);
+    if (invalid.length) return reportInvalid(invalid);
+    if (!body.projectName.trim()) {
+      toast('请填写项目名称', 'error');
+      highlight('projectName');
+      return;
+    }
+    saveBtn.disabled = true;
+    try {
+      const ref = await api.post('/evaluations', { ...body, ...(state.unitId ? { unitId: state.unitId } : {}) });
+      state.dirty = false;
+      toast('已创建草稿', 'success');
+      ctx.navigate(`#/evaluations/${ref.id}`);
+    } catch (err) {
+      showError(err, { onPickFinding: (f) => highlight(f.path) });
+    } finally {
+      saveBtn.disabled = false;
+    }
+  });
+
+  clear(main).append(
+    h('div.page-head',
+      h('div', h('div.crumbs', h('a', { href: '#/evaluations' }, '自评表列表'), ' / 新建'), h('h1', '新建项目支出绩效自评表')),
+      h('div.page-actions', h('a.btn', { href: '#/evaluations' }, '取消'), saveBtn)),
+    h('div.notice', '填写后点击“保存草稿”。保存后系统会计算执行率、得分和等级，并列出需要处理的问题。'),
+    myUnits.length > 1 || !myUnits.length ? h('div.card', h('label.field.field-inline', h('span.field-label', '实施单位'), unitSelect)) : null,
+    formSections({ draft: state.draft, editable: true, isNew: true, unitName: myUnits.find((u) => u.id === state.unitId)?.name ?? '', onChange: () => { state.dirty = true; } }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+export async function renderDetail(ctx, id) {
+  const { main, params } = ctx;
+  const revision = params.get('revision') ? Number(params.get('revision')) : undefined;
+  const tab = params.get('tab') === 'history' ? 'history' : 'form';
+  clear(main).append(loading());
+  const [view, unitList] = await Promise.all([api.get(`/evaluations/${encodeURIComponent(id)}`, { revision }), units()]);
+  if (!ctx.isCurrent()) return;
+
+  const editable = view.allowedActions.includes('edit') && revision === undefined;
+  const state = { view, draft: toDraft(view.form), dirty: false };
+  ctx.setBeforeLeave(() => !state.dirty);
+  const reload = () => {
+    document.querySelectorAll('dialog.modal').forEach((d) => { d.close(); d.remove(); });
+    state.dirty = false;
+    renderDetail(ctx, id);
+  };
+  const unitName = unitList.find((u) => u.id === view.form.unitId)?.name ?? '';
+  const isArchive = revision !== undefined && revision !== view.revision;
+
+  // --- actions --------------------------------------------------------------------------------
+  const saveBtn = editable ? h('button.btn.btn-primary', { type: 'button', disabled: true }, '保存') : null;
+  const dirtyNote = h('span.dirty-note', { hidden: true }, '有未保存的修改');
+  const markDirty = () => {
+    state.dirty = true;
+    if (saveBtn) saveBtn.disabled = false;
+    dirtyNote.hidden = false;
+    scoreCard.classList.add('stale');
+  };
+
+  async function save({ quiet = false } = {}) {
+    const { body, invalid } = toBody(state.draft);
+    if (invalid.length) {
+      reportInvalid(invalid);
+      return null;
+    }
+    saveBtn.disabled = true;
+    try {
+      const ref = await api.put(`/evaluations/${id}`, { ...body, expectedVersion: state.view.version });
+      state.dirty = false;
+      state.view.version = ref.version;
+      if (!quiet) toast('已保存', 'success');
+      return ref;
+    } catch (err) {
+      saveBtn.disabled = false;
+      showError(err, { onReload: reload, onPickFinding: (f) => highlight(f.path) });
+      return null;
+    }
+  }
+  saveBtn?.addEventListener('click', async () => {
+    if (await save()) reload();
+  });
+
+  const act = async (label, path, body) => {
+    try {
+      await api.post(`/evaluations/${id}/${path}`, { expectedVersion: state.view.version, ...body });
+      state.dirty = false;
+      toast(`${label}成功`, 'success');
+      ctx.refreshUnread?.();
+      reload();
+      return true;
+    } catch (err) {
+      showError(err, { onReload: reload, onPickFinding: (f) => highlight(f.path) });
+      return false;
+    }
+  };
+
+  const actions = [];
+  if (!isArchive) {
+    const allowed = view.allowedActions;
+    if (allowed.includes('submit')) {
+      actions.push(h('button.btn.btn-primary', { type: 'button', onclick: async () => {
+        const errors = view.findings.filter((f) => f.severity === 'error').length;
+        const msg = state.dirty ? '将先保存您的修改，然后提交审核。提交后不能再修改，确定提交吗？' : '提交后将进入审核，不能再修改。确定提交吗？';
+        if (!state.dirty && errors) toast(`当前有 ${errors} 个错误，提交可能被拒绝`, 'warning');
+        if (!(await confirmDialog('提交审核', msg, '提交'))) return;
+        if (state.dirty && !(await save({ quiet: true }))) return;
+        await act('提交', 'submit', {});
+      } }, '提交'));
+    }
+    if (allowed.includes('approve')) actions.push(h('button.btn.btn-success', { type: 'button', onclick: () => approveDialog(act) }, '审核通过'));
+    if (allowed.includes('return')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => returnDialog(state.view, act) }, '退回'));
+    if (allowed.includes('publish')) {
+      actions.push(h('button.btn.btn-primary', { type: 'button', onclick: async () => {
+        if (await confirmDialog('公开', '公开后自评表将随部门决算公开，成为只读。确定公开吗？', '公开')) await act('公开', 'publish', {});
+      } }, '公开'));
+    }
+    if (allowed.includes('reopen')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => reopenDialog(act) }, '更正'));
+  }
+  const exportBtn = h('button.btn', { type: 'button', onclick: async () => {
+    try {
+      await download(`/evaluations/${id}/form.xlsx`, revision ? { revision } : undefined, `${view.form.projectName || '自评表'}.xlsx`);
+    } catch (err) {
+      toast(err.status === 404 ? '导出功能暂不可用' : err.message, 'error');
+    }
+  } }, '导出 Excel');
+
+  // --- header ------------------------------------------------------------------------------
+  const header = h('div.page-head',
+    h('div',
+      h('div.crumbs', h('a', { href: '#/evaluations' }, '自评表列表'), ' / 自评表'),
+      h('h1', view.form.projectName || '（未命名项目）'),
+      h('div.head-meta', statusBadge(view.status, view.returned), h('span.tag', `第 ${view.revision} 版`), h('span.muted', `${unitName || ''} · ${view.form.fiscalYear} 年度 · 版本号 ${view.version}`))),
+    h('div.page-actions', dirtyNote, saveBtn, ...actions, exportBtn));
+
+  const banners = [];
+  if (isArchive) {
+    banners.push(h('div.notice.notice-info', `您正在查看第 ${revision} 版的公开存档（只读）。`, h('a', { href: `#/evaluations/${id}` }, '查看当前版本')));
+  }
+  const returnComments = view.returned ? latestReturnComments(view) : [];
+  if (view.returned && !isArchive) {
+    banners.push(h('div.notice.notice-warning', h('strong', '此表已被退回。'), ' 请根据审核意见修改后重新提交。',
+      returnComments.filter((c) => !c.target).map((c) => h('div.general-comment', '退回意见：', c.text))));
+  }
+  if (view.status === 'Published' && !isArchive && view.allowedActions.includes('reopen')) {
+    banners.push(h('div.notice', '此表已公开，只读。如需更正，请点击“更正”以开启新一版，新版需重新提交审核。'));
+  }
+
+  const tabs = h('div.tabs',
+    h(`a.tab${tab === 'form' ? '.active' : ''}`, { href: hashOf(`/evaluations/${id}`, { revision }) }, '自评表'),
+    h(`a.tab${tab === 'history' ? '.active' : ''}`, { href: hashOf(`/evaluations/${id}`, { revision, tab: 'history' }) }, '操作记录'));
+
+  const scoreCard = scoresCard(view);
+  clear(main).append(header, ...banners, tabs);
+
+  if (tab === 'history') {
+    const box = h('div.card', loading());
+    main.append(box);
+    await renderHistory(box, id, ctx);
+    return;
+  }
+
+  const sidebar = h('aside.sidebar',
+    scoreCard,
+    h('div.card',
+      h('h3.card-title', '检查结果', h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}）`)),
+      findingList(view.findings, (f) => highlight(f.path))),
+    view.comments?.length ? h('div.card', h('h3.card-title', '审核意见'), commentList(view.comments)) : null,
+    view.publishedRevisions?.length ? h('div.card', h('h3.card-title', '公开版本'),
+      h('ul.rev-list', view.publishedRevisions.map((n) => h('li',
+        h('a', { href: hashOf(`/evaluations/${id}`, { revision: n }) }, `第 ${n} 版`),
+        n === (revision ?? view.revision) ? h('span.muted.small', '（当前查看）') : null)))) : null,
+    h('div.card.meta-card',
+      h('h3.card-title', '基本信息'),
+      h('dl.meta',
+        h('dt', '创建时间'), h('dd', fmtDateTime(view.createdAt)),
+        h('dt', '最近更新'), h('dd', fmtDateTime(view.updatedAt)),
+        h('dt', '评分规则'), h('dd', view.ruleSetId ?? '—'),
+        view.origin ? [h('dt', '导入来源'), h('dd', `${view.origin.fileName}（第 ${view.origin.position + 1} 张）`)] : null)));
+
+  const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
+  main.append(h('div.detail-layout', h('div.detail-main', formArea), sidebar));
+  if (!isArchive) attachInlineComments(formArea, returnComments.filter((c) => c.target));
+}
+
+function count(view, severity) {
+  return view.findings.filter((f) => f.severity === severity).length;
+}
+
+function latestReturnComments(view) {
+  const returns = (view.comments ?? []).filter((c) => c.kind === 'return' && c.revision === view.revision);
+  if (!returns.length) return [];
+  const last = returns.reduce((m, c) => (c.createdAt > m ? c.createdAt : m), '');
+  return returns.filter((c) => c.createdAt === last);
+}
+
+function commentList(comments) {
+  return h('ul.comments', [...comments].reverse().map((c) => h(`li.comment.comment-${c.kind}`,
+    h('div.comment-head',
+      h(`span.badge.${c.kind === 'return' ? 'status-returned' : 'status-reviewed'}`, c.kind === 'return' ? '退回意见' : '审核意见'),
+      c.target ? h('button.link-btn.comment-target', { type: 'button', title: '定位', onclick: () => highlight(c.target) }, pathLabel(c.target)) : h('span.muted.small', '总体意见'),
+      h('span.muted.small', `第 ${c.revision} 版 · ${fmtDateTime(c.createdAt)}`)),
+    h('div.comment-text', c.text))));
+}
+
+function scoresCard(view) {
+  const s = view.scores ?? {};
+  const d = view.form.declared;
+  return h('div.card.score-card',
+    h('h3.card-title', '系统计算'),
+    h('div.score-grid',
+      h('div.score-item', h('div.score-label', '执行率'), h('div.score-value', s.executionRate === null || s.executionRate === undefined ? '—' : `${fmtScore(s.executionRate)}%`)),
+      h('div.score-item', h('div.score-label', '预算得分'), h('div.score-value', fmtScore(s.budgetScore), h('span.score-of', ' / 10'))),
+      h('div.score-item', h('div.score-label', '指标得分'), h('div.score-value', fmtScore(s.indicatorScore), h('span.score-of', ' / 90'))),
+      h('div.score-item.score-total', h('div.score-label', '总分'), h('div.score-value', fmtScore(s.total)), h('div', gradeBadge(s.grade)))),
+    d && (d.total !== undefined || d.executionRate !== undefined || d.budgetScore !== undefined)
+      ? h('div.declared',
+        h('div.declared-title', '表中申报数（导入时原样保留）'),
+        h('dl.meta',
+          h('dt', '申报执行率'), h('dd', { dataset: { path: 'declared.executionRate' } }, d.executionRate ?? '—'),
+          h('dt', '申报预算得分'), h('dd', { dataset: { path: 'declared.budgetScore' } }, fmtScore(d.budgetScore)),
+          h('dt', '申报总分'), h('dd', { dataset: { path: 'declared.total' } }, fmtScore(d.total))))
+      : null,
+    h('p.stale-note', '已修改，保存后重新计算。'));
+}
+
+// ---------------------------------------------------------------------------------------------
+function formSections({ draft, editable, isNew = false, unitName, view, onChange }) {
+  const text = (obj, key, path, { multiline = false, placeholder = '', rows = 2, list } = {}) => {
+    if (!editable) return h(`div.ro${multiline ? '.ro-multi' : ''}`, { dataset: { path } }, obj[key] === '' || obj[key] === null ? h('span.muted', '—') : String(obj[key]));
+    const el = multiline
+      ? h('textarea', { rows, dataset: { path }, placeholder, value: obj[key] ?? '' })
+      : h('input', { dataset: { path }, placeholder, value: obj[key] ?? '', list });
+    el.addEventListener('input', () => {
+      obj[key] = el.value;
+      el.classList.remove('invalid');
+      onChange();
+    });
+    return el;
+  };
+  const numeric = (obj, key, path, re, mono = true) => {
+    if (!editable) return h(`div.ro.num${mono ? '.mono' : ''}`, { dataset: { path } }, obj[key] === '' || obj[key] === null ? '—' : String(obj[key]));
+    const el = h('input.num.mono', { dataset: { path }, inputmode: 'decimal', value: obj[key] ?? '' });
+    el.addEventListener('input', () => {
+      obj[key] = el.value;
+      const v = normalizeNumber(el.value);
+      el.classList.toggle('invalid', v !== '' && !re.test(v));
+      onChange();
+    });
+    return el;
+  };
+
+  // 基本信息
+  const methodField = editable
+    ? (() => {
+      const sel = h('select', { dataset: { path: 'evaluationMethod' } }, EVALUATION_METHODS.map((m) => h('option', { value: m, selected: m === draft.evaluationMethod }, m)));
+      sel.addEventListener('change', () => { draft.evaluationMethod = sel.value; onChange(); });
+      return sel;
+    })()
+    : h('div.ro', { dataset: { path: 'evaluationMethod' } }, draft.evaluationMethod);
+  const yearField = editable && isNew
+    ? (() => {
+      const sel = h('select', { dataset: { path: 'fiscalYear' } }, yearOptions(draft.fiscalYear, { allLabel: null }));
+      sel.addEventListener('change', () => { draft.fiscalYear = Number(sel.value); onChange(); });
+      return sel;
+    })()
+    : h('div.ro', { dataset: { path: 'fiscalYear' } }, `${draft.fiscalYear} 年度`);
+  const field = (label, control, wide = false) => h(`div.field${wide ? '.field-wide' : ''}`, h('span.field-label', label), control);
+
+  const headerSection = h('section.card.form-section', { dataset: { path: 'header' } },
+    h('h2.section-title', '项目支出绩效自评表', h('span.muted.small', `（${draft.fiscalYear} 年度）`)),
+    h('div.form-grid',
+      field('项目名称', text(draft, 'projectName', 'projectName'), true),
+      field('主管部门', text(draft, 'competentDepartment', 'competentDepartment')),
+      field('实施单位', h('div.ro', unitName || '—')),
+      field('项目负责人', text(draft, 'projectLead', 'projectLead')),
+      field('联系电话', text(draft, 'contactPhone', 'contactPhone')),
+      field('年度', yearField),
+      field('评价方式', methodField)));
+
+  // 项目资金
+  const s = view?.scores ?? {};
+  const fundsSection = h('section.card.form-section', { dataset: { path: 'funds' } },
+    h('h2.section-title', '项目资金', h('span.muted.small', '（万元）')),
+    h('div.table-wrap', h('table.table.table-form',
+      h('thead', h('tr', h('th', ''), FUNDS_COLUMNS.map(([, label]) => h('th.num', label)), h('th.num', '分值'), h('th.num', '执行率'), h('th.num', '得分'))),
+      h('tbody', FUNDS_ROWS.map(([key, label], i) => h('tr', { dataset: { path: `funds.${key}` } },
+        h('th.row-head', label),
+        FUNDS_COLUMNS.map(([col]) => h('td.num', numeric(draft.funds[key], col, `funds.${key}.${col}`, AMOUNT_RE))),
+        i === 0 ? [
+          h('td.num.mono', { rowspan: 4 }, '10'),
+          h('td.num.mono', { rowspan: 4 }, s.executionRate === null || s.executionRate === undefined ? '—' : `${fmtScore(s.executionRate)}%`),
+          h('td.num.mono', { rowspan: 4 }, fmtScore(s.budgetScore)),
+        ] : null)))))
+  );
+
+  // 年度总体目标
+  const goalsSection = h('section.card.form-section', { dataset: { path: 'goals' } },
+    h('h2.section-title', '年度总体目标'),
+    h('div.goals',
+      h('div.field', { dataset: { path: 'goals.expected' } }, h('span.field-label', '预期目标'), text(draft.goals, 'expected', 'goals.expected', { multiline: true, rows: 6 })),
+      h('div.field', { dataset: { path: 'goals.actual' } }, h('span.field-label', '实际完成情况'), text(draft.goals, 'actual', 'goals.actual', { multiline: true, rows: 6 }))));
+
+  // 绩效指标
+  const tbody = h('tbody');
+  const weightSum = h('td.num.mono');
+  const scoreSum = h('td.num.mono');
+  const refreshSums = () => {
+    weightSum.textContent = sumHundredths(draft.indicators.map((r) => r.weight));
+    scoreSum.textContent = sumHundredths(draft.indicators.map((r) => r.score));
+  };
+  const renderRows = () => {
+    clear(tbody);
+    if (!draft.indicators.length) {
+      tbody.append(h('tr', h('td.empty-cell', { colspan: editable ? 10 : 9 }, '尚无绩效指标。')));
+    }
+    draft.indicators.forEach((row, i) => {
+      const p = `indicators[${i}]`;
+      tbody.append(h('tr.ind-row', { dataset: { path: p } },
+        h('td.num.muted', i + 1),
+        h('td.w-l1', text(row, 'level1', `${p}.level1`, { list: 'dl-level1' })),
+        h('td.w-l2', text(row, 'level2', `${p}.level2`, { list: 'dl-level2' })),
+        h('td.w-name', text(row, 'name', `${p}.name`, { multiline: true })),
+        h('td.w-val', text(row, 'target', `${p}.target`, { multiline: true })),
+        h('td.w-val', text(row, 'actual', `${p}.actual`, { multiline: true })),
+        h('td.w-num', numeric(row, 'weight', `${p}.weight`, SCORE_RE)),
+        h('td.w-num', numeric(row, 'score', `${p}.score`, SCORE_RE)),
+        h('td.w-dev', text(row, 'deviation', `${p}.deviation`, { multiline: true })),
+        editable ? h('td.row-tools',
+          h('button.icon-btn', { type: 'button', title: '上移', disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
+          h('button.icon-btn', { type: 'button', title: '下移', disabled: i === draft.indicators.length - 1, onclick: () => move(i, 1) }, '↓'),
+          h('button.icon-btn.icon-danger', { type: 'button', title: '删除此行', onclick: () => remove(i) }, '✕')) : null));
+    });
+    refreshSums();
+  };
+  const move = (i, d) => {
+    const [row] = draft.indicators.splice(i, 1);
+    draft.indicators.splice(i + d, 0, row);
+    onChange();
+    renderRows();
+  };
+  const remove = async (i) => {
+    const r = draft.indicators[i];
+    if ((r.name || r.target || r.actual) && !(await confirmDialog('删除指标', `确定删除第 ${i + 1} 行“${r.name || '未命名指标'}”吗？`, '删除', 'danger'))) return;
+    draft.indicators.splice(i, 1);
+    onChange();
+    renderRows();
+  };
+  if (editable) {
+    tbody.addEventListener('input', (e) => {
+      if (e.target.dataset.path?.match(/\.(weight|score)$/)) refreshSums();
+    });
+  }
+  renderRows();
+
+  const indicatorsSection = h('section.card.form-section', { dataset: { path: 'indicators' } },
+    h('div.section-head',
+      h('h2.section-title', '绩效指标'),
+      editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1))); onChange(); renderRows(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
+    h('datalist#dl-level1', LEVEL1.map((v) => h('option', { value: v }))),
+    h('datalist#dl-level2', LEVEL2.map((v) => h('option', { value: v }))),
+    h('div.table-wrap', h('table.table.table-form.table-indicators',
+      h('thead', h('tr', h('th.num', '序'), INDICATOR_FIELDS.map(([key, label]) => h(`th${key === 'weight' || key === 'score' ? '.num' : ''}`, label)), editable ? h('th', '') : null)),
+      tbody,
+      h('tfoot', h('tr', h('td'), h('td', { colspan: 5 }, '指标合计（预算分值 10 另计）'), weightSum, scoreSum, h('td'), editable ? h('td') : null)))));
+
+  return h('div.form-sections', headerSection, fundsSection, goalsSection, indicatorsSection);
+}
+
+function reportInvalid(paths) {
+  toast(`以下内容格式不正确：${paths.slice(0, 3).map(pathLabel).join('、')}${paths.length > 3 ? ' 等' : ''}（金额最多 6 位小数，分值/得分最多 2 位小数）`, 'error');
+  for (const p of paths) document.querySelector(`[data-path="${CSS.escape(p)}"]`)?.classList.add('invalid');
+  highlight(paths[0]);
+}
+
+/** Finds the element for a form path, falling back to its parent path ("indicators[3].deviation" → "indicators[3]" → "indicators"). */
+function findPathElement(path) {
+  let p = path;
+  while (p) {
+    const el = document.querySelector(`[data-path="${CSS.escape(p)}"]`);
+    if (el) return el;
+    const next = p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+    if (next === p) break;
+    p = next;
+  }
+  if (/^(projectName|competentDepartment|projectLead|contactPhone|evaluationMethod|fiscalYear)$/.test(path)) return document.querySelector('[data-path="header"]');
+  return null;
+}
+
+export function highlight(path) {
+  const el = findPathElement(path);
+  if (!el) {
+    toast(`定位：${pathLabel(path)}`);
+    return;
+  }
+  document.querySelectorAll('.hl').forEach((x) => x.classList.remove('hl'));
+  const target = el.closest('td, .field, tr, section, dd') ?? el;
+  target.classList.add('hl');
+  target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  if (el.matches('input, textarea, select')) setTimeout(() => el.focus({ preventScroll: true }), 300);
+  setTimeout(() => target.classList.remove('hl'), 4000);
+}
+
+function attachInlineComments(root, comments) {
+  for (const c of comments) {
+    const note = h('div.inline-comment', h('span.inline-comment-label', '退回意见'), c.text);
+    const row = /^indicators\[(\d+)\]$/.exec(c.target);
+    let el = null;
+    let p = c.target;
+    while (p && !el) {
+      el = root.querySelector(`[data-path="${CSS.escape(p)}"]`);
+      const next = p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+      if (next === p) break;
+      p = next;
+    }
+    if (!el) {
+      root.prepend(h('div.notice.notice-warning', `${pathLabel(c.target)}：`, c.text));
+      continue;
+    }
+    if (el.tagName === 'TR' || row) {
+      const tr = el.closest('tr');
+      const cols = tr.children.length;
+      tr.classList.add('has-comment');
+      tr.after(h('tr.comment-row', h('td', { colspan: cols }, note)));
+    } else if (el.tagName === 'SECTION') {
+      el.querySelector('.section-title, .section-head')?.after(note);
+    } else {
+      const host = el.closest('td, .field') ?? el.parentElement;
+      host.classList.add('has-comment');
+      host.append(note);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+function approveDialog(act) {
+  const comment = h('textarea', { rows: 4, placeholder: '审核意见（可选）', maxlength: 4000 });
+  return modal({
+    title: '审核通过',
+    body: [h('p', '确认此自评表审核通过？通过后由管理员公开。'), h('label.field', h('span.field-label', '审核意见（可选）'), comment)],
+    buttons: [{ label: '取消' }, { label: '审核通过', kind: 'success', onClick: () => act('审核', 'approve', comment.value.trim() ? { comment: comment.value.trim() } : {}).then((ok) => ok) }],
+  });
+}
+
+function reopenDialog(act) {
+  const reason = h('textarea', { rows: 4, placeholder: '请说明更正原因', maxlength: 4000 });
+  return modal({
+    title: '更正已公开的自评表',
+    body: [h('p', '更正将开启新一版草稿，修改后需重新提交、审核、公开；已公开的版本会保留在历史中。'), h('label.field', h('span.field-label', '更正原因'), reason)],
+    buttons: [{ label: '取消' }, { label: '开始更正', kind: 'warning', onClick: () => act('更正', 'reopen', reason.value.trim() ? { reason: reason.value.trim() } : {}) }],
+  });
+}
+
+function commentTargets(view) {
+  const opts = [['', '总体意见（不针对具体内容）']];
+  for (const [k, label] of [['projectName', '项目名称'], ['competentDepartment', '主管部门'], ['projectLead', '项目负责人'], ['contactPhone', '联系电话'], ['evaluationMethod', '评价方式']]) opts.push([k, `基本信息 · ${label}`]);
+  opts.push(['funds', '项目资金（整体）']);
+  for (const [row, rowLabel] of FUNDS_ROWS) {
+    opts.push([`funds.${row}`, `项目资金 · ${rowLabel}`]);
+    for (const [col, colLabel] of FUNDS_COLUMNS) opts.push([`funds.${row}.${col}`, `项目资金 · ${rowLabel} · ${colLabel}`]);
+  }
+  opts.push(['goals.expected', '年度总体目标 · 预期目标'], ['goals.actual', '年度总体目标 · 实际完成情况'], ['indicators', '绩效指标（整体）']);
+  view.form.indicators.forEach((r, i) => {
+    const name = `${i + 1}. ${r.name || '未命名'}`.slice(0, 40);
+    opts.push([`indicators[${i}]`, `绩效指标 ${name}`]);
+    for (const f of ['target', 'actual', 'score', 'deviation']) opts.push([`indicators[${i}].${f}`, `　　第 ${i + 1} 行 · ${INDICATOR_FIELDS.find(([k]) => k === f)[1]}`]);
+  });
+  return opts;
+}
+
+function returnDialog(view, act) {
+  const targets = commentTargets(view);
+  const list = h('div.return-list');
+  const addComment = (target = '') => {
+    const sel = h('select', targets.map(([v, label]) => h('option', { value: v, selected: v === target }, label)));
+    const text = h('textarea', { rows: 3, placeholder: '退回意见', maxlength: 4000 });
+    const item = h('div.return-item', h('div.return-item-head', sel, h('button.icon-btn.icon-danger', { type: 'button', title: '删除此条意见', onclick: () => { if (list.children.length > 1) item.remove(); } }, '✕')), text);
+    list.append(item);
+    text.focus();
+  };
+  addComment();
+  // Offer the blocking/warning findings as starting points.
+  const suggestions = view.findings.filter((f) => f.severity !== 'info').slice(0, 8);
+  return modal({
+    title: '退回自评表',
+    wide: true,
+    body: [
+      h('p', '请填写退回意见（至少一条）。每条意见可针对某个字段或某一行指标，填报人将在对应位置看到。'),
+      list,
+      h('button.btn.btn-sm', { type: 'button', onclick: () => addComment() }, '＋ 添加一条意见'),
+      suggestions.length ? h('div.suggest', h('div.muted.small', '根据检查结果添加：'),
+        suggestions.map((f) => h('button.chip', { type: 'button', onclick: () => {
+          addComment(targets.some(([v]) => v === f.path) ? f.path : f.path.replace(/\.[a-zA-Z]+$/, ''));
+          list.lastElementChild.querySelector('textarea').value = f.message;
+        } }, `${SEVERITY_LABELS[f.severity]}：${pathLabel(f.path)}`))) : null,
+    ],
+    buttons: [{ label: '取消' }, {
+      label: '确认退回', kind: 'warning', onClick: async () => {
+        const comments = [...list.querySelectorAll('.return-item')]
+          .map((item) => ({ target: item.querySelector('select').value || null, text: item.querySelector('textarea').value.trim() }))
+          .filter((c) => c.text);
+        if (!comments.length) {
+          toast('请至少填写一条退回意见', 'error');
+          return false;
+        }
+        return act('退回', 'return', { comments });
+      },
+    }],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+async function renderHistory(box, id, ctx) {
+  let entries;
+  try {
+    entries = await api.get(`/evaluations/${id}/history`);
+  } catch (err) {
+    clear(box).append(h('div.error-box', err.message));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  clear(box).append(
+    h('h3.card-title', '操作记录', h('span.muted.small', '（北京时间）')),
+    h('table.table',
+      h('thead', h('tr', h('th.num', '版本号'), h('th', '时间'), h('th', '操作人'), h('th', '操作'), h('th', '说明'))),
+      h('tbody', entries.map((e) => h('tr',
+        h('td.num.mono', e.version),
+        h('td.nowrap', fmtDateTime(e.occurredAt)),
+        h('td', e.actor?.displayName ?? e.actor?.username ?? '系统'),
+        h('td', h(`span.event.event-${e.type}`, EVENT_LABELS[e.type] ?? e.type)),
+        h('td', eventDetails(e)))))));
+}
+
+function eventDetails(e) {
+  const p = e.payload ?? {};
+  switch (e.type) {
+    case 'EvaluationImported':
+      return [p.origin?.fileName ? `自文件 ${p.origin.fileName}` : '导入', p.published ? '（按已公开导入）' : ''];
+    case 'EvaluationReturned':
+      return h('ul.plain', (p.comments ?? []).map((c) => h('li', c.target ? h('span.muted', `${pathLabel(c.target)}：`) : null, c.text)));
+    case 'EvaluationApproved':
+      return p.comment?.text ? `审核意见：${p.comment.text}` : '';
+    case 'EvaluationPublished':
+      return p.revision ? `公开第 ${p.revision} 版` : '';
+    case 'EvaluationReopened':
+      return [p.revision ? `开启第 ${p.revision} 版` : '', p.reason ? `；原因：${p.reason}` : ''];
+    case 'EvaluationSubmitted':
+      return '提交审核';
+    default:
+      return '';
+  }
+}

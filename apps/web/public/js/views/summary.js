@@ -1,0 +1,65 @@
+import { api, download } from '../api.js';
+import { h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, hashOf, yearOptions, toast } from '../dom.js';
+
+export async function renderSummary(ctx) {
+  const { params, main } = ctx;
+  const fiscalYear = params.get('fiscalYear') ?? String(new Date().getFullYear() - 1);
+  const unitId = params.get('unitId') ?? '';
+  const go = (changes) => ctx.navigate(hashOf('/summary', { fiscalYear, unitId, ...changes }));
+  const yearSelect = h('select', { onchange: (e) => go({ fiscalYear: e.target.value }) }, yearOptions(fiscalYear, { allLabel: null }));
+  const unitSelect = h('select', { onchange: (e) => go({ unitId: e.target.value }) }, h('option', { value: '' }, '全部单位'));
+  const unitLabel = h('label.inline', { hidden: true }, '单位', unitSelect);
+
+  const exportBtn = (label, ext) => h('button.btn', { type: 'button', onclick: async (e) => {
+    e.currentTarget.disabled = true;
+    const btn = e.currentTarget;
+    try {
+      await download(`/summary.${ext}`, { fiscalYear, unitId }, `项目绩效评价明细表-${fiscalYear}.${ext}`);
+    } catch (err) {
+      toast(err.status === 404 ? '导出功能暂不可用' : err.message, 'error');
+    } finally {
+      btn.disabled = false;
+    }
+  } }, label);
+
+  const body = h('div', loading());
+  clear(main).append(
+    pageHeader('项目绩效评价明细表', exportBtn('导出 Excel', 'xlsx'), exportBtn('导出 CSV', 'csv')),
+    h('div.toolbar', h('label.inline', '年度', yearSelect), unitLabel),
+    body);
+
+  const [table, units] = await Promise.all([api.get('/summary', { fiscalYear, unitId }), api.get('/units').catch(() => [])]);
+  if (!ctx.isCurrent()) return;
+  if (Array.isArray(units) && units.length > 1) {
+    unitLabel.hidden = false;
+    unitSelect.append(...units.map((u) => h('option', { value: u.id, selected: u.id === unitId }, u.name)));
+  }
+  clear(body);
+  if (!table.rows.length) {
+    body.append(emptyState(`${fiscalYear} 年度没有自评表。`));
+    return;
+  }
+  const multiUnit = new Set(table.rows.map((r) => r.unitId)).size > 1;
+  body.append(h('div.card.paper',
+    h('div.paper-title', h('h2', `${table.fiscalYear ?? fiscalYear} 年度项目绩效评价明细表`),
+      h('div.paper-sub', table.unitName ? `单位：${table.unitName}` : multiUnit ? '全部单位' : `单位：${table.rows[0].unitName}`)),
+    h('div.table-wrap', h('table.table.table-paper',
+      h('thead', h('tr',
+        h('th.num', '序号'), h('th', '项目名称'), multiUnit ? h('th', '单位') : null, h('th.num', '项目预算（万元）'), h('th', '评价方式'), h('th.num', '自评得分'),
+        h('th.num.sys', '系统计算得分'), h('th.center.sys', '等级'), h('th.sys', '状态'), h('th.sys', '错误 / 警告'))),
+      h('tbody', table.rows.map((r) => h('tr',
+        h('td.num', r.seq),
+        h('td', h('a', { href: `#/evaluations/${r.evaluationId}` }, r.projectName || '（未命名项目）')),
+        multiUnit ? h('td', r.unitName) : null,
+        h('td.num.mono', fmtAmount(r.budget)),
+        h('td', r.evaluationMethod),
+        h('td.num.mono', fmtScore(r.selfScore)),
+        h(`td.num.mono.sys${r.computedScore !== null && r.selfScore !== null && r.computedScore !== r.selfScore ? '.diff' : ''}`,
+          { title: r.computedScore !== r.selfScore ? '与自评得分不一致' : null }, fmtScore(r.computedScore)),
+        h('td.center.sys', gradeBadge(r.grade)),
+        h('td.sys', statusBadge(r.status)),
+        h('td.sys', findingCounts(r.findings))))),
+      h('tfoot', h('tr.total-row',
+        h('td'), h('td', '合计'), multiUnit ? h('td') : null, h('td.num.mono', fmtAmount(table.total?.budget)), h('td'), h('td'), h('td', { colspan: 4 }))))),
+    h('p.muted.small', '“系统计算得分”及其后各列为系统按评分规则计算与检查的结果，纸质表中没有这些列。')));
+}

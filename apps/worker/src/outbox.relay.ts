@@ -1,0 +1,60 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { QUEUES } from '../../../libs/persistence/src/queues.js';
+
+const BATCH = 500;
+
+/**
+ * Moves committed events from the outbox into the evaluation-events queue. A row is marked dispatched only
+ * after the queue accepted its job; a crash in between re-sends it under the same job id, and the
+ * processors are idempotent anyway. Several workers may relay at once: rows are claimed with SKIP LOCKED.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly pollMs = Number(process.env.OUTBOX_POLL_MS ?? 100);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.evaluationEvents) private readonly queue: Queue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Relays one batch; returns how many events it moved. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string; event_position: string; payload: object }[] = await manager.query(
+        `SELECT id, event_position, payload FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH],
+      );
+      if (rows.length === 0) return 0;
+      await this.queue.addBulk(rows.map((r) => ({ name: (r.payload as { type: string }).type, data: r.payload, opts: { jobId: `event-${r.event_position}` } })));
+      await manager.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if ((await this.relayOnce()) > 0) continue;
+      } catch (error) {
+        this.logger.error(`outbox relay failed: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+    }
+  }
+}

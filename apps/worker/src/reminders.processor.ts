@@ -1,0 +1,39 @@
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { Clock } from '../../../libs/evaluation/src/application/clock.js';
+import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
+import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { DeliveryQueue } from './delivery.queue.js';
+
+export const REMINDER_TICK_MS = Number(process.env.REMINDER_TICK_MS ?? 15_000);
+
+/**
+ * A job scheduler ticks every REMINDER_TICK_MS; each tick asks the clock for the time and stores the
+ * notices that are due. Concurrency 1 per worker; two workers at once still store each notice once.
+ */
+@Processor(QUEUES.reminders, { concurrency: 1 })
+export class RemindersProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RemindersProcessor.name);
+
+  constructor(
+    private readonly scan: ReminderScan,
+    private readonly clock: Clock,
+    private readonly deliveries: DeliveryQueue,
+    @InjectQueue(QUEUES.reminders) private readonly queue: Queue,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler('reminder-tick', { every: REMINDER_TICK_MS }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 1000 } });
+  }
+
+  async process(_job: Job): Promise<{ notices: number }> {
+    const { notices, deliveries } = await this.scan.run(this.clock.now());
+    await this.deliveries.enqueue(deliveries);
+    const swept = await this.deliveries.sweep();
+    if (swept > 0) this.logger.warn(`re-queued ${swept} deliveries left pending`);
+    return { notices };
+  }
+}

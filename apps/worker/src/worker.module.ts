@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { LoggerModule } from 'nestjs-pino';
+import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
+import { RedisConnection, redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
+import { Clock, SystemClock } from '../../../libs/evaluation/src/application/clock.js';
+import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
+import { NotificationCenter } from '../../../libs/notifications/src/notification-center.js';
+import { CyclesStore } from '../../../libs/cycles/src/cycles.store.js';
+import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
+import { OutboxRelay } from './outbox.relay.js';
+import { DeliveryQueue } from './delivery.queue.js';
+import { EvaluationEventsProcessor } from './evaluation-events.processor.js';
+import { ScoringProcessor } from './scoring.processor.js';
+import { RemindersProcessor } from './reminders.processor.js';
+import { DeliveriesProcessor } from './deliveries.processor.js';
+import { Heartbeat } from './heartbeat.js';
+
+@Module({
+  imports: [
+    LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL ?? 'info' } }),
+    PersistenceModule,
+    BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.registerQueue({ name: QUEUES.evaluationEvents }, { name: QUEUES.scoring }, { name: QUEUES.reminders }, { name: QUEUES.deliveries }),
+  ],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    RedisConnection,
+    ScoringProjection,
+    NotificationCenter,
+    CyclesStore,
+    ReminderScan,
+    OutboxRelay,
+    DeliveryQueue,
+    EvaluationEventsProcessor,
+    ScoringProcessor,
+    RemindersProcessor,
+    DeliveriesProcessor,
+    Heartbeat,
+  ],
+})
+export class WorkerModule {}

@@ -1,0 +1,279 @@
+import type { NotificationKind } from './notification.js';
+
+/**
+ * Chinese (zh-CN) texts of the notifications. Deadlines are instants; people read them in
+ * China Standard Time, so every date shown here is formatted in Asia/Shanghai, never in the
+ * machine's zone.
+ */
+
+export interface ReviewComment {
+  /** null = a general comment; otherwise a form target such as "projectName", "funds.total.executed", "indicators[2]". */
+  target: string | null;
+  text: string;
+}
+
+export interface NotificationContext {
+  projectName: string;
+  unitName: string;
+  /** The deadline that matters for this kind: submission for drafters/managers, review for reviewers. */
+  deadline?: Date | null;
+  cycleName?: string | null;
+  /** Who acted: the submitter (review_requested), the reviewer (returned/approved), the publisher (published). */
+  actorName?: string | null;
+  comments?: ReviewComment[];
+  link?: string | null;
+  /** Since when a submitted form waits for review (review_overdue). */
+  waitingSince?: Date | null;
+  /** The instant "time left"/"overdue by" is measured from; defaults to the current time. */
+  now?: Date;
+}
+
+export interface ComposedNotification {
+  title: string;
+  body: string;
+}
+
+const BEIJING = 'Asia/Shanghai';
+
+const beijingParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: BEIJING,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function partsOf(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+  const out: Record<string, string> = {};
+  for (const p of beijingParts.formatToParts(date)) out[p.type] = p.value;
+  return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
+}
+
+/** `2026年12月1日 18:00（北京时间）` — the instant as read in China Standard Time. */
+export function formatBeijingTime(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError('formatBeijingTime: invalid date');
+  const p = partsOf(date);
+  const hour = p.hour === '24' ? '00' : p.hour.padStart(2, '0');
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${hour}:${p.minute.padStart(2, '0')}（北京时间）`;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A positive span as people say it: "3 天", "2 天 5 小时", "4 小时 10 分钟", "25 分钟", "不足 1 分钟". */
+export function formatDuration(ms: number): string {
+  const span = Math.max(0, ms);
+  const days = Math.floor(span / DAY);
+  const hours = Math.floor((span % DAY) / HOUR);
+  const minutes = Math.floor((span % HOUR) / MINUTE);
+  if (days > 0) return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
+  if (hours > 0) return minutes > 0 ? `${hours} 小时 ${minutes} 分钟` : `${hours} 小时`;
+  if (minutes > 0) return `${minutes} 分钟`;
+  return '不足 1 分钟';
+}
+
+// ---- comment targets ---------------------------------------------------------------------
+
+const HEADER_LABELS: Record<string, string> = {
+  fiscalYear: '年度',
+  projectName: '项目名称',
+  competentDepartment: '主管部门',
+  unitId: '实施单位',
+  implementingUnit: '实施单位',
+  projectLead: '项目负责人',
+  contactPhone: '联系电话',
+  evaluationMethod: '评价方式',
+  funds: '项目资金',
+  goals: '年度总体目标',
+  indicators: '绩效指标',
+};
+const FUNDS_ROW_LABELS: Record<string, string> = {
+  total: '年度资金总额',
+  currentYear: '当年财政拨款',
+  carryOver: '上年结转资金',
+  other: '其他资金',
+};
+const FUNDS_COLUMN_LABELS: Record<string, string> = {
+  initialBudget: '年初预算数',
+  fullYearBudget: '全年预算数',
+  executed: '全年执行数',
+};
+const GOAL_LABELS: Record<string, string> = {
+  expected: '预期目标',
+  actual: '实际完成情况',
+};
+const INDICATOR_FIELD_LABELS: Record<string, string> = {
+  level1: '一级指标',
+  level2: '二级指标',
+  name: '三级指标',
+  target: '年度指标值',
+  actual: '实际完成值',
+  weight: '分值',
+  score: '得分',
+  deviation: '偏差原因分析及改进措施',
+};
+
+/**
+ * The Chinese label of a comment target (the same target grammar as the evaluation domain):
+ * null → 总体意见; "projectName" → 项目名称; "funds.total.executed" → 项目资金·年度资金总额·全年执行数;
+ * "goals.actual" → 年度总体目标·实际完成情况; "indicators[2]" → 第 3 行绩效指标;
+ * "indicators[2].score" → 第 3 行绩效指标·得分. An unknown target is shown as written.
+ */
+export function describeCommentTarget(target: string | null): string {
+  if (target === null || target.trim() === '') return '总体意见';
+  const t = target.trim();
+  if (Object.hasOwn(HEADER_LABELS, t)) return HEADER_LABELS[t];
+  const funds = /^funds\.(\w+)(?:\.(\w+))?$/.exec(t);
+  if (funds && Object.hasOwn(FUNDS_ROW_LABELS, funds[1]) && (funds[2] === undefined || Object.hasOwn(FUNDS_COLUMN_LABELS, funds[2]))) {
+    return ['项目资金', FUNDS_ROW_LABELS[funds[1]], ...(funds[2] ? [FUNDS_COLUMN_LABELS[funds[2]]] : [])].join('·');
+  }
+  const goal = /^goals\.(\w+)$/.exec(t);
+  if (goal && Object.hasOwn(GOAL_LABELS, goal[1])) return `年度总体目标·${GOAL_LABELS[goal[1]]}`;
+  const row = /^indicators\[(\d+)\](?:\.(\w+))?$/.exec(t);
+  if (row && (row[2] === undefined || Object.hasOwn(INDICATOR_FIELD_LABELS, row[2]))) {
+    const label = `第 ${Number(row[1]) + 1} 行绩效指标`;
+    return row[2] ? `${label}·${INDICATOR_FIELD_LABELS[row[2]]}` : label;
+  }
+  return t;
+}
+
+// ---- texts --------------------------------------------------------------------------------
+
+function bookTitle(name: string): string {
+  const n = name.trim();
+  return n.startsWith('《') && n.endsWith('》') ? n : `《${n}》`;
+}
+
+/** "北京市某单位的《某项目》项目支出绩效自评表（2021 年度项目支出绩效自评）" */
+function formPhrase(ctx: NotificationContext): string {
+  const cycle = ctx.cycleName?.trim() ? `（${ctx.cycleName.trim()}）` : '';
+  return `${ctx.unitName}的${bookTitle(ctx.projectName)}项目支出绩效自评表${cycle}`;
+}
+
+/** "提交截止时间为 2026年12月1日 18:00（北京时间），距提交截止还有 3 天。" or, once passed, "…已过，已逾期 2 天。" */
+function deadlineSentence(label: '提交' | '审核' | '办理', deadline: Date | null | undefined, now: Date): string {
+  if (!deadline) return '';
+  const left = deadline.getTime() - now.getTime();
+  const when = formatBeijingTime(deadline);
+  if (left > 0) return `${label}截止时间为 ${when}，距${label}截止还有 ${formatDuration(left)}。`;
+  return `${label}截止时间 ${when}已过，已逾期 ${formatDuration(-left)}。`;
+}
+
+function actor(name: string | null | undefined, fallback: string): string {
+  return name?.trim() ? `${fallback}${name.trim()}` : fallback;
+}
+
+function commentLines(comments: ReviewComment[] | undefined): string {
+  const list = (comments ?? []).filter((c) => c.text.trim() !== '');
+  if (list.length === 0) return '审核意见：（审核人未填写具体意见，请与审核人联系。）';
+  // General comments first, then the ones aimed at a field or row, in the reviewer's order.
+  const ordered = [...list.filter((c) => !c.target), ...list.filter((c) => c.target)];
+  return ['审核意见：', ...ordered.map((c, i) => `${i + 1}. ${describeCommentTarget(c.target)}：${c.text.trim()}`)].join('\n');
+}
+
+function assemble(paragraphs: (string | null | undefined | false)[], link: string | null | undefined): string {
+  const parts = paragraphs.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+  if (link?.trim()) parts.push(`查看详情：${link.trim()}`);
+  return ['您好：', ...parts].join('\n\n');
+}
+
+/** The title and body of one notification, in Chinese. */
+export function composeNotification(kind: NotificationKind, ctx: NotificationContext): ComposedNotification {
+  const now = ctx.now ?? new Date();
+  const project = bookTitle(ctx.projectName);
+  const form = formPhrase(ctx);
+  const left = ctx.deadline ? ctx.deadline.getTime() - now.getTime() : null;
+
+  switch (kind) {
+    case 'reminder': {
+      const title =
+        left !== null && left > 0
+          ? `【填报提醒】${project}绩效自评表距提交截止还有 ${formatDuration(left)}`
+          : `【填报提醒】${project}绩效自评表尚未提交`;
+      return {
+        title,
+        body: assemble(
+          [`${form}尚未提交审核。${deadlineSentence('提交', ctx.deadline, now)}`, '请及时完成填报并提交审核。'],
+          ctx.link,
+        ),
+      };
+    }
+    case 'overdue':
+      return {
+        title: `【逾期提醒】${project}绩效自评表已超过提交截止时间`,
+        body: assemble(
+          [
+            `${form}尚未提交审核。${deadlineSentence('提交', ctx.deadline, now) || '提交截止时间已过。'}`,
+            '请尽快完成填报并提交审核；如有特殊情况，请及时与管理员联系。',
+          ],
+          ctx.link,
+        ),
+      };
+    case 'escalation':
+      return {
+        title: `【逾期督办】${ctx.unitName}${project}绩效自评表逾期未完成`,
+        body: assemble(
+          [
+            `${form}仍未完成。${deadlineSentence('办理', ctx.deadline, now) || '办理截止时间已过。'}`,
+            '请督促相关填报人、审核人尽快办理。',
+          ],
+          ctx.link,
+        ),
+      };
+    case 'review_requested':
+      return {
+        title: `【待审核】${ctx.unitName}${project}绩效自评表已提交，请审核`,
+        body: assemble(
+          [`${actor(ctx.actorName, '填报人')}已提交${form}，请您审核。${deadlineSentence('审核', ctx.deadline, now)}`],
+          ctx.link,
+        ),
+      };
+    case 'review_overdue': {
+      const waiting = ctx.waitingSince
+        ? `该表于 ${formatBeijingTime(ctx.waitingSince)}提交，已等待审核 ${formatDuration(now.getTime() - ctx.waitingSince.getTime())}。`
+        : '该表已等待审核较长时间。';
+      return {
+        title: `【审核催办】${ctx.unitName}${project}绩效自评表待审核`,
+        body: assemble(
+          [`${form}尚待您审核。${waiting}${deadlineSentence('审核', ctx.deadline, now)}`, '请尽快审核通过或退回修改。'],
+          ctx.link,
+        ),
+      };
+    }
+    case 'returned':
+      return {
+        title: `【退回修改】${project}绩效自评表已被退回`,
+        body: assemble(
+          [
+            `${form}已由${actor(ctx.actorName, '审核人')}退回修改。`,
+            commentLines(ctx.comments),
+            `请根据审核意见修改后重新提交。${deadlineSentence('提交', ctx.deadline, now)}`,
+          ],
+          ctx.link,
+        ),
+      };
+    case 'approved':
+      return {
+        title: `【审核通过】${project}绩效自评表已审核通过`,
+        body: assemble([`${form}已由${actor(ctx.actorName, '审核人')}审核通过，待管理员公开。`], ctx.link),
+      };
+    case 'published':
+      return {
+        title: `【已公开】${project}绩效自评表已公开`,
+        body: assemble(
+          [
+            `${form}已由${actor(ctx.actorName, '管理员')}公开。`,
+            '公开后的自评表为只读；如需更正，请发起修订，修订稿将重新履行填报、审核流程。',
+          ],
+          ctx.link,
+        ),
+      };
+    default: {
+      const never: never = kind;
+      throw new Error(`Unknown notification kind: ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What the system tells people about the evaluation workflow (pure data, no framework).
+ *
+ * - reminder          drafter, before the submission deadline (提交提醒)
+ * - overdue           drafter, the submission deadline has passed (逾期提醒)
+ * - escalation        manager, a deadline has passed and the form is not done (逾期督办)
+ * - review_requested  reviewer, a form was submitted (待审核)
+ * - review_overdue    reviewer, a submitted form has waited too long (审核催办)
+ * - returned          drafter, the reviewer returned the form with comments (退回修改)
+ * - approved          drafter, the form was approved (审核通过)
+ * - published         drafter / unit, the form was published (已公开)
+ */
+export const NOTIFICATION_KINDS = [
+  'reminder',
+  'overdue',
+  'escalation',
+  'review_requested',
+  'review_overdue',
+  'returned',
+  'approved',
+  'published',
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export function isNotificationKind(value: unknown): value is NotificationKind {
+  return typeof value === 'string' && (NOTIFICATION_KINDS as readonly string[]).includes(value);
+}
+
+export interface NotificationMessage {
+  /** Stable id: channels derive idempotency keys from it (Message-ID, X-PerfEval-Delivery). */
+  id: string;
+  kind: NotificationKind;
+  recipientId: string;
+  evaluationId: string | null;
+  cycleId: string | null;
+  title: string;
+  body: string;
+  link: string | null;
+  /** ISO-8601 instant. */
+  createdAt: string;
+}
