@@ -37,7 +37,8 @@ export class DeliveriesProcessor extends WorkerHost implements OnApplicationShut
 
   async process(job: Job<PendingDelivery>): Promise<void> {
     const { notificationId, channel } = job.data;
-    const rows: DeliveryRow[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [DeliveryRow[], number] = await this.dataSource.query(
       `UPDATE notification_deliveries d SET attempts = attempts + 1
        FROM notifications n JOIN users u ON u.id = n.recipient_id
        WHERE d.notification_id = $1 AND d.channel = $2 AND n.id = d.notification_id

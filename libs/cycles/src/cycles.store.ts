@@ -56,7 +56,8 @@ export class CyclesStore {
         reviewDeadline: patch.reviewDeadline ?? new Date(current.reviewDeadline),
         reminderPolicy: patch.reminderPolicy ?? current.reminderPolicy,
       });
-      const rows: CycleRow[] = await manager.query(
+      // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+      const [rows]: [CycleRow[], number] = await manager.query(
         `UPDATE cycles SET fiscal_year=$2, name=$3, submission_deadline=$4, review_deadline=$5, reminder_policy=$6, status=$7, updated_at=now()
          WHERE id=$1 RETURNING *`,
         [id, next.fiscalYear, next.name, next.submissionDeadline, next.reviewDeadline, JSON.stringify(next.reminderPolicy), patch.status ?? current.status],

@@ -40,12 +40,13 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   async read(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
-    const rows: { id: string; read_at: Date }[] = /^[0-9a-f-]{36}$/i.test(id)
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [{ id: string; read_at: Date }[], number] = /^[0-9a-f-]{36}$/i.test(id)
       ? await this.dataSource.query(
           `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING id, read_at`,
           [id, user.id],
         )
-      : [];
+      : [[], 0];
     if (!rows[0]) throw new NotFoundException({ code: 'NOT_FOUND', message: `通知不存在：${id}` });
     return { id, readAt: new Date(rows[0].read_at).toISOString() };
   }

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { TestDatabase } from './support/test-database.js';
+import { Directory } from '../libs/identity/src/directory.js';
+import { CyclesStore } from '../libs/cycles/src/cycles.store.js';
+import { ReminderScan } from '../libs/cycles/src/reminder-scan.js';
+import { NotificationCenter } from '../libs/notifications/src/notification-center.js';
+import { EvaluationRepository } from '../libs/evaluation/src/infrastructure/evaluation.repository.js';
+import { EvaluationStateProjector } from '../libs/evaluation/src/infrastructure/evaluation-state.projector.js';
+import { Evaluation } from '../libs/evaluation/src/domain/evaluation.js';
+import { SEED_FORM_6_FAMILY_EDUCATION } from '../libs/evaluation/src/scoring/seed-forms.fixture.js';
+
+/** The reminder scan against real PostgreSQL, with the clock moved by the test instead of waiting days. */
+describe('Reminders on a moved clock', () => {
+  const db = new TestDatabase();
+  let dataSource: DataSource;
+  let cycles: CyclesStore;
+  let scan: ReminderScan;
+  let repository: EvaluationRepository;
+  let unitId: string;
+  let drafterIds: string[];
+  let managerId: string;
+  const deadline = new Date('2026-12-01T10:00:00Z');
+  const minus = (days: number) => new Date(deadline.getTime() - days * 86_400_000);
+
+  beforeAll(async () => {
+    dataSource = await db.create();
+    const directory = new Directory(dataSource);
+    const unit = await directory.createUnit('测试单位', '测试主管部门');
+    unitId = unit.id;
+    const d1 = await directory.createUser({ username: 'd1', password: 'password1', displayName: '填报一', roles: ['drafter'], unitIds: [unitId] });
+    const d2 = await directory.createUser({ username: 'd2', password: 'password1', displayName: '填报二', roles: ['drafter'], unitIds: [unitId] });
+    const m = await directory.createUser({ username: 'm1', password: 'password1', displayName: '管理员', roles: ['manager'], unitIds: [unitId] });
+    await directory.createUser({ username: 'r1', password: 'password1', displayName: '审核人', roles: ['reviewer'], unitIds: [unitId] });
+    drafterIds = [d1.id, d2.id];
+    managerId = m.id;
+    cycles = new CyclesStore(dataSource);
+    scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource));
+    repository = new EvaluationRepository(dataSource, new EvaluationStateProjector());
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  beforeEach(async () => {
+    await dataSource.query(`UPDATE cycles SET status = 'closed'`);
+    await dataSource.query('DELETE FROM notifications');
+  });
+
+  async function draftIn(cycleId: string, at: Date): Promise<Evaluation> {
+    const evaluation = Evaluation.draft(randomUUID(), { ...SEED_FORM_6_FAMILY_EDUCATION, unitId, cycleId }, 'national-2020', { actor: { userId: drafterIds[0] }, at });
+    await repository.save(evaluation);
+    return evaluation;
+  }
+
+  async function notices(): Promise<{ kind: string; recipient_id: string; evaluation_id: string }[]> {
+    return dataSource.query('SELECT kind, recipient_id, evaluation_id FROM notifications ORDER BY kind, recipient_id');
+  }
+
+  it('reminds each drafter once per moment, then sends the overdue notice and the escalation once', async () => {
+    const cycle = await cycles.create({ fiscalYear: 2021, name: '2021 年度项目支出绩效自评', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
+    const evaluation = await draftIn(cycle.id, minus(20));
+
+    await scan.run(minus(8));
+    expect(await notices()).toEqual([]);
+
+    await scan.run(minus(7));
+    await scan.run(minus(6.5));
+    expect((await notices()).map((n) => n.kind)).toEqual(['reminder', 'reminder']);
+    await scan.run(minus(3));
+    await scan.run(minus(1));
+    await scan.run(minus(1));
+    expect((await notices()).length).toBe(6); // 3 moments × 2 drafters
+
+    await scan.run(deadline);
+    await scan.run(new Date(deadline.getTime() + 60_000));
+    const all = await notices();
+    expect(all.filter((n) => n.kind === 'overdue').map((n) => n.recipient_id).sort()).toEqual([...drafterIds].sort());
+    expect(all.filter((n) => n.kind === 'escalation').map((n) => n.recipient_id)).toEqual([managerId]);
+    expect(all.every((n) => n.evaluation_id === evaluation.state.id)).toBe(true);
+    const [{ title }] = await dataSource.query(`SELECT title FROM notifications WHERE kind = 'overdue' LIMIT 1`);
+    expect(title).toContain('家庭教育');
+  });
+
+  it('stops reminding once the form is submitted', async () => {
+    const cycle = await cycles.create({ fiscalYear: 2021, name: '提交即停', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
+    const evaluation = await draftIn(cycle.id, minus(20));
+    await scan.run(minus(7));
+    expect((await notices()).length).toBe(2);
+    const loaded = await repository.load(evaluation.state.id);
+    loaded.submit({ actor: { userId: drafterIds[0] }, at: minus(5) });
+    await repository.save(loaded, 1);
+    await scan.run(minus(3));
+    await scan.run(minus(1));
+    await scan.run(deadline);
+    // The drafters hear nothing more; the form has now waited 5 days for review, so the reviewer is reminded.
+    expect((await notices()).map((n) => n.kind)).toEqual(['reminder', 'reminder', 'review_overdue']);
+  });
+
+  it('reschedules when the deadline moves', async () => {
+    const cycle = await cycles.create({ fiscalYear: 2021, name: '截止日调整', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
+    await draftIn(cycle.id, minus(20));
+    await scan.run(minus(1));
+    expect((await notices()).length).toBe(2); // the 1-day reminder
+    const later = new Date(deadline.getTime() + 7 * 86_400_000);
+    await cycles.update(cycle.id, { submissionDeadline: later, reviewDeadline: new Date(later.getTime() + 86_400_000) });
+    await scan.run(deadline); // was the deadline; now 7 days ahead of the new one
+    const kinds = (await notices()).map((n) => n.kind);
+    expect(kinds.filter((k) => k === 'overdue')).toEqual([]);
+    expect(kinds.filter((k) => k === 'reminder')).toHaveLength(4); // the old 1-day one and the new 7-day one
+  });
+
+  it('stores each notice once when two scans run at the same moment', async () => {
+    const cycle = await cycles.create({ fiscalYear: 2021, name: '并发', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
+    for (let i = 0; i < 20; i++) await draftIn(cycle.id, minus(20));
+    await Promise.all([scan.run(deadline), scan.run(deadline), scan.run(deadline)]);
+    const all = await notices();
+    expect(all.filter((n) => n.kind === 'overdue')).toHaveLength(40);
+    expect(all.filter((n) => n.kind === 'escalation')).toHaveLength(20);
+  });
+});
