@@ -125,6 +125,7 @@ describe('Import of existing forms, the summary table and the board', () => {
     // 优: forms 1, 2, 5, 7 (102, 106, 106, 107); 良: 3, 4, 6 — twice (published + drafts).
     expect(res.body.byGrade).toEqual({ 优: 8, 良: 6, 中: 0, 差: 0, 无: 0 });
     expect(res.body.budget.budgeted).toBe('669.22');
+    expect(res.body.overdue).toBe(0);
     expect(res.body.withErrors.length).toBe(12); // all but form 6, twice
     expect((await drafter.get('/api/board')).status).toBe(403);
   });

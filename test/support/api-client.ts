@@ -34,6 +34,10 @@ export class ApiClient {
     return this.auth(request(this.baseUrl).post(path)).set('Content-Type', 'text/plain').send(text);
   }
 
+  patch(path: string, body: object) {
+    return this.auth(request(this.baseUrl).patch(path)).send(body);
+  }
+
   put(path: string, body: object) {
     return this.auth(request(this.baseUrl).put(path)).send(body);
   }

@@ -65,6 +65,11 @@ export class ApiProcess {
     return worker;
   }
 
+  async killWorkers(signal: NodeJS.Signals): Promise<void> {
+    await Promise.all(this.workers.map((w) => stopProcess(w, signal)));
+    this.workers = [];
+  }
+
   get logs(): string {
     return this.output;
   }

@@ -6,7 +6,7 @@ import { emailChannelFromEnv } from '../../../libs/notifications/src/email.chann
 import { webhookChannelFromEnv } from '../../../libs/notifications/src/webhook.channel.js';
 import type { NotificationKind, NotificationMessage } from '../../../libs/notifications/src/notification.js';
 import type { PendingDelivery } from '../../../libs/notifications/src/notification-center.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 
 interface DeliveryRow {
   status: string;
@@ -25,7 +25,7 @@ interface DeliveryRow {
 }
 
 /** Sends one notification through one channel; a delivery already sent is not sent again. */
-@Processor(QUEUES.deliveries, { concurrency: Number(process.env.DELIVERY_CONCURRENCY ?? 8) })
+@Processor(QUEUES.deliveries, processorOptions(Number(process.env.DELIVERY_CONCURRENCY ?? 8)))
 export class DeliveriesProcessor extends WorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveriesProcessor.name);
   private readonly email = emailChannelFromEnv();

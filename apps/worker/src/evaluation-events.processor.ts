@@ -4,14 +4,14 @@ import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '../../../libs/evaluation/src/domain/evaluation.js';
 import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
 import { NotificationCenter, type NoticeRequest } from '../../../libs/notifications/src/notification-center.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
 /**
  * Follows the evaluation events: a changed form is scored again; a step that concerns a person
  * becomes their notification. Both are idempotent, so a redelivered event changes nothing.
  */
-@Processor(QUEUES.evaluationEvents, { concurrency: Number(process.env.EVENTS_CONCURRENCY ?? 16) })
+@Processor(QUEUES.evaluationEvents, processorOptions(Number(process.env.EVENTS_CONCURRENCY ?? 16)))
 export class EvaluationEventsProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,

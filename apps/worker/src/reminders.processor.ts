@@ -3,7 +3,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { Clock } from '../../../libs/evaluation/src/application/clock.js';
 import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
 export const REMINDER_TICK_MS = Number(process.env.REMINDER_TICK_MS ?? 15_000);
@@ -12,7 +12,7 @@ export const REMINDER_TICK_MS = Number(process.env.REMINDER_TICK_MS ?? 15_000);
  * A job scheduler ticks every REMINDER_TICK_MS; each tick asks the clock for the time and stores the
  * notices that are due. Concurrency 1 per worker; two workers at once still store each notice once.
  */
-@Processor(QUEUES.reminders, { concurrency: 1 })
+@Processor(QUEUES.reminders, processorOptions(1))
 export class RemindersProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(RemindersProcessor.name);
 

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 
 export interface ScoringJob {
   evaluationId: string;
@@ -10,7 +10,7 @@ export interface ScoringJob {
 }
 
 /** Bulk recomputation of a cycle: each job scores one evaluation and counts itself done once. */
-@Processor(QUEUES.scoring, { concurrency: Number(process.env.SCORING_CONCURRENCY ?? 16) })
+@Processor(QUEUES.scoring, processorOptions(Number(process.env.SCORING_CONCURRENCY ?? 16)))
 export class ScoringProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,

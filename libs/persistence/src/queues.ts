@@ -22,3 +22,12 @@ export const DEFAULT_JOB_OPTIONS = {
 export function workersKey(): string {
   return `${queuePrefix()}:workers`;
 }
+
+/**
+ * Options of every processor. A killed worker's jobs are taken up again once their lock expires;
+ * JOB_LOCK_MS shortens that for tests and small deployments (jobs here take milliseconds).
+ */
+export function processorOptions(concurrency: number) {
+  const lock = Number(process.env.JOB_LOCK_MS ?? 30_000);
+  return { concurrency, lockDuration: lock, stalledInterval: lock };
+}

@@ -10,8 +10,8 @@ export interface StatusBoard {
   returned: number;
   byUnit: { unitId: string; unitName: string; total: number; byStatus: Record<EvaluationStatus, number> }[];
   byGrade: { 优: number; 良: number; 中: number; 差: number; 无: number };
-  /** Evaluations past their cycle's deadline; cycles and deadlines arrive with the workers. */
-  overdue: number | null;
+  /** Evaluations past their cycle's deadline: still in Draft after the submission deadline, or in Submitted after the review deadline. */
+  overdue: number;
   averageComputedScore: number | null;
   budget: { budgeted: string; executed: string; executionRate: number | null };
   withErrors: { id: string; projectName: string; unitName: string; status: EvaluationStatus; errors: number }[];
@@ -33,7 +33,7 @@ export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
     const params = fiscalYear ? [fiscalYear] : [];
     const [byUnitStatus, [totals], errors]: [
       { unit_id: string; unit_name: string; status: EvaluationStatus; grade: string | null; n: string }[],
-      { n: string; returned: string; avg: string | null; budgeted: string | null; executed: string | null }[],
+      { n: string; returned: string; overdue: string; avg: string | null; budgeted: string | null; executed: string | null }[],
       { id: string; project_name: string; unit_name: string; status: EvaluationStatus; error_count: number }[],
     ] = await Promise.all([
       this.dataSource.query(
@@ -43,8 +43,9 @@ export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
       ),
       this.dataSource.query(
         `SELECT count(*) AS n, count(*) FILTER (WHERE e.returned) AS returned, round(avg(e.computed_total), 2) AS avg,
-                sum(e.full_year_budget) AS budgeted, sum(e.executed) AS executed
-         FROM evaluations e ${filter}`,
+                sum(e.full_year_budget) AS budgeted, sum(e.executed) AS executed,
+                count(*) FILTER (WHERE (e.status = 'Draft' AND c.submission_deadline < now()) OR (e.status = 'Submitted' AND c.review_deadline < now())) AS overdue
+         FROM evaluations e LEFT JOIN cycles c ON c.id = e.cycle_id ${filter}`,
         params,
       ),
       this.dataSource.query(
@@ -76,7 +77,7 @@ export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
       returned: Number(totals.returned),
       byUnit: [...units.values()],
       byGrade,
-      overdue: null,
+      overdue: Number(totals.overdue),
       averageComputedScore: totals.avg === null ? null : Number(totals.avg),
       budget: {
         budgeted: budgeted.toFixed(2),

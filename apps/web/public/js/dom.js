@@ -8,7 +8,7 @@ export function h(tag, attrs, ...children) {
     if (part.startsWith('.')) el.classList.add(part.slice(1));
     else if (part.startsWith('#')) el.id = part.slice(1);
   }
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+  if (attrs !== null && attrs !== undefined && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
     attrs = null;
   }

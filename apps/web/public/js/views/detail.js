@@ -384,7 +384,11 @@ function scoresCard(view) {
 // ---------------------------------------------------------------------------------------------
 function formSections({ draft, editable, isNew = false, unitName, view, onChange }) {
   const text = (obj, key, path, { multiline = false, placeholder = '', rows = 2, list } = {}) => {
-    if (!editable) return h(`div.ro${multiline ? '.ro-multi' : ''}`, { dataset: { path } }, obj[key] === '' || obj[key] === null ? h('span.muted', '—') : String(obj[key]));
+    if (!editable) {
+      // Display only: merged Word cells can leave runs of blank lines; the data itself is untouched.
+      const shown = String(obj[key] ?? '').replace(/\n\s*\n+/g, '\n').trim();
+      return h(`div.ro${multiline ? '.ro-multi' : ''}`, { dataset: { path } }, shown === '' ? h('span.muted', '—') : shown);
+    }
     const el = multiline
       ? h('textarea', { rows, dataset: { path }, placeholder, value: obj[key] ?? '' })
       : h('input', { dataset: { path }, placeholder, value: obj[key] ?? '', list });

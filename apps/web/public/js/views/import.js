@@ -85,6 +85,6 @@ function importError(err) {
   const where = [d.line ? `第 ${d.line} 行` : null, d.form ? `第 ${d.form} 张表` : null, d.projectName ? `“${d.projectName}”` : null].filter(Boolean).join('，');
   return h('div.error-box',
     h('strong', '导入失败：'), err.message,
-    where ? h('div', '位置：', where) : null,
+    where && !(d.line && String(err.message).includes(`第 ${d.line} 行`)) ? h('div', '位置：', where) : null,
     h('div.muted.small', '没有写入任何自评表。请修正文本后重新导入。'));
 }
