@@ -36,12 +36,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Relays one batch; returns how many events it moved. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; event_position: string; payload: object }[] = await manager.query(
-        `SELECT id, event_position, payload FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
+      const rows: { id: string; event_position: string; evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }[] =
+        await manager.query(
+          `SELECT o.id, o.event_position, e.evaluation_id, e.version, e.type, e.payload, e.actor_id, e.occurred_at
+           FROM outbox o JOIN evaluation_events e ON e.position = o.event_position
+           WHERE o.dispatched_at IS NULL ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+          [BATCH],
+        );
       if (rows.length === 0) return 0;
-      await this.queue.addBulk(rows.map((r) => ({ name: (r.payload as { type: string }).type, data: r.payload, opts: { jobId: `event-${r.event_position}` } })));
+      await this.queue.addBulk(
+        rows.map((r) => {
+          const event = { type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() };
+          return { name: r.type, data: event, opts: { jobId: `event-${r.event_position}` } };
+        }),
+      );
       await manager.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });

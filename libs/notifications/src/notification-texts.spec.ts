@@ -81,10 +81,10 @@ describe('composeNotification', () => {
     expect(title).toContain('退回');
     expect(body).toContain('张审核');
     expect(body).toContain('1. 总体意见：请完善偏差分析');
-    expect(body).toContain('第 3 行绩效指标：实际完成值与佐证材料不符');
+    expect(body).toContain('绩效指标第 3 行：实际完成值与佐证材料不符');
     expect(body).toContain('项目资金·年度资金总额·全年执行数：执行数与决算不一致');
     expect(body).toContain('项目名称：名称应与预算批复一致');
-    expect(body).toContain('第 1 行绩效指标·得分：得分偏高');
+    expect(body).toContain('绩效指标第 1 行·得分：得分偏高');
     expect(body).toContain('年度总体目标·实际完成情况：请量化');
   });
 });
@@ -96,7 +96,7 @@ describe('describeCommentTarget', () => {
     expect(describeCommentTarget('funds')).toBe('项目资金');
     expect(describeCommentTarget('funds.carryOver')).toBe('项目资金·上年结转资金');
     expect(describeCommentTarget('funds.currentYear.initialBudget')).toBe('项目资金·当年财政拨款·年初预算数');
-    expect(describeCommentTarget('indicators[9].deviation')).toBe('第 10 行绩效指标·偏差原因分析及改进措施');
+    expect(describeCommentTarget('indicators[9].deviation')).toBe('绩效指标第 10 行·偏差原因分析及改进措施');
     expect(describeCommentTarget('somethingElse')).toBe('somethingElse');
   });
 });

@@ -1,3 +1,4 @@
+import { describeFormPath } from '../../evaluation/src/domain/form-path.js';
 import type { NotificationKind } from './notification.js';
 
 /**
@@ -77,67 +78,13 @@ export function formatDuration(ms: number): string {
 
 // ---- comment targets ---------------------------------------------------------------------
 
-const HEADER_LABELS: Record<string, string> = {
-  fiscalYear: '年度',
-  projectName: '项目名称',
-  competentDepartment: '主管部门',
-  unitId: '实施单位',
-  implementingUnit: '实施单位',
-  projectLead: '项目负责人',
-  contactPhone: '联系电话',
-  evaluationMethod: '评价方式',
-  funds: '项目资金',
-  goals: '年度总体目标',
-  indicators: '绩效指标',
-};
-const FUNDS_ROW_LABELS: Record<string, string> = {
-  total: '年度资金总额',
-  currentYear: '当年财政拨款',
-  carryOver: '上年结转资金',
-  other: '其他资金',
-};
-const FUNDS_COLUMN_LABELS: Record<string, string> = {
-  initialBudget: '年初预算数',
-  fullYearBudget: '全年预算数',
-  executed: '全年执行数',
-};
-const GOAL_LABELS: Record<string, string> = {
-  expected: '预期目标',
-  actual: '实际完成情况',
-};
-const INDICATOR_FIELD_LABELS: Record<string, string> = {
-  level1: '一级指标',
-  level2: '二级指标',
-  name: '三级指标',
-  target: '年度指标值',
-  actual: '实际完成值',
-  weight: '分值',
-  score: '得分',
-  deviation: '偏差原因分析及改进措施',
-};
-
 /**
- * The Chinese label of a comment target (the same target grammar as the evaluation domain):
- * null → 总体意见; "projectName" → 项目名称; "funds.total.executed" → 项目资金·年度资金总额·全年执行数;
- * "goals.actual" → 年度总体目标·实际完成情况; "indicators[2]" → 第 3 行绩效指标;
- * "indicators[2].score" → 第 3 行绩效指标·得分. An unknown target is shown as written.
+ * The Chinese label of a comment target (the form-path grammar of the evaluation domain):
+ * null → 总体意见; "funds.total.executed" → 项目资金·年度资金总额·全年执行数; "indicators[2].score" → 绩效指标第 3 行·得分.
+ * An unknown target is shown as written.
  */
 export function describeCommentTarget(target: string | null): string {
-  if (target === null || target.trim() === '') return '总体意见';
-  const t = target.trim();
-  if (Object.hasOwn(HEADER_LABELS, t)) return HEADER_LABELS[t];
-  const funds = /^funds\.(\w+)(?:\.(\w+))?$/.exec(t);
-  if (funds && Object.hasOwn(FUNDS_ROW_LABELS, funds[1]) && (funds[2] === undefined || Object.hasOwn(FUNDS_COLUMN_LABELS, funds[2]))) {
-    return ['项目资金', FUNDS_ROW_LABELS[funds[1]], ...(funds[2] ? [FUNDS_COLUMN_LABELS[funds[2]]] : [])].join('·');
-  }
-  const goal = /^goals\.(\w+)$/.exec(t);
-  if (goal && Object.hasOwn(GOAL_LABELS, goal[1])) return `年度总体目标·${GOAL_LABELS[goal[1]]}`;
-  const row = /^indicators\[(\d+)\](?:\.(\w+))?$/.exec(t);
-  if (row && (row[2] === undefined || Object.hasOwn(INDICATOR_FIELD_LABELS, row[2]))) {
-    const label = `第 ${Number(row[1]) + 1} 行绩效指标`;
-    return row[2] ? `${label}·${INDICATOR_FIELD_LABELS[row[2]]}` : label;
-  }
-  return t;
+  return describeFormPath(target);
 }
 
 // ---- texts --------------------------------------------------------------------------------

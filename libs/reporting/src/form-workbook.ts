@@ -6,7 +6,13 @@
  */
 import ExcelJS from 'exceljs';
 import { Decimal } from 'decimal.js';
-import type { EvaluationForm, FundsRow, FundsRowKey, IndicatorRow } from '../../evaluation/src/domain/evaluation-form.js';
+import { FUNDS_ROWS, type EvaluationForm, type FundsRow, type FundsRowKey, type IndicatorRow } from '../../evaluation/src/domain/evaluation-form.js';
+import {
+  FUNDS_COLUMN_LABELS,
+  FUNDS_ROW_LABELS,
+  INDICATOR_FIELD_LABELS,
+  describeFormPath,
+} from '../../evaluation/src/domain/form-path.js';
 import type { Finding, FindingSeverity } from '../../evaluation/src/scoring/finding.js';
 import type { EvaluationScores } from '../../evaluation/src/scoring/score-evaluation.js';
 import {
@@ -39,14 +45,13 @@ export const SEVERITY_LABELS: Readonly<Record<FindingSeverity, string>> = {
   info: '提示',
 };
 
-const FUNDS_ROW_LABELS: ReadonlyArray<readonly [FundsRowKey, string]> = [
-  ['total', '年度资金总额'],
-  ['currentYear', '其中：当年财政拨款'],
-  ['carryOver', '上年结转资金'],
-  ['other', '其他资金'],
-];
+/** The funds block's rows as the paper labels them (当年财政拨款 is a part of the total: 其中：). */
+const FUNDS_LAYOUT: ReadonlyArray<readonly [FundsRowKey, string]> = FUNDS_ROWS.map((key) => [
+  key,
+  key === 'currentYear' ? `其中：${FUNDS_ROW_LABELS[key]}` : FUNDS_ROW_LABELS[key],
+]);
 
-const INDICATOR_HEADERS = ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'];
+const INDICATOR_HEADERS = Object.values(INDICATOR_FIELD_LABELS);
 
 // Columns A..I, as the paper's indicator table: 绩效指标 | 一级 | 二级 | 三级 | 指标值 | 完成值 | 分值 | 得分 | 偏差
 const COLUMN_WIDTHS = [6, 10, 18, 26, 22, 22, 8, 9, 24];
@@ -64,43 +69,6 @@ const THIN: Partial<ExcelJS.Borders> = {
   left: { style: 'thin' },
   bottom: { style: 'thin' },
   right: { style: 'thin' },
-};
-
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  projectName: '项目名称',
-  competentDepartment: '主管部门',
-  projectLead: '项目负责人',
-  contactPhone: '联系电话',
-  evaluationMethod: '评价方式',
-  fiscalYear: '年度',
-  goals: '年度总体目标',
-  'goals.expected': '年度总体目标·预期目标',
-  'goals.actual': '年度总体目标·实际完成情况',
-  indicators: '绩效指标',
-};
-const FUNDS_COLUMN_LABELS: Readonly<Record<string, string>> = {
-  initialBudget: '年初预算数',
-  fullYearBudget: '全年预算数',
-  executed: '全年执行数',
-};
-const INDICATOR_FIELD_LABELS: Readonly<Record<string, string>> = {
-  level1: '一级指标',
-  level2: '二级指标',
-  name: '三级指标',
-  target: '年度指标值',
-  actual: '实际完成值',
-  weight: '分值',
-  score: '得分',
-  deviation: '偏差原因分析及改进措施',
-};
-const DECLARED_LABELS: Readonly<Record<string, string>> = {
-  budgetWeight: '预算执行分值',
-  executionRate: '执行率',
-  budgetScore: '预算执行得分',
-  total: '总分',
-  summarySeq: '明细表序号',
-  summaryBudget: '明细表项目预算',
-  summarySelfScore: '明细表自评得分',
 };
 
 export async function formWorkbook(input: FormWorkbookInput): Promise<Buffer> {
@@ -168,10 +136,10 @@ class FormSheet {
 
     // Funds block (项目资金（万元）): rows 6..10
     this.put(6, 1, 10, 2, '项目资金（万元）', { horizontal: 'center' });
-    ['', '年初预算数', '全年预算数', '全年执行数', '分值', '执行率', '得分'].forEach((label, index) =>
+    ['', ...Object.values(FUNDS_COLUMN_LABELS), '分值', '执行率', '得分'].forEach((label, index) =>
       this.put(6, 3 + index, 6, 3 + index, label, { horizontal: 'center' }),
     );
-    FUNDS_ROW_LABELS.forEach(([key, label], index) => {
+    FUNDS_LAYOUT.forEach(([key, label], index) => {
       const r = 7 + index;
       const funds: FundsRow | null = form.funds?.[key] ?? null;
       this.put(r, 3, r, 3, label);
@@ -379,20 +347,7 @@ function writeFindings(sheet: ExcelJS.Worksheet, findings: readonly Finding[]): 
 
 /** A finding's path in words: "indicators[3].deviation" → "绩效指标第 4 行·偏差原因分析及改进措施". Unknown paths stay as written. */
 export function locationOf(path: string): string {
-  if (FIELD_LABELS[path]) return FIELD_LABELS[path];
-  const funds = /^funds\.(\w+)(?:\.(\w+))?$/.exec(path);
-  if (funds) {
-    const row = FUNDS_ROW_LABELS.find(([key]) => key === funds[1])?.[1].replace(/^其中：/, '');
-    if (row) return ['项目资金', row, funds[2] ? FUNDS_COLUMN_LABELS[funds[2]] ?? funds[2] : null].filter(Boolean).join('·');
-  }
-  const indicator = /^indicators\[(\d+)\](?:\.(\w+))?$/.exec(path);
-  if (indicator) {
-    const place = `绩效指标第 ${Number(indicator[1]) + 1} 行`;
-    return indicator[2] ? `${place}·${INDICATOR_FIELD_LABELS[indicator[2]] ?? indicator[2]}` : place;
-  }
-  const declared = /^declared\.(\w+)$/.exec(path);
-  if (declared) return `申报数·${DECLARED_LABELS[declared[1]!] ?? declared[1]}`;
-  return path;
+  return describeFormPath(path);
 }
 
 /** Lines a text needs in a column `width` characters wide (CJK and full-width characters count two). */

@@ -4,6 +4,7 @@ import { Decimal } from 'decimal.js';
 import { seesAllUnits, type AuthenticatedUser } from '../../identity/src/roles.js';
 import type { EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
+import { SqlFilter } from '../../persistence/src/sql-filter.js';
 
 export class SummaryQuery extends Query<SummaryTable> {
   constructor(
@@ -21,22 +22,17 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ user, fiscalYear, unitId }: SummaryQuery): Promise<SummaryTable> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
-    };
-    if (!seesAllUnits(user)) add('e.unit_id = ANY(?::uuid[])', user.unitIds);
-    if (unitId) add('e.unit_id = ?', unitId);
-    if (fiscalYear) add('e.fiscal_year = ?', fiscalYear);
+    const sql = new SqlFilter()
+      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', user.unitIds)
+      .addIf(unitId, 'e.unit_id = ?', unitId)
+      .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     const rows: Row[] = await this.dataSource.query(
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
               e.computed_total, e.grade, e.status, e.error_count, e.warning_count
        FROM evaluations e JOIN units u ON u.id = e.unit_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${sql.where}
        ORDER BY u.name, e.fiscal_year, e.summary_seq NULLS LAST, e.created_at, e.id`,
-      params,
+      sql.params,
     );
     const units = new Set(rows.map((r) => r.unit_name));
     const total = rows.reduce((sum, r) => (r.full_year_budget === null ? sum : sum.plus(r.full_year_budget)), new Decimal(0));

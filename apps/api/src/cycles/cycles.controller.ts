@@ -9,6 +9,7 @@ import { CyclesStore } from '../../../../libs/cycles/src/cycles.store.js';
 import { RecomputeCycleCommand } from '../../../../libs/cycles/src/recompute-cycle.command.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { NotFoundException } from '@nestjs/common';
+import { FiscalYearFilterDto } from '../query-filters.dto.js';
 
 export class ReminderPolicyDto {
   @IsArray()
@@ -70,12 +71,6 @@ export class UpdateCycleDto {
   status?: 'open' | 'closed';
 }
 
-export class ListCyclesDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  fiscalYear?: number;
-}
 
 @ApiTags('cycles 评价批次')
 @ApiBearerAuth()
@@ -108,7 +103,7 @@ export class CyclesController {
   }
 
   @Get('cycles')
-  list(@Query() query: ListCyclesDto) {
+  list(@Query() query: FiscalYearFilterDto) {
     return this.cycles.list(query.fiscalYear);
   }
 

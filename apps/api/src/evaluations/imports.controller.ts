@@ -1,24 +1,13 @@
 import { BadRequestException, Body, Controller, Headers, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { UnitYearFilterDto } from '../query-filters.dto.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { ImportSelfEvaluationsCommand } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
 
-export class ImportQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  fiscalYear?: number;
-
-  @IsOptional()
-  @IsUUID()
-  unitId?: string;
-
+export class ImportQueryDto extends UnitYearFilterDto {
   @IsOptional()
   @IsIn(['draft', 'published'])
   as?: 'draft' | 'published';

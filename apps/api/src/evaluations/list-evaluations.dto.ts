@@ -1,22 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { UnitYearFilterDto } from '../query-filters.dto.js';
 import { EVALUATION_STATUSES, type EvaluationStatus } from '../../../../libs/evaluation/src/domain/evaluation.js';
 
-export class ListEvaluationsDto {
+export class ListEvaluationsDto extends UnitYearFilterDto {
   @IsOptional()
   @IsIn(EVALUATION_STATUSES)
   status?: EvaluationStatus;
-
-  @IsOptional()
-  @IsUUID()
-  unitId?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  fiscalYear?: number;
 
   @IsOptional()
   @Type(() => Number)

@@ -5,34 +5,12 @@ import { summaryCsv } from '../../../../libs/reporting/src/summary-csv.js';
 import type { SummaryTable } from '../../../../libs/reporting/src/summary-table.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { FiscalYearFilterDto, UnitYearFilterDto } from '../query-filters.dto.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { SummaryQuery } from '../../../../libs/reporting/src/summary.query.js';
 import { BoardQuery } from '../../../../libs/reporting/src/board.query.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 
-export class SummaryQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  fiscalYear?: number;
-
-  @IsOptional()
-  @IsUUID()
-  unitId?: string;
-}
-
-export class BoardQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  fiscalYear?: number;
-}
 
 @ApiTags('reporting 明细表与看板')
 @ApiBearerAuth()
@@ -42,13 +20,13 @@ export class ReportingController {
 
   /** 项目绩效评价明细表 */
   @Get('summary')
-  summary(@CurrentUser() user: AuthenticatedUser, @Query() query: SummaryQueryDto) {
+  summary(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto) {
     return this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
   }
 
   @Get('summary.xlsx')
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async summaryXlsx(@CurrentUser() user: AuthenticatedUser, @Query() query: SummaryQueryDto, @Res({ passthrough: true }) res: Response) {
+  async summaryXlsx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.xlsx`));
     return new StreamableFile(await summaryWorkbook(table));
@@ -56,7 +34,7 @@ export class ReportingController {
 
   @Get('summary.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async summaryCsv(@CurrentUser() user: AuthenticatedUser, @Query() query: SummaryQueryDto, @Res({ passthrough: true }) res: Response) {
+  async summaryCsv(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.csv`));
     return summaryCsv(table);
@@ -65,7 +43,7 @@ export class ReportingController {
   /** 状态看板 */
   @Roles('manager', 'admin')
   @Get('board')
-  board(@Query() query: BoardQueryDto) {
+  board(@Query() query: FiscalYearFilterDto) {
     return this.queries.execute(new BoardQuery(query.fiscalYear));
   }
 }

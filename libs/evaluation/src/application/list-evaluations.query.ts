@@ -2,6 +2,7 @@ import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
 import type { EvaluationStatus } from '../domain/evaluation.js';
+import { SqlFilter } from '../../../persistence/src/sql-filter.js';
 
 export interface EvaluationListFilter {
   status?: EvaluationStatus;
@@ -45,24 +46,18 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ user, filter }: ListEvaluationsQuery): Promise<{ items: EvaluationListItem[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
-    };
-    if (!seesAllUnits(user)) add('e.unit_id = ANY(?::uuid[])', user.unitIds);
-    if (filter.unitId) add('e.unit_id = ?', filter.unitId);
-    if (filter.status) add('e.status = ?', filter.status);
-    if (filter.fiscalYear) add('e.fiscal_year = ?', filter.fiscalYear);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ n }]: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM evaluations e ${whereSql}`, params);
+    const sql = new SqlFilter()
+      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', user.unitIds)
+      .addIf(filter.unitId, 'e.unit_id = ?', filter.unitId)
+      .addIf(filter.status, 'e.status = ?', filter.status)
+      .addIf(filter.fiscalYear, 'e.fiscal_year = ?', filter.fiscalYear);
+    const [{ n }]: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM evaluations e ${sql.where}`, sql.params);
     const rows: ListRow[] = await this.dataSource.query(
       `SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
               e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at
-       FROM evaluations e JOIN units u ON u.id = e.unit_id ${whereSql}
-       ORDER BY e.updated_at DESC, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+       FROM evaluations e JOIN units u ON u.id = e.unit_id ${sql.where}
+       ORDER BY e.updated_at DESC, e.id LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
+      [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
     );
     return { total: Number(n), items: rows.map(toItem) };
   }

@@ -36,47 +36,65 @@ export class EvaluationStateProjector {
   }
 
   private async writeRow(manager: EntityManager, state: EvaluationState, insert: boolean): Promise<void> {
-    const { form } = state;
-    const params = [
-      state.id,
-      state.version,
-      state.revision,
-      state.status,
-      state.returned,
-      form.unitId,
-      form.fiscalYear,
-      form.projectName,
-      form.evaluationMethod,
-      form.funds.total?.fullYearBudget ?? null,
-      form.funds.total?.executed ?? null,
-      form.declared?.total ?? null,
-      JSON.stringify(state),
-      state.createdBy,
-      state.createdAt,
-      state.updatedAt,
-      form.declared?.summarySeq ?? null,
-      form.declared?.summarySelfScore ?? form.declared?.total ?? null,
-      form.cycleId ?? null,
-      state.formVersion,
-      state.submittedAt,
-    ];
     if (insert) {
       await manager.query(
         `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
            full_year_budget, executed, declared_total, state, created_by, created_at, updated_at, summary_seq, self_score,
            cycle_id, form_version, submitted_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
-        params,
+        rowParams(state),
       );
       return;
     }
-    // A changed form keeps its last scores until the worker scores it (scored_version < form_version shows it).
-    await manager.query(
-      `UPDATE evaluations SET version=$2, revision=$3, status=$4, returned=$5, unit_id=$6, fiscal_year=$7, project_name=$8,
-         evaluation_method=$9, full_year_budget=$10, executed=$11, declared_total=$12, state=$13, created_by=$14, created_at=$15,
-         updated_at=$16, summary_seq=$17, self_score=COALESCE($18, computed_total), cycle_id=$19, form_version=$20, submitted_at=$21
-       WHERE id=$1`,
-      params,
-    );
+    const update = rowUpdate(state, 0);
+    await manager.query(update.sql, update.params);
   }
+
+}
+
+function rowParams(state: EvaluationState): unknown[] {
+  const { form } = state;
+  return [
+    state.id,
+    state.version,
+    state.revision,
+    state.status,
+    state.returned,
+    form.unitId,
+    form.fiscalYear,
+    form.projectName,
+    form.evaluationMethod,
+    form.funds.total?.fullYearBudget ?? null,
+    form.funds.total?.executed ?? null,
+    form.declared?.total ?? null,
+    JSON.stringify(state),
+    state.createdBy,
+    state.createdAt,
+    state.updatedAt,
+    form.declared?.summarySeq ?? null,
+    form.declared?.summarySelfScore ?? form.declared?.total ?? null,
+    form.cycleId ?? null,
+    state.formVersion,
+    state.submittedAt,
+  ];
+}
+
+/**
+ * The UPDATE of an evaluation's row to `state`, with parameters numbered from `offset + 1`, so that the
+ * repository can append events and move the row in one statement. `expectedVersion` (when given) makes
+ * the row move only from the version the command loaded.
+ * A changed form keeps its last scores until the worker scores it (scored_version < form_version shows it).
+ */
+export function rowUpdate(state: EvaluationState, offset: number, expectedVersion?: number): { sql: string; params: unknown[] } {
+  const p = (n: number) => `$${offset + n}`;
+  const params = rowParams(state);
+  const guard = expectedVersion === undefined ? '' : ` AND version = ${p(params.length + 1)}`;
+  return {
+    sql: `UPDATE evaluations SET version=${p(2)}, revision=${p(3)}, status=${p(4)}, returned=${p(5)}, unit_id=${p(6)}, fiscal_year=${p(7)},
+         project_name=${p(8)}, evaluation_method=${p(9)}, full_year_budget=${p(10)}, executed=${p(11)}, declared_total=${p(12)},
+         state=${p(13)}, created_by=${p(14)}, created_at=${p(15)}, updated_at=${p(16)}, summary_seq=${p(17)},
+         self_score=COALESCE(${p(18)}, computed_total), cycle_id=${p(19)}, form_version=${p(20)}, submitted_at=${p(21)}
+       WHERE id=${p(1)}${guard}`,
+    params: expectedVersion === undefined ? params : [...params, expectedVersion],
+  };
 }

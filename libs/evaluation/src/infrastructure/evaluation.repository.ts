@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Evaluation, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluation.errors.js';
-import { EvaluationStateProjector } from './evaluation-state.projector.js';
+import { EvaluationStateProjector, rowUpdate } from './evaluation-state.projector.js';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** Events that only move the current-state row (no new row, no published revision): the one-statement path. */
+const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>(['EvaluationEdited', 'EvaluationSubmitted', 'EvaluationApproved', 'EvaluationReturned', 'EvaluationReopened']);
 
 /**
  * Loads an evaluation from its snapshot row and appends its new events, the outbox rows and the
@@ -36,7 +39,8 @@ export class EvaluationRepository {
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
     try {
-      await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
+      if (loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))) await this.appendAndMove(evaluation, events, loaded);
+      else await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         const current = await this.loadState(evaluation.state.id);
@@ -47,6 +51,18 @@ export class EvaluationRepository {
     return events;
   }
 
+  /**
+   * The common command, in one statement (so one round trip and its own transaction): the events,
+   * their outbox rows and the row's move from the loaded version. The unique (evaluation, version)
+   * refuses a concurrent writer; the guarded UPDATE cannot then match another version.
+   */
+  private async appendAndMove(evaluation: Evaluation, events: RecordedEvent[], loaded: number): Promise<void> {
+    const update = rowUpdate(evaluation.state, 1, loaded);
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, moved]: [unknown[], number] = await this.dataSource.query(`${appendEvents()} ${update.sql}`, [eventRecords(events), ...update.params]);
+    if (moved !== 1) throw new VersionConflictError(loaded, null);
+  }
+
   /** Writes a new or changed evaluation inside a transaction the caller owns (an import writes many at once). */
   async saveWithin(manager: EntityManager, evaluation: Evaluation): Promise<void> {
     const events = [...evaluation.uncommittedEvents];
@@ -55,24 +71,7 @@ export class EvaluationRepository {
   }
 
   async append(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
-    const values: unknown[] = [];
-    const rows = events.map((e, i) => {
-      values.push(e.evaluationId, e.version, e.type, JSON.stringify(e.payload), e.actorId, e.occurredAt);
-      const o = i * 6;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}::jsonb, $${o + 5}, $${o + 6})`;
-    });
-    const inserted: { position: string }[] = await manager.query(
-      `INSERT INTO evaluation_events (evaluation_id, version, type, payload, actor_id, occurred_at)
-       VALUES ${rows.join(', ')} RETURNING position`,
-      values,
-    );
-    const outboxValues: unknown[] = [];
-    const outboxRows = events.map((e, i) => {
-      outboxValues.push(inserted[i].position, e.evaluationId, e.type, JSON.stringify(e));
-      const o = i * 4;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}::jsonb)`;
-    });
-    await manager.query(`INSERT INTO outbox (event_position, evaluation_id, type, payload) VALUES ${outboxRows.join(', ')}`, outboxValues);
+    await manager.query(`${appendEvents()} SELECT count(*) FROM ev`, [eventRecords(events)]);
   }
 
   async history(id: string): Promise<RecordedEvent[]> {
@@ -94,6 +93,29 @@ export class EvaluationRepository {
         }) as RecordedEvent,
     );
   }
+}
+
+/**
+ * The head of a statement that appends events ($1: their records as JSON) and an outbox row for each,
+ * exposing the inserted events as `ev`; the caller adds the statement's main part.
+ */
+function appendEvents(): string {
+  return `WITH x AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb)
+        AS r(evaluation_id uuid, version integer, type text, payload jsonb, actor_id uuid, occurred_at timestamptz)
+    ), ev AS (
+      INSERT INTO evaluation_events (evaluation_id, version, type, payload, actor_id, occurred_at)
+      SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM x ORDER BY version
+      RETURNING position, evaluation_id, version, type
+    ), ob AS (
+      INSERT INTO outbox (event_position, evaluation_id, type) SELECT position, evaluation_id, type FROM ev
+    )`;
+}
+
+function eventRecords(events: RecordedEvent[]): string {
+  return JSON.stringify(
+    events.map((e) => ({ evaluation_id: e.evaluationId, version: e.version, type: e.type, payload: e.payload, actor_id: e.actorId, occurred_at: e.occurredAt })),
+  );
 }
 
 export function isUuid(value: string): boolean {

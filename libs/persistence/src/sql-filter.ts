@@ -1,0 +1,25 @@
+/** A WHERE clause built from optional filters, with numbered parameters. */
+export class SqlFilter {
+  readonly params: unknown[] = [];
+  private readonly clauses: string[] = [];
+
+  /** `clause` holds one `?` for `value`. */
+  add(clause: string, value: unknown): this {
+    this.params.push(value);
+    this.clauses.push(clause.replace('?', `$${this.params.length}`));
+    return this;
+  }
+
+  addIf(condition: unknown, clause: string, value: unknown): this {
+    return condition ? this.add(clause, value) : this;
+  }
+
+  get where(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+
+  /** The placeholder of the next parameter (for LIMIT/OFFSET after the filter). */
+  next(offset = 1): string {
+    return `$${this.params.length + offset}`;
+  }
+}
