@@ -12,6 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 20);
 const USERS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WORKER = process.env.BENCH_WORKER !== 'false';
+// BENCH_MODE=read measures GET /api/evaluations/:id instead: the floor that HTTP, auth and one query set here.
+const READ_ONLY = process.env.BENCH_MODE === 'read';
 const db = `pe_bench_${randomBytes(4).toString('hex')}`;
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbUrl = process.env.BENCH_DATABASE_SOCKET ? `postgres://postgres@${encodeURIComponent(process.env.BENCH_DATABASE_SOCKET)}/${db}` : Object.assign(new URL(adminUrl), { pathname: `/${db}` }).toString();
@@ -65,7 +67,9 @@ async function main() {
     let version = body.version;
     while (Date.now() < until) {
       const t0 = process.hrtime.bigint();
-      const res = await call('PUT', `/api/evaluations/${body.id}`, token, { ...form(i), projectLead: `负责人${version}`, expectedVersion: version });
+      const res = READ_ONLY
+        ? await call('GET', `/api/evaluations/${body.id}`, token)
+        : await call('PUT', `/api/evaluations/${body.id}`, token, { ...form(i), projectLead: `负责人${version}`, expectedVersion: version });
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 200) version = res.body.version;
@@ -74,8 +78,8 @@ async function main() {
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-  console.log(`\n命令压测 command benchmark — ${USERS} connections, ${DURATION_S}s, worker ${WORKER ? 'on' : 'off'}`);
-  console.log(`  commands: ${latencies.length}  (${(latencies.length / elapsed).toFixed(0)} /s)   statuses: ${JSON.stringify(statuses)}`);
+  console.log(`\n${READ_ONLY ? '读取压测 read' : '命令压测 command'} benchmark — ${USERS} connections, ${DURATION_S}s, worker ${WORKER ? 'on' : 'off'}`);
+  console.log(`  requests: ${latencies.length}  (${(latencies.length / elapsed).toFixed(0)} /s)   statuses: ${JSON.stringify(statuses)}`);
   console.log(`  latency ms: p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${latencies.at(-1).toFixed(1)}`);
 }
 

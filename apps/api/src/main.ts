@@ -20,7 +20,9 @@ async function bootstrap(): Promise<void> {
   // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
   mountQueueDashboard(app);
   app.use(helmet());
-  app.use(express.static(WEB_ROOT, { index: 'index.html', maxAge: '1h' }));
+  // The web app's files; API paths skip the file-system look-up.
+  const web = express.static(WEB_ROOT, { index: 'index.html', maxAge: '1h' });
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/api/') ? next() : web(req, res, next)));
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   const docs = new DocumentBuilder()
