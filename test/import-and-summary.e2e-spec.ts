@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 
@@ -128,6 +130,40 @@ describe('Import of existing forms, the summary table and the board', () => {
     expect(res.body.overdue).toBe(0);
     expect(res.body.withErrors.length).toBe(12); // all but form 6, twice
     expect((await drafter.get('/api/board')).status).toBe(403);
+  });
+
+  it('exports the summary and a form as spreadsheets that read back with the seed figures', async () => {
+    const binary = (res: request.Response, done: (e: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    const xlsx = await manager.get('/api/summary.xlsx?fiscalYear=2021').buffer(true).parse(binary);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    const cells = book.worksheets[0].getSheetValues().flat().map((v) => (v && typeof v === 'object' && 'result' in v ? (v as { result: unknown }).result : v));
+    // By now the year also holds the drafter's 7 imported drafts: 合计 = 2 × 334.61.
+    expect(cells).toEqual(expect.arrayContaining(['青少年迷你冬奥会项目', 90, 92, 84.61, 82.3, '合计', 669.22]));
+
+    const csv = await manager.get('/api/summary.csv?fiscalYear=2021');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text).toContain('合计');
+    expect(csv.text).toContain('669.22');
+    expect(csv.text).toContain('84.61');
+
+    const summary = (await manager.get('/api/summary?fiscalYear=2021')).body;
+    const form = await manager.get(`/api/evaluations/${summary.rows[2].evaluationId}/form.xlsx`).buffer(true).parse(binary);
+    expect(form.status).toBe(200);
+    const formBook = new ExcelJS.Workbook();
+    await formBook.xlsx.load(form.body as unknown as ExcelJS.Buffer);
+    const formCells = formBook.worksheets[0].getSheetValues().flat();
+    expect(formCells).toEqual(expect.arrayContaining(['关心下一代工作委员会运行保障经费', 84.61, 46.107788]));
+  });
+
+  it('lists the fiscal years that have forms, newest first', async () => {
+    expect((await manager.get('/api/fiscal-years')).body).toEqual([{ fiscalYear: 2021, evaluations: 14 }]);
   });
 
   it('rebuilds the read models from the events into the same summary', async () => {

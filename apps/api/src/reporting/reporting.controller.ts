@@ -9,6 +9,7 @@ import { FiscalYearFilterDto, UnitYearFilterDto } from '../query-filters.dto.js'
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { SummaryQuery } from '../../../../libs/reporting/src/summary.query.js';
 import { BoardQuery } from '../../../../libs/reporting/src/board.query.js';
+import { FiscalYearsQuery } from '../../../../libs/reporting/src/fiscal-years.query.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 
 
@@ -17,6 +18,12 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 @Controller()
 export class ReportingController {
   constructor(private readonly queries: QueryBus) {}
+
+  /** 有自评表的年度 (newest first) */
+  @Get('fiscal-years')
+  fiscalYears(@CurrentUser() user: AuthenticatedUser) {
+    return this.queries.execute(new FiscalYearsQuery(user));
+  }
 
   /** 项目绩效评价明细表 */
   @Get('summary')

@@ -277,3 +277,11 @@ export function yearOptions(selected, { allLabel = '全部年度' } = {}) {
     ...years.map((y) => h('option', { value: String(y), selected: String(y) === String(selected ?? '') }, `${y} 年度`)),
   ];
 }
+
+/** The year a page opens on: the one in the address, else the newest year that has forms, else last year. */
+export async function defaultFiscalYear(params, api) {
+  const chosen = params.get('fiscalYear');
+  if (chosen) return chosen;
+  const years = await api.get('/fiscal-years').catch(() => []);
+  return String(years[0]?.fiscalYear ?? new Date().getFullYear() - 1);
+}

@@ -1,9 +1,9 @@
 import { api } from '../api.js';
-import { h, clear, loading, pageHeader, hashOf, yearOptions, statusBadge, fmtScore, fmtAmount, STATUSES, STATUS_LABELS } from '../dom.js';
+import { h, clear, loading, pageHeader, hashOf, yearOptions, statusBadge, fmtScore, fmtAmount, STATUSES, STATUS_LABELS, defaultFiscalYear } from '../dom.js';
 
 export async function renderBoard(ctx) {
   const { params, main } = ctx;
-  const fiscalYear = params.get('fiscalYear') ?? String(new Date().getFullYear() - 1);
+  const fiscalYear = await defaultFiscalYear(params, api);
   const yearSelect = h('select', { onchange: (e) => ctx.navigate(hashOf('/board', { fiscalYear: e.target.value })) }, yearOptions(fiscalYear));
   const body = h('div', loading());
   clear(main).append(pageHeader('看板'), h('div.toolbar', h('label.inline', '年度', yearSelect)), body);

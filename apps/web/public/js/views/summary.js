@@ -1,9 +1,9 @@
 import { api, download } from '../api.js';
-import { h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, hashOf, yearOptions, toast } from '../dom.js';
+import { h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, hashOf, yearOptions, toast, defaultFiscalYear } from '../dom.js';
 
 export async function renderSummary(ctx) {
   const { params, main } = ctx;
-  const fiscalYear = params.get('fiscalYear') ?? String(new Date().getFullYear() - 1);
+  const fiscalYear = await defaultFiscalYear(params, api);
   const unitId = params.get('unitId') ?? '';
   const go = (changes) => ctx.navigate(hashOf('/summary', { fiscalYear, unitId, ...changes }));
   const yearSelect = h('select', { onchange: (e) => go({ fiscalYear: e.target.value }) }, yearOptions(fiscalYear, { allLabel: null }));
