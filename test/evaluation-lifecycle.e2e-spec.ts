@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
+import { eventually } from './support/eventually.js';
 import { newMediaForm } from './support/forms.js';
 
 describe('Evaluation lifecycle through the HTTP API', () => {
@@ -104,6 +105,20 @@ describe('Evaluation lifecycle through the HTTP API', () => {
       [8, 'EvaluationPublished', 'manager'],
     ]);
     expect(history.body.every((e: { occurredAt: string }) => !Number.isNaN(Date.parse(e.occurredAt)))).toBe(true);
+
+    // The steps that concern a person reach their inbox through the worker.
+    await api.settled();
+    const kindsFor = async (client: ApiClient) =>
+      (await client.get('/api/me/notifications?limit=500')).body
+        .filter((n: { evaluationId: string }) => n.evaluationId === id)
+        .map((n: { kind: string }) => n.kind)
+        .sort();
+    const drafterKinds = await eventually(() => kindsFor(drafter), (k) => k.length >= 3);
+    expect(drafterKinds).toEqual(['approved', 'published', 'returned']);
+    expect(await kindsFor(reviewer)).toEqual(['review_requested', 'review_requested']);
+    const returnedNotice = (await drafter.get('/api/me/notifications?limit=500')).body.find((n: { kind: string; evaluationId: string }) => n.kind === 'returned' && n.evaluationId === id);
+    expect(returnedNotice.body).toContain('得分 27 的依据不足');
+    expect(returnedNotice.body).toContain('绩效指标第 3 行');
   });
 
   it('opens a new revision when a published form is corrected, and keeps the published one readable', async () => {

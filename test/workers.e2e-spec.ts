@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { ApiProcess, stopProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
+import { eventually } from './support/eventually.js';
 import { newMediaForm } from './support/forms.js';
 import { verifyWebhookSignature } from '../libs/notifications/src/webhook.channel.js';
 
@@ -40,16 +41,6 @@ function startWebhookReceiver(): Promise<{ server: http.Server; port: number; re
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })));
-}
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last value ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
