@@ -26,6 +26,8 @@ function startSmtp(): Promise<{ server: SMTPServer; port: number; messages: stri
       });
     },
   });
+  // A worker killed mid-session resets its connection: expected here, not a failure.
+  server.on('error', () => undefined);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, messages })));
 }
 
@@ -33,6 +35,7 @@ function startWebhookReceiver(): Promise<{ server: http.Server; port: number; re
   const received: { valid: boolean; body: { id: string; kind: string } }[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
+    req.on('error', () => undefined);
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
     req.on('end', () => {
       const valid = verifyWebhookSignature(WEBHOOK_SECRET, String(req.headers['x-perfeval-timestamp']), raw, String(req.headers['x-perfeval-signature']));
@@ -40,6 +43,7 @@ function startWebhookReceiver(): Promise<{ server: http.Server; port: number; re
       res.writeHead(valid ? 204 : 401).end();
     });
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })));
 }
 
