@@ -250,6 +250,32 @@ describe('Evaluation lifecycle through the HTTP API', () => {
     expect((await request(api.baseUrl).post('/api/auth/login').send({ username: 'drafter', password: 'wrong' })).body.code).toBe('INVALID_CREDENTIALS');
   });
 
+  it('answers 404, not 500, for ids that are not UUIDs', async () => {
+    for (const path of ['/api/evaluations/------------------------------------', '/api/evaluations/0123456789abcdef0123456789abcdef0123/history', '/api/jobs/not-a-job']) {
+      const res = await manager.get(path);
+      expect([path, res.status, res.body.code]).toEqual([path, 404, 'NOT_FOUND']);
+    }
+    expect((await manager.patch('/api/cycles/------------------------------------', { name: 'x' })).status).toBe(404);
+    expect((await manager.get('/api/evaluations?page=100000000000')).status).toBe(400);
+  });
+
+  it('refuses cycles with deadlines out of order, without a time zone, or with a bad duration', async () => {
+    const base = { fiscalYear: 2024, name: '2024 年度', submissionDeadline: '2025-03-31T18:00:00+08:00', reviewDeadline: '2025-04-30T18:00:00+08:00' };
+    expect((await manager.post('/api/cycles', { ...base, reviewDeadline: '2025-03-01T18:00:00+08:00' })).body).toMatchObject({ statusCode: 400, code: 'INVALID_CYCLE' });
+    expect((await manager.post('/api/cycles', { ...base, submissionDeadline: '2025-03-31T18:00:00' })).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    expect((await manager.post('/api/cycles', { ...base, reminderPolicy: { before: ['7 days'], reviewWait: 'P3D' } })).body).toMatchObject({ statusCode: 400, code: 'INVALID_CYCLE' });
+    expect((await drafter.post('/api/cycles', base)).status).toBe(403);
+    const created = await manager.post('/api/cycles', base);
+    expect(created.status).toBe(201);
+    expect(created.body.submissionDeadline).toBe('2025-03-31T10:00:00.000Z');
+  });
+
+  it('refuses to move a draft to another fiscal year', async () => {
+    const { id } = await createDraft();
+    const res = await drafter.put(`/api/evaluations/${id}`, { ...newMediaForm({ fiscalYear: 2022 }), expectedVersion: 1 });
+    expect(res.body).toMatchObject({ statusCode: 422, code: 'FISCAL_YEAR_FIXED' });
+  });
+
   it('answers 413 for an oversized body', async () => {
     const res = await drafter.post('/api/evaluations', { ...newMediaForm(), goals: { expected: 'x'.repeat(2_000_000), actual: '' } });
     expect(res.status).toBe(413);

@@ -103,6 +103,11 @@ describe('Import of existing forms, the summary table and the board', () => {
     expect((await api.query<{ n: string }>('SELECT count(*) AS n FROM evaluation_events'))[0].n).toBe(events[0].n);
   });
 
+  it('lets only who may publish import forms as published', async () => {
+    const res = await importText(drafter, SAMPLE.replace('新媒体运营服务项目\n', '新媒体运营服务项目（副本）\n'), '?fiscalYear=2021&as=published');
+    expect(res.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+  });
+
   it("lets a drafter import their unit's forms as drafts", async () => {
     const edited = SAMPLE.replace('青少年迷你冬奥会项目\n', '青少年迷你冬奥会项目（2022 草稿）\n');
     const res = await importText(drafter, edited, '?fiscalYear=2021&as=draft&fileName=gwc-draft.txt');

@@ -22,6 +22,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   UNIT_REQUIRED: HttpStatus.BAD_REQUEST,
   INVALID_AMOUNT: HttpStatus.BAD_REQUEST,
   IMPORT_FISCAL_YEAR_MISMATCH: HttpStatus.BAD_REQUEST,
+  CYCLE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  FISCAL_YEAR_FIXED: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_CYCLE: HttpStatus.BAD_REQUEST,
+  INVALID_DURATION: HttpStatus.BAD_REQUEST,
+  UNKNOWN_RULE_SET: HttpStatus.BAD_REQUEST,
   IMPORT_EMPTY: HttpStatus.BAD_REQUEST,
 };
 
@@ -52,8 +57,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown): ErrorBody {
-    if (error instanceof EvaluationError || error instanceof IdentityError || error instanceof InvalidAmountError) {
-      const details = 'details' in error ? error.details : undefined;
+    if (error instanceof EvaluationError || error instanceof IdentityError || error instanceof InvalidAmountError || isCodedDomainError(error)) {
+      const details = 'details' in error ? (error as { details?: unknown }).details : undefined;
       return { statusCode: STATUS_BY_CODE[error.code] ?? HttpStatus.BAD_REQUEST, code: error.code, message: error.message, details };
     }
     if (error instanceof SelfEvaluationParseError) {
@@ -75,4 +80,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (raw?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: '请求体不是有效的 JSON' };
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: '服务器内部错误' };
   }
+}
+
+/** Errors of the pure libraries (cycles, durations, rule sets) carry a code listed above. */
+function isCodedDomainError(error: unknown): error is Error & { code: string; details?: unknown } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code in STATUS_BY_CODE;
 }

@@ -1,3 +1,4 @@
+import { isUuid } from '../../persistence/src/uuid.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -67,7 +68,7 @@ export class CyclesStore {
   }
 
   async get(id: string, manager: EntityManager = this.dataSource.manager, forUpdate = false): Promise<Cycle> {
-    const rows: CycleRow[] = /^[0-9a-f-]{36}$/i.test(id)
+    const rows: CycleRow[] = isUuid(id)
       ? await manager.query(`SELECT * FROM cycles WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id])
       : [];
     if (!rows[0]) throw new CycleNotFoundError(id);

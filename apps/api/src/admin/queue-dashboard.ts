@@ -20,7 +20,16 @@ export function mountQueueDashboard(app: INestApplication): void {
   const queues = Object.values(QUEUES).map((name) => app.get<Queue>(getQueueToken(name)));
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: '后台任务队列' } } });
   const directory = app.get(Directory);
+  const failures = new Map<string, { count: number; until: number }>();
+  const limit = Number(process.env.LOGIN_RATE_LIMIT ?? 20);
   const adminsOnly = async (req: Request, res: Response, next: NextFunction) => {
+    // Password guessing here is throttled like the login: failures per client per minute.
+    const client = req.ip ?? 'unknown';
+    const seen = failures.get(client);
+    if (seen && seen.until > Date.now() && seen.count >= limit) {
+      res.status(429).json({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试' });
+      return;
+    }
     const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
     if (scheme === 'Basic' && encoded) {
       const decoded = Buffer.from(encoded, 'base64').toString('utf8');
@@ -31,6 +40,10 @@ export function mountQueueDashboard(app: INestApplication): void {
       } catch {
         // falls through to the challenge
       }
+    }
+    if (scheme === 'Basic') {
+      const current = seen && seen.until > Date.now() ? seen : { count: 0, until: Date.now() + 60_000 };
+      failures.set(client, { count: current.count + 1, until: current.until });
     }
     res.setHeader('WWW-Authenticate', 'Basic realm="perf-eval admin", charset="UTF-8"');
     res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: '需要系统管理员账号' });

@@ -1,8 +1,9 @@
+import { isUuid } from '../../../../libs/persistence/src/uuid.js';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { CyclesStore } from '../../../../libs/cycles/src/cycles.store.js';
@@ -10,6 +11,9 @@ import { RecomputeCycleCommand } from '../../../../libs/cycles/src/recompute-cyc
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { NotFoundException } from '@nestjs/common';
 import { FiscalYearFilterDto } from '../query-filters.dto.js';
+
+/** Deadlines are instants: a time without its zone would be read in the server's zone, not Beijing's. */
+const INSTANT = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export class ReminderPolicyDto {
   @IsArray()
@@ -35,9 +39,11 @@ export class CreateCycleDto {
   name: string;
 
   @IsDateString({ strict: true })
+  @Matches(INSTANT, { message: '$property 须为带时区的时刻，如 2026-12-01T18:00:00+08:00' })
   submissionDeadline: string;
 
   @IsDateString({ strict: true })
+  @Matches(INSTANT, { message: '$property 须为带时区的时刻，如 2026-12-01T18:00:00+08:00' })
   reviewDeadline: string;
 
   @IsOptional()
@@ -55,10 +61,12 @@ export class UpdateCycleDto {
 
   @IsOptional()
   @IsDateString({ strict: true })
+  @Matches(INSTANT, { message: '$property 须为带时区的时刻，如 2026-12-01T18:00:00+08:00' })
   submissionDeadline?: string;
 
   @IsOptional()
   @IsDateString({ strict: true })
+  @Matches(INSTANT, { message: '$property 须为带时区的时刻，如 2026-12-01T18:00:00+08:00' })
   reviewDeadline?: string;
 
   @IsOptional()
@@ -117,7 +125,7 @@ export class CyclesController {
   @Roles('manager', 'admin')
   @Get('jobs/:id')
   async job(@Param('id') id: string) {
-    const rows: { id: string; cycle_id: string; total: number; done: string; created_at: Date }[] = /^[0-9a-f-]{36}$/i.test(id)
+    const rows: { id: string; cycle_id: string; total: number; done: string; created_at: Date }[] = isUuid(id)
       ? await this.dataSource.query(
           `SELECT r.id, r.cycle_id, r.total, r.created_at, (SELECT count(*) FROM recompute_items i WHERE i.run_id = r.id) AS done
            FROM recompute_runs r WHERE r.id = $1`,

@@ -37,9 +37,21 @@ export class ImportsController {
     if (typeof body !== 'string' || body.trim() === '') {
       throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请以 Content-Type: text/plain 上传自评表文本' });
     }
-    const fileName = query.fileName ?? (headerFileName ? decodeURIComponent(headerFileName) : 'upload.txt');
+    const fileName = query.fileName ?? fileNameFromHeader(headerFileName) ?? 'upload.txt';
     return this.commands.execute(
       new ImportSelfEvaluationsCommand(user, body, fileName, { fiscalYear: query.fiscalYear, unitId: query.unitId, asPublished: query.as === 'published' }),
     );
   }
+}
+
+/** `X-File-Name` carries a percent-encoded name; a malformed or overlong one is refused, not guessed at. */
+function fileNameFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  try {
+    const name = decodeURIComponent(header);
+    if (name.length <= 255) return name;
+  } catch {
+    // falls through to the refusal
+  }
+  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: '输入有误：X-File-Name', details: { fields: [{ field: 'X-File-Name', messages: ['须为 URL 编码的文件名，最长 255 个字符'] }] } });
 }

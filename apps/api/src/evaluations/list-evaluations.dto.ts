@@ -12,6 +12,7 @@ export class ListEvaluationsDto extends UnitYearFilterDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100_000)
   page?: number;
 
   @IsOptional()
@@ -27,5 +28,6 @@ export class RevisionQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100_000)
   revision?: number;
 }

@@ -1,3 +1,4 @@
+import { isUuid } from '../../../../libs/persistence/src/uuid.js';
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -41,7 +42,7 @@ export class NotificationsController {
   @HttpCode(200)
   async read(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [{ id: string; read_at: Date }[], number] = /^[0-9a-f-]{36}$/i.test(id)
+    const [rows]: [{ id: string; read_at: Date }[], number] = isUuid(id)
       ? await this.dataSource.query(
           `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING id, read_at`,
           [id, user.id],

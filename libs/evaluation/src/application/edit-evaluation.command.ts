@@ -19,6 +19,11 @@ export class EditEvaluationHandler implements ICommandHandler<EditEvaluationComm
   constructor(private readonly runner: EvaluationCommandRunner) {}
 
   execute(command: EditEvaluationCommand): Promise<EvaluationRef> {
-    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit({ ...command.form, unitId: evaluation.state.form.unitId, cycleId: evaluation.state.form.cycleId ?? null }, ctx));
+    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit(keepSystemFields(command.form, evaluation.state.form), ctx));
   }
+}
+
+/** The unit, the cycle and what an imported paper form declared are not the drafter's to change. */
+function keepSystemFields(form: EvaluationForm, current: EvaluationForm): EvaluationForm {
+  return { ...form, unitId: current.unitId, cycleId: current.cycleId ?? null, declared: current.declared ?? null };
 }

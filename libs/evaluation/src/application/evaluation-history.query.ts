@@ -1,3 +1,4 @@
+import { isUuid } from '../../../persistence/src/uuid.js';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
@@ -27,7 +28,7 @@ export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistory
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ id, user }: EvaluationHistoryQuery): Promise<HistoryEntry[]> {
-    const found: { state: EvaluationState }[] = /^[0-9a-f-]{36}$/i.test(id)
+    const found: { state: EvaluationState }[] = isUuid(id)
       ? await this.dataSource.query('SELECT state FROM evaluations WHERE id = $1', [id])
       : [];
     assertVisible(user, found[0]?.state ?? null, id);

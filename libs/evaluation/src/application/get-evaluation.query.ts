@@ -1,3 +1,4 @@
+import { isUuid } from '../../../persistence/src/uuid.js';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
@@ -45,7 +46,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
 
   async execute({ id, user, revision }: GetEvaluationQuery): Promise<EvaluationView> {
     const rows: Row[] =
-      /^[0-9a-f-]{36}$/i.test(id)
+      isUuid(id)
         ? await this.dataSource.query(
             `SELECT e.state, e.scores, e.findings, e.scored_version,
                (SELECT array_agg(r.revision ORDER BY r.revision) FROM evaluation_revisions r WHERE r.evaluation_id = e.id) AS revisions

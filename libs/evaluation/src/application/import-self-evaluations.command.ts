@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Directory } from '../../../identity/src/directory.js';
+import { UnknownUnitError } from '../../../identity/src/identity.errors.js';
 import { canSeeUnit, seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
 import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
@@ -72,9 +73,11 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
 
   async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
     if (!user.roles.includes('manager')) assertMay(user, 'create');
+    // Historical forms arrive read-only: only who may publish may import them as published.
+    if (options.asPublished) assertMay(user, 'publish');
     const sha256 = fingerprint(text);
     const earlier = await this.earlierImport(sha256);
-    if (earlier) return earlier;
+    if (earlier) return this.visible(user, earlier);
 
     const parsed = parseSelfEvaluationText(text, { fileName });
     if (parsed.forms.length === 0) throw new EmptyImportError();
@@ -116,7 +119,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       // The same file imported twice at once: the second transaction loses on the unique sha256.
       if ((error as { code?: string }).code === '23505') {
         const winner = await this.earlierImport(sha256);
-        if (winner) return winner;
+        if (winner) return this.visible(user, winner);
       }
       throw error;
     }
@@ -125,7 +128,8 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
   private async unitFor(manager: EntityManager, user: AuthenticatedUser, unitId: string | undefined, name: string, competentDepartment: string) {
     if (unitId) {
       const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE id = $1', [unitId]);
-      if (rows[0]) return rows[0];
+      if (!rows[0]) throw new UnknownUnitError([unitId]);
+      return rows[0];
     }
     if (!seesAllUnits(user)) {
       const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE name = $1 AND id = ANY($2::uuid[])', [
@@ -136,6 +140,15 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       return rows[0];
     }
     return this.directory.unitNamed(name, competentDepartment, manager);
+  }
+
+  /** The same file imported by another unit answers as if it were new to this one: it was not theirs. */
+  private async visible(user: AuthenticatedUser, result: ImportResult): Promise<ImportResult> {
+    const rows: { unit_id: string }[] = await this.dataSource.query('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
+      result.evaluations.map((e) => e.id),
+    ]);
+    if (!rows.every((r) => canSeeUnit(user, r.unit_id))) throw new ActionForbiddenError('import', ['manager']);
+    return result;
   }
 
   private async earlierImport(sha256: string): Promise<ImportResult | null> {

@@ -57,6 +57,15 @@ export class InvalidCommentTargetError extends EvaluationError {
   }
 }
 
+export class FiscalYearChangeError extends EvaluationError {
+  readonly code = 'FISCAL_YEAR_FIXED';
+  override readonly details: { fiscalYear: number; requested: number };
+  constructor(fiscalYear: number, requested: number) {
+    super(`自评表的年度（${fiscalYear}）创建后不能修改为 ${requested}；请新建该年度的自评表`);
+    this.details = { fiscalYear, requested };
+  }
+}
+
 export class EvaluationNotFoundError extends EvaluationError {
   readonly code = 'NOT_FOUND';
   constructor(id: string) {

@@ -70,6 +70,10 @@ describe('Evaluation', () => {
     it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
       expect(() => inStatus[status]().edit(completeForm(), at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
     });
+
+    it('refuses to move the form to another fiscal year', () => {
+      expect(() => given().edit(completeForm({ fiscalYear: 2022 }), at(5))).toThrow(expect.objectContaining({ code: 'FISCAL_YEAR_FIXED' }));
+    });
   });
 
   describe('submit', () => {
@@ -206,6 +210,13 @@ describe('Evaluation', () => {
 
     it.each(['Draft', 'Submitted', 'Reviewed'] as const)('is refused in %s', (status) => {
       expect(() => inStatus[status]().reopen(null, at(5, manager))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+
+    it('keeps who last edited the form, so they still may not review the new revision', () => {
+      const evaluation = given((e) => e.edit(completeForm(), at(1, reviewer)), (e) => e.submit(at(2)), (e) => e.approve(null, 'c', at(3, { userId: 'u-other-reviewer' })), published);
+      evaluation.reopen(null, at(4, manager));
+      evaluation.submit(at(5));
+      expect(() => evaluation.approve(null, 'c', at(6, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
     });
   });
 

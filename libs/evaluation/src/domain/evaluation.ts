@@ -1,5 +1,6 @@
 import type { EvaluationForm } from './evaluation-form.js';
 import {
+  FiscalYearChangeError,
   IllegalTransitionError,
   InvalidCommentTargetError,
   ReturnCommentRequiredError,
@@ -137,7 +138,8 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationPublished':
       return { ...next, status: 'Published', returned: false };
     case 'EvaluationReopened':
-      return { ...next, status: 'Draft', revision: event.payload.revision, lastEditedBy: event.actorId, returned: false };
+      // Reopening changes no content: who last edited the form stays who may not review it.
+      return { ...next, status: 'Draft', revision: event.payload.revision, returned: false };
     default:
       return assertNever(event);
   }
@@ -209,6 +211,8 @@ export class Evaluation {
 
   edit(form: EvaluationForm, ctx: CommandContext): void {
     this.guard('edit');
+    // The year places the form in its cycle and its summary table; a form of another year is a new form.
+    if (form.fiscalYear !== this.state.form.fiscalYear) throw new FiscalYearChangeError(this.state.form.fiscalYear, form.fiscalYear);
     this.record({ type: 'EvaluationEdited', payload: { form } }, ctx);
   }
 

@@ -284,8 +284,12 @@ function optionalScore(cell: Cell, label: string, place: Place, context = ''): n
   if ((plain.split('.')[1] ?? '').replace(/0+$/, '').length > 2) {
     place.fail(cell.line, `${quoted(label)}最多两位小数：${quoted(cell.text)}${context}`);
   }
+  // Weights, scores and 序号 live in small columns: a figure this large is a typo, not a score.
+  if (Math.abs(Number(plain)) > MAX_FIGURE) place.fail(cell.line, `${quoted(label)}超出合理范围（绝对值不超过 ${MAX_FIGURE}）：${quoted(cell.text)}${context}`);
   return Number(plain);
 }
+
+const MAX_FIGURE = 1000;
 
 function requiredScore(cell: Cell, label: string, place: Place, context = ''): number {
   const value = optionalScore(cell, label, place, context);

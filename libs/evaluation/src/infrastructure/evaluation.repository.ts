@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Evaluation, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluation.errors.js';
 import { EvaluationStateProjector, rowUpdate } from './evaluation-state.projector.js';
+import { isUuid } from '../../../persistence/src/uuid.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -118,6 +119,3 @@ function eventRecords(events: RecordedEvent[]): string {
   );
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -1,0 +1,4 @@
+/** Ids are UUIDs; anything else names nothing (and must not reach a uuid column as text). */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
