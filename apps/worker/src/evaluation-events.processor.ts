@@ -7,6 +7,8 @@ import { NotificationCenter, type NoticeRequest } from '../../../libs/notificati
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
+const FORM_CHANGES = new Set<RecordedEvent['type']>(['EvaluationDrafted', 'EvaluationImported', 'EvaluationEdited']);
+
 /**
  * Follows the evaluation events: a changed form is scored again; a step that concerns a person
  * becomes their notification. Both are idempotent, so a redelivered event changes nothing.
@@ -22,14 +24,19 @@ export class EvaluationEventsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<RecordedEvent>): Promise<void> {
-    const event = job.data;
+  async process(job: Job<{ events: RecordedEvent[] }>): Promise<void> {
+    const { events } = job.data;
+    const changed = events.filter((e) => FORM_CHANGES.has(e.type)).map((e) => e.evaluationId);
+    await this.scoring.score(...new Set(changed));
+    for (const event of events) await this.follow(event);
+  }
+
+  private async follow(event: RecordedEvent): Promise<void> {
     switch (event.type) {
       case 'EvaluationDrafted':
       case 'EvaluationImported':
       case 'EvaluationEdited':
-        await this.scoring.score(event.evaluationId);
-        return;
+        return; // scored above, together with the other changed forms of the job
       case 'EvaluationSubmitted':
         return this.notify(event, { kind: 'review_requested', audience: 'reviewers', context: { actorName: await this.nameOf(event.actorId), deadline: await this.reviewDeadline(event.evaluationId) }, exclude: [event.actorId] });
       case 'EvaluationReturned':

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { QUEUES } from '../../../libs/persistence/src/queues.js';
 
 const BATCH = 500;
+const EVENTS_PER_JOB = 50;
 
 /**
  * Moves committed events from the outbox into the evaluation-events queue. A row is marked dispatched only
@@ -44,12 +45,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           [BATCH],
         );
       if (rows.length === 0) return 0;
-      await this.queue.addBulk(
-        rows.map((r) => {
-          const event = { type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() };
-          return { name: r.type, data: event, opts: { jobId: `event-${r.event_position}` } };
-        }),
-      );
+      const events = rows.map((r) => ({ type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() }));
+      // One job per slice of events: the processor scores a slice's evaluations in one transaction.
+      const jobs = [];
+      for (let i = 0; i < rows.length; i += EVENTS_PER_JOB) {
+        const slice = rows.slice(i, i + EVENTS_PER_JOB);
+        jobs.push({ name: 'events', data: { events: events.slice(i, i + EVENTS_PER_JOB) }, opts: { jobId: `events-${slice[0].event_position}-${slice[slice.length - 1].event_position}` } });
+      }
+      await this.queue.addBulk(jobs);
       await manager.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });

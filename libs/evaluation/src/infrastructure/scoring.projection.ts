@@ -12,25 +12,30 @@ import { scoreEvaluation } from '../scoring/score-evaluation.js';
 export class ScoringProjection {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Returns whether a new scoring was recorded (false: this input was already scored, or nothing to score). */
-  async score(evaluationId: string): Promise<boolean> {
+  /** Returns how many new scorings were recorded (0: these inputs were already scored, or nothing to score). */
+  async score(...evaluationIds: string[]): Promise<number> {
+    if (evaluationIds.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = $1', [evaluationId]);
-      const state = rows[0]?.state;
-      if (!state) return false;
-      const { scores, findings } = scoreEvaluation(state.form, ruleSetById(state.ruleSetId));
+      const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = ANY($1::uuid[])', [evaluationIds]);
+      const records = rows.map(({ state }) => {
+        const { scores, findings } = scoreEvaluation(state.form, ruleSetById(state.ruleSetId));
+        return { evaluation_id: state.id, form_version: state.formVersion, rule_set_id: state.ruleSetId, scores, findings };
+      });
+      if (records.length === 0) return 0;
       const inserted: unknown[] = await manager.query(
-        `INSERT INTO evaluation_scorings (evaluation_id, form_version, rule_set_id, scores, findings) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO evaluation_scorings (evaluation_id, form_version, rule_set_id, scores, findings)
+         SELECT evaluation_id, form_version, rule_set_id, scores, findings FROM jsonb_to_recordset($1::jsonb)
+           AS r(evaluation_id uuid, form_version integer, rule_set_id text, scores jsonb, findings jsonb)
          ON CONFLICT DO NOTHING RETURNING evaluation_id`,
-        [evaluationId, state.formVersion, state.ruleSetId, JSON.stringify(scores), JSON.stringify(findings)],
+        [JSON.stringify(records)],
       );
-      await this.follow(manager, evaluationId);
-      return inserted.length > 0;
+      await this.follow(manager, evaluationIds);
+      return inserted.length;
     });
   }
 
   /** Copies the recorded scoring of each evaluation's current form version into its read-model row. */
-  async follow(manager: EntityManager, evaluationId?: string): Promise<void> {
+  async follow(manager: EntityManager, evaluationIds?: string[]): Promise<void> {
     await manager.query(
       `UPDATE evaluations e SET
          scores = s.scores,
@@ -43,8 +48,8 @@ export class ScoringProjection {
          scored_version = s.form_version
        FROM evaluation_scorings s
        WHERE s.evaluation_id = e.id AND s.form_version = e.form_version AND s.rule_set_id = e.state->>'ruleSetId'
-         AND e.scored_version IS DISTINCT FROM s.form_version ${evaluationId ? 'AND e.id = $1' : ''}`,
-      evaluationId ? [evaluationId] : [],
+         AND e.scored_version IS DISTINCT FROM s.form_version ${evaluationIds ? 'AND e.id = ANY($1::uuid[])' : ''}`,
+      evaluationIds ? [evaluationIds] : [],
     );
   }
 }
