@@ -211,4 +211,36 @@ describe('Workers: scoring, bulk recompute, reminders and deliveries', () => {
     expect(new Set(webhook.received.map((w) => w.body.id)).size).toBe(total);
     expect(webhook.received.every((w) => w.valid)).toBe(true);
   }, 240_000);
+
+  it('finishes the jobs in flight on SIGTERM: every e-mail sent is recorded as sent', async () => {
+    const unit = (await admin.post('/api/units', { name: '停机测试单位', competentDepartment: '测试主管部门' })).body;
+    await admin.post('/api/users', { username: 'stop-d1', password: 'stop-pass-1', displayName: '停机填报', roles: ['drafter'], unitIds: [unit.id], email: 'stop@example.test' });
+    const d1 = await ApiClient.login(api.baseUrl, 'stop-d1', 'stop-pass-1');
+    const deadline = new Date(Date.now() + 10 * 60_000);
+    const cycle = (
+      await manager.post('/api/cycles', {
+        fiscalYear: 2025,
+        name: '停机批次',
+        submissionDeadline: deadline.toISOString(),
+        reviewDeadline: new Date(deadline.getTime() + 3_600_000).toISOString(),
+        reminderPolicy: { before: ['PT20M'], reviewWait: 'PT5M' },
+      })
+    ).body;
+    await inBatches(40, 20, (i) => d1.post('/api/evaluations', newMediaForm({ fiscalYear: 2025, projectName: `停机项目 ${i + 1}` })));
+    const mailsFor = () => smtp.messages.filter((m) => m.includes('stop@example.test')).length;
+    await eventually(async () => mailsFor(), (n) => n >= 5);
+
+    const exits = await api.stopWorkers('SIGTERM');
+    expect(exits.every((e) => e.code === 0)).toBe(true);
+    const [sent] = await api.query<{ n: string }>(
+      `SELECT count(*) AS n FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+       WHERE d.channel = 'email' AND d.status = 'sent' AND n.cycle_id = $1`,
+      [cycle.id],
+    );
+    expect(Number(sent.n)).toBe(mailsFor());
+    expect(mailsFor()).toBeLessThan(40);
+
+    api.startWorker();
+    await eventually(async () => mailsFor(), (n) => n === 40);
+  }, 120_000);
 });

@@ -65,6 +65,22 @@ export class ApiProcess {
     return worker;
   }
 
+  /** Stops every worker with `signal` and answers how each exited. */
+  async stopWorkers(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }[]> {
+    const exits = await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+            if (w.exitCode !== null || w.signalCode !== null) return resolve({ code: w.exitCode, signal: w.signalCode as NodeJS.Signals | null });
+            w.once('exit', (code, sig) => resolve({ code, signal: sig }));
+            w.kill(signal);
+          }),
+      ),
+    );
+    this.workers = [];
+    return exits;
+  }
+
   async killWorkers(signal: NodeJS.Signals): Promise<void> {
     await Promise.all(this.workers.map((w) => stopProcess(w, signal)));
     this.workers = [];

@@ -7,8 +7,21 @@ import { WorkerModule } from './worker.module.js';
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  app.get(Logger).log('worker started');
+  const logger = app.get(Logger);
+  // SIGTERM: stop taking jobs, let the ones in flight finish, close connections, then exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: finishing the jobs in flight`);
+      app.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          logger.error(`shutdown failed: ${error.message}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  logger.log('worker started');
 }
 
 void bootstrap();
