@@ -105,6 +105,21 @@ describe('Workers: scoring, bulk recompute, reminders and deliveries', () => {
     expect(recorded.map((r) => r.form_version)).toEqual([1, 2]);
   });
 
+  it('rescores on start the forms scored under rule data that has since changed', async () => {
+    await api.settled();
+    const [{ version }] = await api.query<{ version: string }>(`SELECT rule_version AS version FROM evaluation_scorings ORDER BY recorded_at DESC LIMIT 1`);
+    expect(version).toMatch(/^national-2020#[0-9a-f]{12}$/);
+    // As after a deployment whose rules differ from those these forms were scored with.
+    const stale = await api.query<{ id: string }>(`UPDATE evaluations SET scored_rule_version = 'national-2020#000000000000' WHERE fiscal_year = 2021 RETURNING id`);
+    expect(stale.length).toBeGreaterThan(0);
+    await api.stopWorkers('SIGTERM');
+    api.startWorker();
+    await eventually(
+      () => api.query<{ n: string }>(`SELECT count(*) AS n FROM evaluations WHERE scored_rule_version IS DISTINCT FROM $1`, [version]),
+      (rows) => rows[0].n === '0',
+    );
+  });
+
   it('recomputes a cycle of 1,000 evaluations in bulk, reports progress, and records nothing new the second time', async () => {
     const cycle = await manager.post('/api/cycles', {
       fiscalYear: 2022,

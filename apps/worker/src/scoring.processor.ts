@@ -6,7 +6,8 @@ import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.j
 
 export interface ScoringJob {
   evaluationId: string;
-  runId: string;
+  /** The bulk recompute this job counts towards; null when the worker rescored after a rule change. */
+  runId: string | null;
 }
 
 /** Bulk recomputation of a cycle: each job scores one evaluation and counts itself done once. */
@@ -21,6 +22,7 @@ export class ScoringProcessor extends WorkerHost {
 
   async process(job: Job<ScoringJob>): Promise<void> {
     await this.scoring.score(job.data.evaluationId);
+    if (!job.data.runId) return;
     await this.dataSource.query('INSERT INTO recompute_items (run_id, evaluation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       job.data.runId,
       job.data.evaluationId,

@@ -16,6 +16,7 @@ import { ScoringProcessor } from './scoring.processor.js';
 import { RemindersProcessor } from './reminders.processor.js';
 import { DeliveriesProcessor } from './deliveries.processor.js';
 import { Heartbeat } from './heartbeat.js';
+import { RuleChangeRescore } from './rule-change.rescore.js';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { Heartbeat } from './heartbeat.js';
     RemindersProcessor,
     DeliveriesProcessor,
     Heartbeat,
+    RuleChangeRescore,
   ],
 })
 export class WorkerModule {}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Scoring rules as versioned data: a province or a later year gets its own RuleSet with its own id,
  * and a stored evaluation keeps the id it was scored under, so old forms never re-score silently.
@@ -119,4 +120,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * The version of a rule set's data: its id and a digest of everything it says. Scorings record it, so
+ * that when a deployment changes the rules, the forms scored under the old data are found and rescored.
+ */
+export function ruleSetVersion(ruleSet: RuleSet): string {
+  return `${ruleSet.id}#${createHash('sha256').update(JSON.stringify(ruleSet)).digest('hex').slice(0, 12)}`;
 }

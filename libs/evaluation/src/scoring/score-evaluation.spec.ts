@@ -917,3 +917,12 @@ describe('scoreEvaluation on the 2021 seed forms', () => {
     expect(rate?.message).toBe('申报的执行率 16.47% 与计算执行率 16.54% 不一致');
   });
 });
+
+describe('ruleSetVersion', () => {
+  it('names the rule set and changes when any of its data changes', async () => {
+    const { NATIONAL_2020: rules, ruleSetVersion } = await import('./rule-set.js');
+    expect(ruleSetVersion(rules)).toMatch(/^national-2020#[0-9a-f]{12}$/);
+    expect(ruleSetVersion(rules)).toBe(ruleSetVersion(structuredClone(rules)));
+    expect(ruleSetVersion({ ...rules, overAchievementRatio: 1.5 })).not.toBe(ruleSetVersion(rules));
+  });
+});

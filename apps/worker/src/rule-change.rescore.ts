@@ -1,0 +1,36 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
+import { QUEUES } from '../../../libs/persistence/src/queues.js';
+
+const BATCH = 500;
+
+/**
+ * When a deployment changes a rule set's data, the forms scored under the old data are rescored in
+ * bulk on the worker's start. Job ids name the evaluation and the new rule version, so several
+ * workers starting together queue each once.
+ */
+@Injectable()
+export class RuleChangeRescore implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RuleChangeRescore.name);
+
+  constructor(
+    private readonly scoring: ScoringProjection,
+    @InjectQueue(QUEUES.scoring) private readonly queue: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const stale = await this.scoring.scoredUnderOldRules();
+    for (let i = 0; i < stale.length; i += BATCH) {
+      await this.queue.addBulk(
+        stale.slice(i, i + BATCH).map(({ id, from, version }) => ({
+          name: 'rescore',
+          data: { evaluationId: id, runId: null },
+          opts: { jobId: `rescore-${id}-${from}-${version}` },
+        })),
+      );
+    }
+    if (stale.length > 0) this.logger.log(`rescoring ${stale.length} evaluations under the current rule sets`);
+  }
+}
