@@ -276,6 +276,24 @@ describe('Evaluation lifecycle through the HTTP API', () => {
     expect(res.body).toMatchObject({ statusCode: 422, code: 'FISCAL_YEAR_FIXED' });
   });
 
+  it("applies an admin's change to a user at once: a disabled account is locked out, a removed role is gone", async () => {
+    const created = await admin.post('/api/users', { username: 'temp-user', password: 'temp-pass-1', displayName: '临时用户', roles: ['drafter', 'reviewer'], unitIds: drafter.session!.user.unitIds });
+    const temp = await ApiClient.login(api.baseUrl, 'temp-user', 'temp-pass-1');
+    expect((await temp.get('/api/evaluations')).status).toBe(200);
+
+    expect((await admin.patch(`/api/users/${created.body.id}`, { roles: ['drafter'] })).body.roles).toEqual(['drafter']);
+    const { id } = await createDraft();
+    await drafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 });
+    expect((await temp.post(`/api/evaluations/${id}/approve`, { expectedVersion: 2 })).status).toBe(403);
+
+    expect((await admin.patch(`/api/users/${created.body.id}`, { active: false })).body.active).toBe(false);
+    expect((await temp.get('/api/evaluations')).body).toMatchObject({ statusCode: 401, code: 'ACCOUNT_DISABLED' });
+    expect((await request(api.baseUrl).post('/api/auth/login').send({ username: 'temp-user', password: 'temp-pass-1' })).status).toBe(401);
+    expect((await admin.patch(`/api/users/${created.body.id}`, { active: true, unknownField: 1 })).status).toBe(400);
+    expect((await drafter.patch(`/api/users/${created.body.id}`, { active: true })).status).toBe(403);
+    expect((await admin.patch('/api/users/not-a-user', { active: true })).status).toBe(404);
+  });
+
   it('answers 413 for an oversized body', async () => {
     const res = await drafter.post('/api/evaluations', { ...newMediaForm(), goals: { expected: 'x'.repeat(2_000_000), actual: '' } });
     expect(res.status).toBe(413);

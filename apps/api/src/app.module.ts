@@ -25,6 +25,7 @@ import { CyclesController } from './cycles/cycles.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AdminController } from './admin/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { CurrentUsers } from './auth/current-users.js';
 import { AuthController } from './auth/auth.controller.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
@@ -76,6 +77,7 @@ import { validationPipe } from './validation.pipe.js';
   providers: [
     RedisConnection,
     RecomputeCycleHandler,
+    CurrentUsers,
     InboxHandler,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },

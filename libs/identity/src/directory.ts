@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UsernameTakenError } from './identity.errors.js';
+import { InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
 
 export interface Unit {
@@ -19,6 +19,15 @@ export interface NewUser {
   roles: Role[];
   unitIds: string[];
   email?: string | null;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  roles?: Role[];
+  unitIds?: string[];
+  email?: string | null;
+  active?: boolean;
+  password?: string;
 }
 
 export interface UserRecord extends AuthenticatedUser {
@@ -79,6 +88,36 @@ export class Directory {
       [randomUUID(), input.username, hash, input.displayName, [...new Set(input.roles)], unitIds, input.email ?? null],
     );
     if (rows.length === 0) throw new UsernameTakenError(input.username);
+    return toUser(rows[0]);
+  }
+
+  /** Changes what an admin may change of a user; `active: false` locks them out. */
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord> {
+    if (patch.unitIds) await this.unitsExist([...new Set(patch.unitIds)]);
+    const current = await this.dataSource.query('SELECT id FROM users WHERE id = $1', [id]);
+    if (!current[0]) throw new UnknownUserError(id);
+    const hash = patch.password ? await bcrypt.hash(patch.password, BCRYPT_ROUNDS) : null;
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [UserRow[], number] = await this.dataSource.query(
+      `UPDATE users SET
+         display_name = COALESCE($2, display_name),
+         roles = COALESCE($3, roles),
+         unit_ids = COALESCE($4, unit_ids),
+         email = CASE WHEN $5::boolean THEN $6 ELSE email END,
+         active = COALESCE($7, active),
+         password_hash = COALESCE($8, password_hash)
+       WHERE id = $1 RETURNING *`,
+      [
+        id,
+        patch.displayName ?? null,
+        patch.roles ? [...new Set(patch.roles)] : null,
+        patch.unitIds ? [...new Set(patch.unitIds)] : null,
+        patch.email !== undefined,
+        patch.email ?? null,
+        patch.active ?? null,
+        hash,
+      ],
+    );
     return toUser(rows[0]);
   }
 

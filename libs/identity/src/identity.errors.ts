@@ -40,3 +40,17 @@ export class UnitRequiredError extends IdentityError {
     super('您属于多个单位，请指定 unitId');
   }
 }
+
+export class UnknownUserError extends IdentityError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`用户不存在：${id}`);
+  }
+}
+
+export class AccountDisabledError extends IdentityError {
+  readonly code = 'ACCOUNT_DISABLED';
+  constructor() {
+    super('账号已停用或不存在，请联系系统管理员');
+  }
+}

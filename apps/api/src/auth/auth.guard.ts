@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
+import { CurrentUsers } from './current-users.js';
 
 export interface TokenClaims {
   sub: string;
@@ -18,6 +19,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly users: CurrentUsers,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,9 +34,11 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw unauthenticated('访问令牌无效或已过期，请重新登录');
     }
-    request.user = { id: claims.sub, username: claims.username, displayName: claims.name, roles: claims.roles, unitIds: claims.units };
+    const user = await this.users.get(claims.sub);
+    if (!user) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    request.user = user;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (required && !required.some((role) => claims.roles.includes(role))) {
+    if (required && !required.some((role) => user.roles.includes(role))) {
       throw new ForbiddenException({ code: 'FORBIDDEN', message: `没有权限（需要角色：${required.join(' / ')}）` });
     }
     return true;

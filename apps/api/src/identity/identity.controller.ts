@@ -1,6 +1,9 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { CurrentUsers } from '../auth/current-users.js';
+import { isUuid } from '../../../../libs/persistence/src/uuid.js';
+import { UnknownUserError } from '../../../../libs/identity/src/identity.errors.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Directory } from '../../../../libs/identity/src/directory.js';
 import { ROLES, type Role } from '../../../../libs/identity/src/roles.js';
 import { Roles } from '../auth/auth.decorators.js';
@@ -48,12 +51,49 @@ export class CreateUserDto {
   email?: string;
 }
 
+export class UpdateUserDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  password?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  displayName?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  unitIds?: string[];
+
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
 /** Units and users, admin only: the same operations as `npm run cli`. */
 @ApiTags('admin 单位与用户')
 @ApiBearerAuth()
 @Controller()
 export class IdentityController {
-  constructor(private readonly directory: Directory) {}
+  constructor(
+    private readonly directory: Directory,
+    private readonly users: CurrentUsers,
+  ) {}
 
   @Roles('admin')
   @Post('units')
@@ -71,6 +111,15 @@ export class IdentityController {
   @Post('users')
   createUser(@Body() body: CreateUserDto) {
     return this.directory.createUser(body);
+  }
+
+  @Roles('admin')
+  @Patch('users/:id')
+  async updateUser(@Param('id') id: string, @Body() body: UpdateUserDto) {
+    if (!isUuid(id)) throw new UnknownUserError(id);
+    const user = await this.directory.updateUser(id, body);
+    this.users.forget(id);
+    return user;
   }
 
   @Roles('admin')
