@@ -294,6 +294,15 @@ describe('Evaluation lifecycle through the HTTP API', () => {
     expect((await admin.patch('/api/users/not-a-user', { active: true })).status).toBe(404);
   });
 
+  it('creates and disables users from the admin CLI, as the API does', async () => {
+    const created = JSON.parse(api.cli(['create-user', '--username', 'cli-user', '--password', 'cli-pass-12', '--display-name', '命令行用户', '--roles', 'drafter', '--units', '北京市关心下一代工作委员会办公室']));
+    expect(created).toMatchObject({ username: 'cli-user', roles: ['drafter'], unitIds: drafter.session!.user.unitIds });
+    await ApiClient.login(api.baseUrl, 'cli-user', 'cli-pass-12');
+    expect(JSON.parse(api.cli(['update-user', '--username', 'cli-user', '--active', 'false'])).active).toBe(false);
+    expect((await request(api.baseUrl).post('/api/auth/login').send({ username: 'cli-user', password: 'cli-pass-12' })).status).toBe(401);
+    expect(() => api.cli(['create-user', '--username', 'x', '--password', 'p', '--roles', 'boss'])).toThrow(/未知角色/);
+  });
+
   it('answers 413 for an oversized body', async () => {
     const res = await drafter.post('/api/evaluations', { ...newMediaForm(), goals: { expected: 'x'.repeat(2_000_000), actual: '' } });
     expect(res.status).toBe(413);

@@ -20,6 +20,7 @@ const USAGE = `用法 / usage: npm run cli -- <command> [options]
   rebuild-projections                    rebuild every read model from the event history
   create-unit --name 单位名称 --department 主管部门
   create-user --username u --password p --display-name 姓名 --roles drafter,reviewer --units <unit id or name>,...
+  update-user --username u [--roles …] [--units …] [--password p] [--display-name 姓名] [--email e] [--active true|false]
   list-units
   list-users`;
 
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
       units: { type: 'string' },
       email: { type: 'string' },
       'as-user': { type: 'string' },
+      active: { type: 'string' },
       'fiscal-year': { type: 'string' },
       published: { type: 'boolean' },
     },
@@ -79,15 +81,8 @@ async function main(): Promise<number> {
         console.log(JSON.stringify(await directory.createUnit(required(values.name, '--name'), required(values.department, '--department'))));
         return 0;
       case 'create-user': {
-        const roles = required(values.roles, '--roles').split(',').map((r) => r.trim());
-        const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-        if (bad.length) throw new Error(`未知角色 unknown roles: ${bad.join(', ')} (roles: ${ROLES.join(', ')})`);
-        const units = await directory.listUnits();
-        const unitIds = (values.units ?? '')
-          .split(',')
-          .map((u) => u.trim())
-          .filter(Boolean)
-          .map((ref) => units.find((u) => u.id === ref || u.name === ref)?.id ?? ref);
+        const roles = parseRoles(required(values.roles, '--roles'));
+        const unitIds = unitRefs(values.units ?? '', await directory.listUnits());
         const user = await directory.createUser({
           username: required(values.username, '--username'),
           password: required(values.password, '--password'),
@@ -97,6 +92,22 @@ async function main(): Promise<number> {
           email: values.email ?? null,
         });
         console.log(JSON.stringify(user));
+        return 0;
+      }
+      case 'update-user': {
+        const username = required(values.username, '--username');
+        const user = (await directory.listUsers()).find((u) => u.username === username);
+        if (!user) throw new Error(`用户不存在 unknown user: ${username}`);
+        const units = await directory.listUnits();
+        const updated = await directory.updateUser(user.id, {
+          roles: values.roles ? (parseRoles(values.roles) as Role[]) : undefined,
+          unitIds: values.units ? unitRefs(values.units, units) : undefined,
+          password: values.password,
+          displayName: values['display-name'],
+          email: values.email,
+          active: values.active === undefined ? undefined : values.active === 'true',
+        });
+        console.log(JSON.stringify(updated));
         return 0;
       }
       case 'list-units':
@@ -122,6 +133,22 @@ async function importFile(app: INestApplicationContext, file: string, username: 
   if (!user) throw new Error(`用户不存在 unknown user: ${username}`);
   const text = await readFile(file, 'utf8');
   return app.get(CommandBus).execute(new ImportSelfEvaluationsCommand(user, text, path.basename(file), options));
+}
+
+function parseRoles(text: string): string[] {
+  const roles = text.split(',').map((r) => r.trim());
+  const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (bad.length) throw new Error(`未知角色 unknown roles: ${bad.join(', ')} (roles: ${ROLES.join(', ')})`);
+  return roles;
+}
+
+/** Units named by id or by name. */
+function unitRefs(text: string, units: { id: string; name: string }[]): string[] {
+  return text
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((ref) => units.find((u) => u.id === ref || u.name === ref)?.id ?? ref);
 }
 
 function required(value: string | undefined, flag: string): string {
