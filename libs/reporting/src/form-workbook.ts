@@ -5,6 +5,7 @@
  * stored; amounts and figures are numbers so that a spreadsheet can compute with them.
  */
 import ExcelJS from 'exceljs';
+import { A4, FONT, THIN } from './workbook-style.js';
 import { Decimal } from 'decimal.js';
 import { FUNDS_ROWS, type EvaluationForm, type FundsRow, type FundsRowKey, type IndicatorRow } from '../../evaluation/src/domain/evaluation-form.js';
 import {
@@ -59,17 +60,9 @@ const COLUMNS = COLUMN_WIDTHS.length;
 const AMOUNT_FORMAT = '0.00####';
 const SCORE_FORMAT = '0.00';
 const RATE_FORMAT = '0.00%';
-const FONT = '宋体';
 const FONT_SIZE = 10;
 const LINE_HEIGHT = 13.5; // points per line of 10 pt text
-const A4 = 9;
 
-const THIN: Partial<ExcelJS.Borders> = {
-  top: { style: 'thin' },
-  left: { style: 'thin' },
-  bottom: { style: 'thin' },
-  right: { style: 'thin' },
-};
 
 export async function formWorkbook(input: FormWorkbookInput): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();

@@ -4,6 +4,7 @@
  * Pure: a SummaryTable in, the file's bytes out.
  */
 import ExcelJS from 'exceljs';
+import { A4, FONT, THIN } from './workbook-style.js';
 import { SUMMARY_HEADERS, SUMMARY_TOTAL_LABEL, statusLabel } from './summary-csv.js';
 import type { SummaryTable } from './summary-table.js';
 
@@ -16,15 +17,7 @@ const COLUMN_COUNT = SUMMARY_HEADERS.length;
 const BUDGET_COLUMN = 3; // C
 const NUMBER_FORMAT = '0.00';
 const COLUMN_WIDTHS = [6, 40, 14, 12, 10, 14, 8, 10, 8, 8];
-const FONT = '宋体';
-const A4 = 9;
 
-const THIN: Partial<ExcelJS.Borders> = {
-  top: { style: 'thin' },
-  left: { style: 'thin' },
-  bottom: { style: 'thin' },
-  right: { style: 'thin' },
-};
 
 export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
