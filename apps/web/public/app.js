@@ -9,6 +9,7 @@ import { renderBoard } from './js/views/board.js';
 import { renderImport } from './js/views/import.js';
 import { renderInbox } from './js/views/inbox.js';
 import { renderCycles } from './js/views/cycles.js';
+import { renderAdmin } from './js/views/admin.js';
 
 const NAV = [
   { path: '/evaluations', label: '自评表', match: /^\/evaluations/ },
@@ -16,6 +17,7 @@ const NAV = [
   { path: '/board', label: '看板', match: /^\/board/, roles: ['manager', 'admin'] },
   { path: '/import', label: '导入', match: /^\/import/, roles: ['drafter', 'manager'] },
   { path: '/cycles', label: '评价批次', match: /^\/cycles/, roles: ['manager'] },
+  { path: '/admin', label: '单位与用户', match: /^\/admin/, roles: ['admin'] },
   { path: '/inbox', label: '通知', match: /^\/inbox/ },
 ];
 
@@ -28,6 +30,7 @@ const ROUTES = [
   [/^\/import$/, (ctx) => renderImport(ctx), ['drafter', 'manager']],
   [/^\/inbox$/, (ctx) => renderInbox(ctx)],
   [/^\/cycles$/, (ctx) => renderCycles(ctx), ['manager']],
+  [/^\/admin$/, (ctx) => renderAdmin(ctx), ['admin']],
 ];
 
 const root = document.getElementById('app');
