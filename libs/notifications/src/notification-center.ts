@@ -61,11 +61,15 @@ export class NotificationCenter {
     const channels = this.channels();
     const deliveries: PendingDelivery[] = [];
     const facts = new Map<string, EvaluationFacts | null>();
+    // A tick's notices share units and audiences: each list of people is read once per batch.
+    const people = new Map<string, { id: string; email: string | null }[]>();
     for (const notice of notices) {
       if (!facts.has(notice.evaluationId)) facts.set(notice.evaluationId, await this.factsOf(manager, notice.evaluationId));
       const evaluation = facts.get(notice.evaluationId);
       if (!evaluation) continue;
-      const recipients = (await this.recipients(manager, notice.audience, evaluation)).filter((r) => !notice.exclude?.includes(r.id));
+      const key = notice.audience === 'authors' ? `authors|${notice.evaluationId}` : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
+      if (!people.has(key)) people.set(key, await this.recipients(manager, notice.audience, evaluation));
+      const recipients = people.get(key)!.filter((r) => !notice.exclude?.includes(r.id));
       const link = `${publicUrl()}/#/evaluations/${notice.evaluationId}`;
       const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
       for (const recipient of recipients) {

@@ -1,9 +1,8 @@
-import { isUuid } from '../../../persistence/src/uuid.js';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
-import type { EvaluationState } from '../domain/evaluation.js';
 import { assertVisible } from './evaluation-access.js';
+import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 
 export interface HistoryEntry {
   version: number;
@@ -25,13 +24,13 @@ export class EvaluationHistoryQuery extends Query<HistoryEntry[]> {
 /** The audit trail: every event of the evaluation, oldest first, with who did it and when. */
 @QueryHandler(EvaluationHistoryQuery)
 export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistoryQuery, HistoryEntry[]> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: EvaluationRepository,
+  ) {}
 
   async execute({ id, user }: EvaluationHistoryQuery): Promise<HistoryEntry[]> {
-    const found: { state: EvaluationState }[] = isUuid(id)
-      ? await this.dataSource.query('SELECT state FROM evaluations WHERE id = $1', [id])
-      : [];
-    assertVisible(user, found[0]?.state ?? null, id);
+    assertVisible(user, await this.repository.loadState(id), id);
     const rows: { version: number; type: string; occurred_at: Date; actor_id: string; username: string | null; display_name: string | null; payload: unknown }[] =
       await this.dataSource.query(
         `SELECT ev.version, ev.type, ev.occurred_at, ev.actor_id, u.username, u.display_name, ev.payload

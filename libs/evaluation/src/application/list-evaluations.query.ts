@@ -2,6 +2,7 @@ import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
 import type { EvaluationStatus } from '../domain/evaluation.js';
+import { toAmount } from '../domain/amount.js';
 import { SqlFilter } from '../../../persistence/src/sql-filter.js';
 
 export interface EvaluationListFilter {
@@ -94,7 +95,7 @@ function toItem(r: ListRow): EvaluationListItem {
     returned: r.returned,
     version: r.version,
     revision: r.revision,
-    budget: r.full_year_budget === null ? null : trimAmount(r.full_year_budget),
+    budget: r.full_year_budget === null ? null : toAmount(r.full_year_budget),
     evaluationMethod: r.evaluation_method,
     declaredTotal: r.declared_total === null ? null : Number(r.declared_total),
     computedTotal: r.computed_total === null ? null : Number(r.computed_total),
@@ -104,7 +105,3 @@ function toItem(r: ListRow): EvaluationListItem {
   };
 }
 
-/** numeric(20,6) comes back padded ("90.000000"); amounts travel as they were stored ("90"). */
-function trimAmount(value: string): string {
-  return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
-}

@@ -218,8 +218,8 @@ export class Evaluation {
 
   submit(ctx: CommandContext): void {
     this.guard('submit');
-    const blocking = this.findings().filter((f) => f.severity === 'error');
-    if (hasBlockingFindings(blocking)) throw new SubmissionBlockedError(blocking);
+    const findings = this.findings();
+    if (hasBlockingFindings(findings)) throw new SubmissionBlockedError(findings.filter((f) => f.severity === 'error'));
     this.record({ type: 'EvaluationSubmitted', payload: {} }, ctx);
   }
 

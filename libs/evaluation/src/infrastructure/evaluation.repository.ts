@@ -75,25 +75,6 @@ export class EvaluationRepository {
     await manager.query(`${appendEvents()} SELECT count(*) FROM ev`, [eventRecords(events)]);
   }
 
-  async history(id: string): Promise<RecordedEvent[]> {
-    const rows: { evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM evaluation_events
-         WHERE evaluation_id = $1 ORDER BY version`,
-        [id],
-      );
-    return rows.map(
-      (r) =>
-        ({
-          type: r.type,
-          payload: r.payload,
-          evaluationId: r.evaluation_id,
-          version: r.version,
-          actorId: r.actor_id,
-          occurredAt: new Date(r.occurred_at).toISOString(),
-        }) as RecordedEvent,
-    );
-  }
 }
 
 /**
