@@ -1,6 +1,7 @@
 // 项目支出绩效自评 — web client. Plain ES modules, hash routing, no build step.
 import { api, session, setUnauthorizedHandler } from './js/api.js';
-import { h, clear, parseHash, ROLE_LABELS, toast } from './js/dom.js';
+import { h, clear, parseHash, ROLE_LABELS, toast, loadVocabulary } from './js/dom.js';
+import { live } from './js/live.js';
 import { renderLogin } from './js/views/login.js';
 import { renderList } from './js/views/list.js';
 import { renderDetail, renderNew } from './js/views/detail.js';
@@ -11,15 +12,30 @@ import { renderInbox } from './js/views/inbox.js';
 import { renderCycles } from './js/views/cycles.js';
 import { renderAdmin } from './js/views/admin.js';
 
+// Each role's own work first: a queue with its count, then the shared pages.
 const NAV = [
-  { path: '/evaluations', label: '自评表', match: /^\/evaluations/ },
+  { path: '/evaluations?queue=review', label: '待我审核', queue: 'review', roles: ['reviewer'] },
+  { path: '/evaluations?queue=publish', label: '待公开', queue: 'publish', roles: ['manager'] },
+  { path: '/evaluations?queue=overdue', label: '逾期', queue: 'overdue', roles: ['manager'] },
+  { path: '/evaluations?queue=drafts', label: '我的草稿', queue: 'drafts', roles: ['drafter'] },
+  { path: '/evaluations', label: '全部自评表', match: /^\/evaluations/ },
   { path: '/summary', label: '绩效评价明细表', match: /^\/summary/ },
   { path: '/board', label: '看板', match: /^\/board/, roles: ['manager', 'admin'] },
   { path: '/import', label: '导入', match: /^\/import/, roles: ['drafter', 'manager'] },
   { path: '/cycles', label: '评价批次', match: /^\/cycles/, roles: ['manager'] },
   { path: '/admin', label: '单位与用户', match: /^\/admin/, roles: ['admin'] },
-  { path: '/inbox', label: '通知', match: /^\/inbox/ },
 ];
+
+/** Where each role lands after signing in (the first role that has a landing page wins). */
+const LANDING = [
+  ['reviewer', '#/evaluations?queue=review'],
+  ['drafter', '#/evaluations?queue=drafts'],
+  ['manager', '#/evaluations?queue=publish'],
+  ['admin', '#/admin'],
+];
+function landing() {
+  return LANDING.find(([role]) => session.hasRole(role))?.[1] ?? '#/evaluations';
+}
 
 const ROUTES = [
   [/^\/evaluations\/new$/, (ctx) => renderNew(ctx)],
@@ -69,7 +85,8 @@ async function route() {
 
   if (!session.token || path === '/login') {
     if (path !== '/login') {
-      location.hash = '#/login';
+      const asked = location.hash.slice(1);
+      location.hash = asked && asked !== '/' ? `#/login?next=${encodeURIComponent(asked)}` : '#/login';
       return;
     }
     stopPolling();
@@ -79,10 +96,18 @@ async function route() {
   }
   document.body.classList.remove('is-login');
   if (path === '/' || path === '') {
-    location.hash = '#/evaluations';
+    location.hash = landing();
     return;
   }
-  renderShell(path);
+  try {
+    await loadVocabulary(api);
+  } catch (err) {
+    if (err?.status === 401) return;
+    clear(root).append(h('div.error-box', h('strong', '加载失败：'), err?.message ?? String(err), ' ', h('a', { href: location.hash, onclick: () => location.reload() }, '重试')));
+    return;
+  }
+  if (seq !== renderSeq) return;
+  renderShell(path, params);
   startPolling();
   const main = document.getElementById('main');
   const found = ROUTES.map(([re, fn, roles]) => [re.exec(path), fn, roles]).find(([m]) => m);
@@ -103,10 +128,12 @@ async function route() {
       beforeLeave = fn2;
     },
     refreshUnread,
+    live,
     navigate: (hash) => {
       location.hash = hash;
     },
   };
+  live.clearPageHandlers();
   try {
     await fn(ctx, match);
   } catch (err) {
@@ -115,34 +142,59 @@ async function route() {
   }
 }
 
-function renderShell(path) {
+function renderShell(path, params) {
   let shell = document.getElementById('shell');
   const user = session.user;
   if (!shell) {
     shell = h('div#shell',
+      h('a.skip-link', { href: '#main', onclick: (e) => { e.preventDefault(); document.getElementById('main').focus(); } }, '跳到主要内容'),
       h('header.topbar',
-        h('a.brand', { href: '#/evaluations' }, h('span.brand-mark', '绩'), h('span.brand-text', '项目支出绩效自评')),
-        h('nav.nav#nav'),
+        h('a.brand', { href: '#/', 'aria-label': '项目支出绩效自评 首页' }, h('span.brand-mark', { 'aria-hidden': 'true' }, '绩'), h('span.brand-text', '项目支出绩效自评')),
+        h('nav.nav#nav', { 'aria-label': '主导航' }),
         h('div.userbox',
-          h('a.inbox-link#inbox-link', { href: '#/inbox', title: '通知' }, '通知', h('span.unread#unread', { hidden: true })),
+          h('a.inbox-link#inbox-link', { href: '#/inbox' }, '通知', h('span.badge-count#unread', { hidden: true })),
           h('span.user-name', user?.displayName ?? user?.username ?? ''),
           h('span.user-roles', (user?.roles ?? []).map((r) => h('span.role', ROLE_LABELS[r] ?? r))),
           h('button.btn.btn-ghost.btn-sm', { type: 'button', onclick: logout }, '退出'))),
-      h('main.main#main'));
+      h('main.main#main', { tabindex: '-1' }));
     clear(root).append(shell);
   }
   const nav = document.getElementById('nav');
+  const queue = params?.get('queue') ?? '';
+  const isActive = (n) => (n.queue ? path === '/evaluations' && queue === n.queue : n.match?.test(path) && !(path === '/evaluations' && queue));
   clear(nav).append(
     ...NAV.filter((n) => !n.roles || session.hasRole(...n.roles))
-      .filter((n) => n.path !== '/inbox')
-      .map((n) => h(`a.nav-item${n.match.test(path) ? '.active' : ''}`, { href: `#${n.path}` }, n.label)),
+      .map((n) => h(`a.nav-item${isActive(n) ? '.active' : ''}`, { href: `#${n.path}`, 'aria-current': isActive(n) ? 'page' : null, dataset: n.queue ? { queue: n.queue } : {} },
+        n.label, n.queue ? h('span.nav-count', { hidden: true, dataset: { countFor: n.queue } }) : null)),
   );
+  applyQueueCounts();
   document.getElementById('inbox-link').classList.toggle('active', /^\/inbox/.test(path));
+}
+
+let queueCounts = null;
+function applyQueueCounts(counts = queueCounts) {
+  queueCounts = counts;
+  if (!counts) return;
+  document.querySelectorAll('[data-count-for]').forEach((el) => {
+    const n = Number(counts[el.dataset.countFor] ?? 0);
+    el.hidden = n === 0;
+    el.textContent = n > 99 ? '99+' : String(n);
+    el.closest('a')?.setAttribute('aria-label', `${el.closest('a').firstChild.textContent}（${n}）`);
+  });
+}
+
+async function refreshQueues() {
+  if (!session.token) return;
+  try {
+    applyQueueCounts(await api.get('/me/queues'));
+  } catch {
+    /* the counts are a hint; the pages themselves show the truth */
+  }
 }
 
 function onLoggedIn(next) {
   root.textContent = '';
-  location.hash = next ? `#${next}` : '#/evaluations';
+  location.hash = next ? `#${next}` : landing();
 }
 
 function logout() {
@@ -150,6 +202,7 @@ function logout() {
   beforeLeave = null;
   session.clear();
   stopPolling();
+  queueCounts = null;
   root.textContent = '';
   location.hash = '#/login';
   toast('已退出登录');
@@ -159,26 +212,48 @@ async function refreshUnread() {
   const badge = document.getElementById('unread');
   if (!badge || !session.token) return;
   try {
-    const list = await api.get('/me/notifications');
+    const list = await api.get('/me/notifications', { unread: true });
     const items = Array.isArray(list) ? list : (list?.items ?? []);
     const unread = items.filter((n) => !n.readAt).length;
     badge.hidden = unread === 0;
     badge.textContent = unread > 99 ? '99+' : String(unread);
+    document.getElementById('inbox-link')?.setAttribute('aria-label', unread ? `通知（${unread} 条未读）` : '通知');
   } catch {
-    badge.hidden = true; // 404 while the inbox is not deployed yet: no badge
+    badge.hidden = true;
   }
 }
 
+// Live updates arrive by server-sent events; a slow poll is the fallback when the stream is down.
 function startPolling() {
   if (pollTimer) return;
   refreshUnread();
-  pollTimer = setInterval(refreshUnread, 30_000);
+  refreshQueues();
+  live.start({
+    onNotification: () => refreshUnread(),
+    onQueues: (counts) => applyQueueCounts(counts),
+  });
+  pollTimer = setInterval(() => {
+    if (live.connected) return;
+    refreshUnread();
+    refreshQueues();
+  }, 30_000);
 }
 
 function stopPolling() {
   clearInterval(pollTimer);
   pollTimer = null;
+  live.stop();
 }
+
+// Signing out in one tab signs out every tab.
+window.addEventListener('storage', (e) => {
+  if (e.key === 'pe.accessToken' && !e.newValue && !location.hash.startsWith('#/login')) {
+    beforeLeave = null;
+    stopPolling();
+    root.textContent = '';
+    location.hash = '#/login';
+  }
+});
 
 async function boot() {
   if (session.token) {

@@ -1,4 +1,4 @@
-// Talks to the API under /api with the bearer token kept in sessionStorage.
+// Talks to the API under /api with the bearer token kept in localStorage (one sign-in for every tab).
 const TOKEN_KEY = 'pe.accessToken';
 const USER_KEY = 'pe.user';
 
@@ -14,22 +14,22 @@ export class ApiError extends Error {
 
 export const session = {
   get token() {
-    return sessionStorage.getItem(TOKEN_KEY);
+    return localStorage.getItem(TOKEN_KEY);
   },
   get user() {
     try {
-      return JSON.parse(sessionStorage.getItem(USER_KEY) ?? 'null');
+      return JSON.parse(localStorage.getItem(USER_KEY) ?? 'null');
     } catch {
       return null;
     }
   },
   save(token, user) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(USER_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
   },
   hasRole(...roles) {
     const user = this.user;

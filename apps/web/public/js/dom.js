@@ -38,84 +38,64 @@ export function clear(el) {
   return el;
 }
 
-export const STATUS_LABELS = { Draft: '草稿', Submitted: '已提交', Reviewed: '已审核', Published: '已公开' };
-export const STATUSES = Object.keys(STATUS_LABELS);
-export const ROLE_LABELS = { drafter: '填报人', reviewer: '审核人', manager: '管理员', admin: '系统管理员' };
-export const SEVERITY_LABELS = { error: '错误', warning: '警告', info: '提示' };
-export const EVENT_LABELS = {
-  EvaluationDrafted: '创建草稿',
-  EvaluationImported: '导入',
-  EvaluationEdited: '修改',
-  EvaluationSubmitted: '提交',
-  EvaluationApproved: '审核通过',
-  EvaluationReturned: '退回',
-  EvaluationPublished: '公开',
-  EvaluationReopened: '更正',
-};
-export const NOTIFICATION_KINDS = {
-  reminder: '提醒',
-  overdue: '逾期',
-  escalation: '督办',
-  review_requested: '待审核',
-  review_overdue: '审核超时',
-  returned: '已退回',
-  approved: '已通过',
-  published: '已公开',
-};
-export const FUNDS_ROWS = [
-  ['total', '年度资金总额'],
-  ['currentYear', '其中：当年财政拨款'],
-  ['carryOver', '上年结转资金'],
-  ['other', '其他资金'],
-];
-export const FUNDS_COLUMNS = [
-  ['initialBudget', '年初预算数'],
-  ['fullYearBudget', '全年预算数'],
-  ['executed', '全年执行数'],
-];
-export const HEADER_FIELDS = [
-  ['projectName', '项目名称'],
-  ['competentDepartment', '主管部门'],
-  ['projectLead', '项目负责人'],
-  ['contactPhone', '联系电话'],
-  ['evaluationMethod', '评价方式'],
-  ['fiscalYear', '年度'],
-];
-export const INDICATOR_FIELDS = [
-  ['level1', '一级指标'],
-  ['level2', '二级指标'],
-  ['name', '三级指标'],
-  ['target', '年度指标值'],
-  ['actual', '实际完成值'],
-  ['weight', '分值'],
-  ['score', '得分'],
-  ['deviation', '偏差原因分析及改进措施'],
-];
-export const EVALUATION_METHODS = ['单位自评', '部门评价', '财政评价'];
+// The labels and rule data come from the server (GET /api/vocabulary): one vocabulary for both.
+// These containers are filled by loadVocabulary() before the first page renders.
+export const STATUS_LABELS = {};
+export const STATUSES = [];
+export const ROLE_LABELS = {};
+export const SEVERITY_LABELS = {};
+export const EVENT_LABELS = {};
+export const NOTIFICATION_KINDS = {};
+export const FUNDS_ROWS = [];
+export const FUNDS_COLUMNS = [];
+export const HEADER_FIELDS = [];
+export const INDICATOR_FIELDS = [];
+export const EVALUATION_METHODS = [];
+export const RULE_SETS = {};
 
-/** Human label of a form path ("indicators[3].deviation" → "绩效指标第 4 行 · 偏差原因分析及改进措施"). */
-export function pathLabel(path) {
-  if (!path) return '总体';
-  const header = HEADER_FIELDS.find(([k]) => k === path);
-  if (header) return header[1];
-  if (path === 'funds') return '项目资金';
-  if (path === 'goals') return '年度总体目标';
-  if (path === 'indicators') return '绩效指标';
-  let m = /^funds\.(\w+)(?:\.(\w+))?$/.exec(path);
-  if (m) {
-    const row = FUNDS_ROWS.find(([k]) => k === m[1])?.[1] ?? m[1];
-    const col = m[2] ? FUNDS_COLUMNS.find(([k]) => k === m[2])?.[1] ?? m[2] : null;
-    return col ? `${row} · ${col}` : row;
+let vocabularyLoaded = null;
+/** Fetches the vocabulary once per page load (the API caches it); later calls share the first answer. */
+export function loadVocabulary(api) {
+  vocabularyLoaded ??= api.get('/vocabulary').then((v) => {
+    Object.assign(STATUS_LABELS, v.statuses);
+    STATUSES.splice(0, STATUSES.length, ...Object.keys(v.statuses));
+    Object.assign(ROLE_LABELS, v.roles);
+    Object.assign(SEVERITY_LABELS, v.severities);
+    Object.assign(EVENT_LABELS, v.events);
+    Object.assign(NOTIFICATION_KINDS, v.notificationKinds);
+    FUNDS_ROWS.splice(0, FUNDS_ROWS.length, ...v.fundsRows);
+    FUNDS_COLUMNS.splice(0, FUNDS_COLUMNS.length, ...v.fundsColumns);
+    HEADER_FIELDS.splice(0, HEADER_FIELDS.length, ...v.headerFields);
+    INDICATOR_FIELDS.splice(0, INDICATOR_FIELDS.length, ...v.indicatorFields);
+    EVALUATION_METHODS.splice(0, EVALUATION_METHODS.length, ...v.evaluationMethods);
+    Object.assign(RULE_SETS, v.ruleSets);
+    return v;
+  }).catch((err) => {
+    vocabularyLoaded = null;
+    throw err;
+  });
+  return vocabularyLoaded;
+}
+
+/** The rule data of a form's rule set (level lists, budget weight), or of the only/first one. */
+export function ruleSetOf(id) {
+  return RULE_SETS[id] ?? Object.values(RULE_SETS)[0] ?? { budgetWeight: null, level1: [], level2: {} };
+}
+
+/**
+ * The place a form path names, as the page labels it: the accessible name of the control or cell
+ * that carries `data-path` (built from the vocabulary), walking up to the parent path when needed.
+ */
+export function placeOf(path) {
+  let p = path;
+  while (p) {
+    const el = document.querySelector(`[data-path="${CSS.escape(p)}"]`);
+    const name = el?.getAttribute('aria-label') ?? el?.dataset.place;
+    if (name) return name;
+    const next = p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+    if (next === p) break;
+    p = next;
   }
-  m = /^goals\.(\w+)$/.exec(path);
-  if (m) return m[1] === 'expected' ? '预期目标' : m[1] === 'actual' ? '实际完成情况' : path;
-  m = /^indicators\[(\d+)\](?:\.(\w+))?$/.exec(path);
-  if (m) {
-    const col = m[2] ? INDICATOR_FIELDS.find(([k]) => k === m[2])?.[1] ?? m[2] : null;
-    return `绩效指标第 ${Number(m[1]) + 1} 行${col ? ` · ${col}` : ''}`;
-  }
-  m = /^declared\.(\w+)$/.exec(path);
-  if (m) return { total: '申报总分', executionRate: '申报执行率', budgetScore: '申报预算得分', budgetWeight: '预算分值' }[m[1]] ?? `申报数 ${m[1]}`;
   return path;
 }
 
@@ -170,10 +150,39 @@ export function statusBadge(status, returned) {
     returned ? h('span.badge.status-returned', '已退回') : null);
 }
 
-export function gradeBadge(grade) {
+/** A grade; `provisional` when blocking errors stand (e.g. a total above 100): shown, but not as final. */
+export function gradeBadge(grade, provisional = false) {
   if (!grade) return h('span.muted', '—');
   const cls = { 优: 'a', 良: 'b', 中: 'c', 差: 'd' }[grade] ?? 'x';
-  return h(`span.grade.grade-${cls}`, grade);
+  return provisional
+    ? h('span.grade-wrap', { title: '存在错误，等级为暂定' }, h(`span.grade.grade-${cls}.grade-provisional`, grade), h('span.provisional', '暂定'))
+    : h(`span.grade.grade-${cls}`, grade);
+}
+
+const DAY = 86_400_000;
+/** "还剩 3 天" / "还剩 5 小时" / "已逾期 2 天" between now and an instant. */
+export function countdown(iso, now = Date.now()) {
+  const ms = new Date(iso).getTime() - now;
+  const abs = Math.abs(ms);
+  const amount = abs >= DAY ? `${Math.floor(abs / DAY)} 天` : abs >= 3_600_000 ? `${Math.floor(abs / 3_600_000)} 小时` : `${Math.max(1, Math.floor(abs / 60_000))} 分钟`;
+  return ms >= 0 ? `还剩 ${amount}` : `已逾期 ${amount}`;
+}
+
+/** "已等待 2 天" since an instant. */
+export function waited(iso, now = Date.now()) {
+  const ms = Math.max(0, now - new Date(iso).getTime());
+  if (ms >= DAY) return `已等待 ${Math.floor(ms / DAY)} 天`;
+  if (ms >= 3_600_000) return `已等待 ${Math.floor(ms / 3_600_000)} 小时`;
+  return `已等待 ${Math.floor(ms / 60_000)} 分钟`;
+}
+
+/** The deadline that applies to a form now ({kind, at, cycleName} from the API): date and countdown. */
+export function deadlineCell(deadline) {
+  if (!deadline) return h('span.muted', '—');
+  const late = new Date(deadline.at).getTime() < Date.now();
+  return h(`span.deadline${late ? '.deadline-late' : ''}`, { title: `${deadline.cycleName ?? ''}${deadline.kind === 'review' ? '审核截止' : '填报截止'}` },
+    h('span.deadline-at', `${deadline.kind === 'review' ? '审核' : '填报'}截止 ${fmtDateTime(deadline.at)}`),
+    h('span.deadline-left', countdown(deadline.at)));
 }
 
 export function findingCounts(f) {
@@ -281,6 +290,7 @@ export function yearOptions(selected, { allLabel = '全部年度' } = {}) {
 /** The year a page opens on: the one in the address, else the newest year that has forms, else last year. */
 export async function defaultFiscalYear(params, api) {
   const chosen = params.get('fiscalYear');
+  if (chosen === 'all') return ''; // 全部年度, kept in the address so the choice does not snap back
   if (chosen) return chosen;
   const years = await api.get('/fiscal-years').catch(() => []);
   return String(years[0]?.fiscalYear ?? new Date().getFullYear() - 1);

@@ -1,4 +1,4 @@
-import { h, modal, toast, pathLabel, SEVERITY_LABELS } from './dom.js';
+import { h, modal, toast, placeOf, SEVERITY_LABELS } from './dom.js';
 
 export function findingList(findings, onPick) {
   if (!findings?.length) return h('p.muted', '没有发现问题。');
@@ -6,19 +6,11 @@ export function findingList(findings, onPick) {
   const sorted = [...findings].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3));
   return h('ul.findings',
     sorted.map((f) => {
-      const item = h(`li.finding.finding-${f.severity}`,
+      const content = [
         h(`span.sev.sev-${f.severity}`, SEVERITY_LABELS[f.severity] ?? f.severity),
-        h('span.finding-text', h('span.finding-msg', f.message), h('span.finding-meta', `${pathLabel(f.path)} · ${f.code}`)));
-      if (onPick) {
-        item.classList.add('clickable');
-        item.tabIndex = 0;
-        item.title = '点击定位到表中位置';
-        item.addEventListener('click', () => onPick(f));
-        item.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter') onPick(f);
-        });
-      }
-      return item;
+        h('span.finding-text', h('span.finding-msg', f.message), h('span.finding-meta', f.place ?? placeOf(f.path)))];
+      return h(`li.finding.finding-${f.severity}`, { dataset: { code: f.code } },
+        onPick ? h('button.finding-btn', { type: 'button', title: '定位到表中位置', onclick: () => onPick(f) }, content) : content);
     }));
 }
 
@@ -66,5 +58,5 @@ export async function showError(err, { onReload, onPickFinding } = {}) {
 function fieldLabel(field) {
   // class-validator reports nested paths as "indicators.3.score" / "funds.total.executed".
   const path = String(field ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  return pathLabel(path);
+  return placeOf(path);
 }

@@ -4,10 +4,26 @@ import { h, clear, loading, pageHeader, hashOf, yearOptions, statusBadge, fmtSco
 export async function renderBoard(ctx) {
   const { params, main } = ctx;
   const fiscalYear = await defaultFiscalYear(params, api);
-  const yearSelect = h('select', { onchange: (e) => ctx.navigate(hashOf('/board', { fiscalYear: e.target.value })) }, yearOptions(fiscalYear));
+  const yearSelect = h('select', { 'aria-label': '年度', onchange: (e) => ctx.navigate(hashOf('/board', { fiscalYear: e.target.value || 'all' })) }, yearOptions(fiscalYear));
+  const liveNote = h('span.live-note.muted.small', { role: 'status' });
   const body = h('div', loading());
-  clear(main).append(pageHeader('看板'), h('div.toolbar', h('label.inline', '年度', yearSelect)), body);
+  clear(main).append(pageHeader('看板'), h('div.toolbar', h('label.inline', '年度', yearSelect), liveNote), body);
 
+  await drawBoard(ctx, body, fiscalYear);
+  // Counts follow every change anyone makes, without a reload.
+  let timer;
+  ctx.live.on('evaluation', (ev) => {
+    if (fiscalYear && String(ev.fiscalYear) !== String(fiscalYear)) return;
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (!ctx.isCurrent()) return;
+      await drawBoard(ctx, body, fiscalYear);
+      liveNote.textContent = `已自动更新 ${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`;
+    }, 300);
+  });
+}
+
+async function drawBoard(ctx, body, fiscalYear) {
   const b = await api.get('/board', { fiscalYear });
   if (!ctx.isCurrent()) return;
   const listLink = (status) => hashOf('/evaluations', { status, fiscalYear });
@@ -15,7 +31,7 @@ export async function renderBoard(ctx) {
   clear(body).append(
     h('div.kpis',
       h('a.kpi', { href: listLink('') }, h('div.kpi-label', '自评表总数'), h('div.kpi-value', b.total)),
-      STATUSES.map((s) => h(`a.kpi.kpi-${s.toLowerCase()}`, { href: listLink(s) }, h('div.kpi-label', STATUS_LABELS[s]), h('div.kpi-value', b.byStatus?.[s] ?? 0))),
+      STATUSES.map((s) => h(`a.kpi.kpi-${s.toLowerCase()}`, { href: listLink(s) }, h('div.kpi-label', STATUS_LABELS[s]), h('div.kpi-value', { dataset: { kpi: s } }, b.byStatus?.[s] ?? 0))),
       h('div.kpi.kpi-returned', h('div.kpi-label', '已退回（待修改）'), h('div.kpi-value', b.returned ?? 0)),
       b.overdue !== null && b.overdue !== undefined ? h('div.kpi.kpi-overdue', h('div.kpi-label', '逾期'), h('div.kpi-value', b.overdue)) : null),
     h('div.board-grid',

@@ -1,14 +1,13 @@
 import { api, download, session } from '../api.js';
 import {
-  h, clear, loading, modal, confirmDialog, toast, statusBadge, gradeBadge, fmtScore, fmtAmount, fmtDateTime, pathLabel, hashOf,
-  FUNDS_ROWS, FUNDS_COLUMNS, INDICATOR_FIELDS, EVALUATION_METHODS, EVENT_LABELS, SEVERITY_LABELS, yearOptions,
+  h, clear, loading, modal, confirmDialog, toast, statusBadge, gradeBadge, fmtScore, fmtAmount, fmtDateTime, fmtDate, placeOf, hashOf,
+  FUNDS_ROWS, FUNDS_COLUMNS, HEADER_FIELDS, INDICATOR_FIELDS, EVALUATION_METHODS, EVENT_LABELS, SEVERITY_LABELS, yearOptions, ruleSetOf,
+  deadlineCell,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
 const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
-const LEVEL1 = ['产出指标', '效益指标', '满意度指标'];
-const LEVEL2 = ['数量指标', '质量指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标'];
 
 let unitsCache = null;
 async function units() {
@@ -31,8 +30,38 @@ function emptyForm(fiscalYear) {
   };
 }
 
-function blankIndicator(prev) {
-  return { level1: prev?.level1 ?? '产出指标', level2: prev?.level2 ?? '数量指标', name: '', target: '', actual: '', weight: null, score: null, deviation: '' };
+function blankIndicator(prev, rules) {
+  const level1 = prev ? '' : rules.level1[0] ?? '';
+  return { level1, level2: prev ? '' : rules.level2[level1]?.[0] ?? '', name: '', target: '', actual: '', weight: null, score: null, deviation: '' };
+}
+
+/** A label as the paper printed it: merged Word cells break words over lines and repeat them. */
+function cleanLabel(text) {
+  const words = String(text ?? '').split(/\s+/).filter(Boolean);
+  const unique = words.filter((w, i) => w !== words[i - 1]);
+  return unique.join('');
+}
+
+/**
+ * The 一级/二级 group each row belongs to, as the paper's merged cells mean it: a blank cell continues the
+ * group above; a 二级指标 that the rule set places under another 一级指标 starts that group.
+ */
+export function indicatorGroups(rows, rules) {
+  const parentOf = new Map();
+  for (const [l1, l2s] of Object.entries(rules.level2 ?? {})) for (const l2 of l2s) parentOf.set(l2, l1);
+  let l1 = '';
+  let l2 = '';
+  return rows.map((r) => {
+    const own1 = cleanLabel(r.level1);
+    const own2 = cleanLabel(r.level2);
+    if (own2) l2 = own2;
+    const implied = own2 ? parentOf.get(own2) : undefined;
+    const next1 = own1 || (implied && implied !== l1 ? implied : l1);
+    if (next1 !== l1 && !own2) l2 = '';
+    l1 = next1;
+    if (own2) l2 = own2;
+    return { level1: l1, level2: l2, ownLevel1: own1, ownLevel2: own2 };
+  });
 }
 
 /** The editable working copy: amounts stay strings, weights/scores stay text until saved. */
@@ -147,7 +176,7 @@ export async function renderNew(ctx) {
   const myUnits = unitList.filter((u) => user.unitIds?.includes(u.id));
   const draft = toDraft(emptyForm(new Date().getFullYear() - 1));
   if (myUnits.length === 1 && myUnits[0].competentDepartment) draft.competentDepartment = myUnits[0].competentDepartment;
-  draft.indicators.push(blankIndicator());
+  draft.indicators.push(blankIndicator(null, ruleSetOf()));
   const state = { draft, dirty: false, unitId: myUnits[0]?.id ?? user.unitIds?.[0] ?? '' };
   ctx.setBeforeLeave(() => !state.dirty);
 
@@ -180,7 +209,7 @@ export async function renderNew(ctx) {
       h('div', h('div.crumbs', h('a', { href: '#/evaluations' }, '自评表列表'), ' / 新建'), h('h1', '新建项目支出绩效自评表')),
       h('div.page-actions', h('a.btn', { href: '#/evaluations' }, '取消'), saveBtn)),
     h('div.notice', '填写后点击“保存草稿”。保存后系统会计算执行率、得分和等级，并列出需要处理的问题。'),
-    myUnits.length > 1 || !myUnits.length ? h('div.card', h('label.field.field-inline', h('span.field-label', '实施单位'), unitSelect)) : null,
+    ...(myUnits.length > 1 || !myUnits.length ? [h('div.card', h('label.field.field-inline', h('span.field-label', '实施单位'), unitSelect))] : []),
     formSections({ draft: state.draft, editable: true, isNew: true, unitName: myUnits.find((u) => u.id === state.unitId)?.name ?? '', onChange: () => { state.dirty = true; } }),
   );
 }
@@ -193,6 +222,7 @@ export async function renderDetail(ctx, id) {
   clear(main).append(loading());
   const [view, unitList] = await Promise.all([api.get(`/evaluations/${encodeURIComponent(id)}`, { revision }), units()]);
   if (!ctx.isCurrent()) return;
+  view.findings ??= [];
 
   const editable = view.allowedActions.includes('edit') && revision === undefined;
   const state = { view, draft: toDraft(view.form), dirty: false };
@@ -235,7 +265,11 @@ export async function renderDetail(ctx, id) {
     }
   }
   saveBtn?.addEventListener('click', async () => {
-    if (await save()) reload();
+    const ref = await save();
+    if (!ref) return;
+    // The answer carries the saved version's scores and findings: show them, and point at the first error.
+    await renderDetail(ctx, id);
+    focusFirstError();
   });
 
   const act = async (label, path, body) => {
@@ -247,6 +281,8 @@ export async function renderDetail(ctx, id) {
       reload();
       return true;
     } catch (err) {
+      // What blocked a submission is shown on a fresh page (its findings as of now), then located from the dialog.
+      if (err.code === 'SUBMISSION_BLOCKED') await renderDetail(ctx, id);
       showError(err, { onReload: reload, onPickFinding: (f) => highlight(f.path) });
       return false;
     }
@@ -274,6 +310,7 @@ export async function renderDetail(ctx, id) {
     }
     if (allowed.includes('reopen')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => reopenDialog(act) }, '更正'));
   }
+  const printBtn = h('button.btn', { type: 'button', onclick: () => window.print() }, '打印');
   const exportBtn = h('button.btn', { type: 'button', onclick: async () => {
     try {
       await download(`/evaluations/${id}/form.xlsx`, revision ? { revision } : undefined, `${view.form.projectName || '自评表'}.xlsx`);
@@ -287,8 +324,20 @@ export async function renderDetail(ctx, id) {
     h('div',
       h('div.crumbs', h('a', { href: '#/evaluations' }, '自评表列表'), ' / 自评表'),
       h('h1', view.form.projectName || '（未命名项目）'),
-      h('div.head-meta', statusBadge(view.status, view.returned), h('span.tag', `第 ${view.revision} 版`), h('span.muted', `${unitName || ''} · ${view.form.fiscalYear} 年度 · 版本号 ${view.version}`))),
-    h('div.page-actions', dirtyNote, saveBtn, ...actions, exportBtn));
+      h('div.head-meta', statusBadge(view.status, view.returned), h('span.tag', `第 ${view.revision} 版`), h('span.muted', `${unitName || ''} · ${view.form.fiscalYear} 年度 · 版本号 ${view.version}`),
+        view.deadline ? deadlineCell(view.deadline) : null)),
+    h('div.page-actions', dirtyNote, saveBtn, ...actions, printBtn, exportBtn));
+
+  // Someone else acting on this form: offer a reload, never overwrite what this person is typing.
+  const liveBanner = h('div.notice.notice-info.live-banner', { hidden: true, role: 'status' });
+  ctx.live.on('evaluation', (ev) => {
+    if (ev.id !== id || ev.actorId === session.user?.id || ev.version <= state.view.version) return;
+    clear(liveBanner).append(
+      `此表已被他人${EVENT_LABELS[ev.type] ?? '修改'}（版本号 ${ev.version}）。`,
+      state.dirty ? '您有未保存的修改，重新加载前请先复制。' : '',
+      h('button.btn.btn-sm.btn-primary', { type: 'button', onclick: reload }, '重新加载'));
+    liveBanner.hidden = false;
+  });
 
   const banners = [];
   if (isArchive) {
@@ -308,7 +357,7 @@ export async function renderDetail(ctx, id) {
     h(`a.tab${tab === 'history' ? '.active' : ''}`, { href: hashOf(`/evaluations/${id}`, { revision, tab: 'history' }) }, '操作记录'));
 
   const scoreCard = scoresCard(view);
-  clear(main).append(header, ...banners, tabs);
+  clear(main).append(header, liveBanner, ...banners, tabs);
 
   if (tab === 'history') {
     const box = h('div.card', loading());
@@ -317,11 +366,15 @@ export async function renderDetail(ctx, id) {
     return;
   }
 
+  const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
+  const layout = h('div.detail-layout', h('div.detail-main', formArea));
+  main.append(layout, printFooter(view));
+  const pending = view.scoring?.pending;
   const sidebar = h('aside.sidebar',
     scoreCard,
-    h('div.card',
-      h('h3.card-title', '检查结果', h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}）`)),
-      findingList(view.findings, (f) => highlight(f.path))),
+    h('div.card.findings-card',
+      h('h3.card-title', '检查结果', pending ? h('span.pending', { role: 'status' }, '计算中…') : h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}）`)),
+      pending ? h('p.muted', '系统正在计算此版本的得分和检查结果，完成后自动显示。') : findingList(view.findings, (f) => highlight(f.path))),
     view.comments?.length ? h('div.card', h('h3.card-title', '审核意见'), commentList(view.comments)) : null,
     view.publishedRevisions?.length ? h('div.card', h('h3.card-title', '公开版本'),
       h('ul.rev-list', view.publishedRevisions.map((n) => h('li',
@@ -335,13 +388,34 @@ export async function renderDetail(ctx, id) {
         h('dt', '评分规则'), h('dd', view.ruleSetId ?? '—'),
         view.origin ? [h('dt', '导入来源'), h('dd', `${view.origin.fileName}（第 ${view.origin.position + 1} 张）`)] : null)));
 
-  const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
-  main.append(h('div.detail-layout', h('div.detail-main', formArea), sidebar));
+  layout.append(sidebar);
   if (!isArchive) attachInlineComments(formArea, returnComments.filter((c) => c.target));
+  if (pending) {
+    // Scored by the worker (e.g. just imported): look again shortly, unless the person started typing.
+    setTimeout(() => ctx.isCurrent() && !state.dirty && renderDetail(ctx, id), 1000);
+  }
+}
+
+/** Moves the cursor to the first error's place in the form (keyboard users land where the fix is). */
+function focusFirstError() {
+  const first = document.querySelector('.findings .finding-error .finding-btn');
+  if (first) first.click();
+}
+
+/** Printed below the form only: the paper's closing block with the totals, the date and signature lines. */
+function printFooter(view) {
+  const s = view.scores ?? {};
+  const provisional = (view.findings ?? []).some((f) => f.severity === 'error');
+  return h('div.print-only.print-footer',
+    h('table.print-totals', h('tbody', h('tr',
+      h('th', '总分'), h('td', fmtScore(s.total)),
+      h('th', '等级'), h('td', s.grade ? `${s.grade}${provisional ? '（暂定）' : ''}` : '—'),
+      h('th', '填报日期'), h('td', fmtDate(view.submittedAt ?? view.updatedAt))))),
+    h('div.signatures', h('span', '单位负责人：', h('span.sign-line')), h('span', '填报人：', h('span.sign-line')), h('span', '联系电话：', view.form.contactPhone || h('span.sign-line'))));
 }
 
 function count(view, severity) {
-  return view.findings.filter((f) => f.severity === severity).length;
+  return (view.findings ?? []).filter((f) => f.severity === severity).length;
 }
 
 function latestReturnComments(view) {
@@ -355,7 +429,7 @@ function commentList(comments) {
   return h('ul.comments', [...comments].reverse().map((c) => h(`li.comment.comment-${c.kind}`,
     h('div.comment-head',
       h(`span.badge.${c.kind === 'return' ? 'status-returned' : 'status-reviewed'}`, c.kind === 'return' ? '退回意见' : '审核意见'),
-      c.target ? h('button.link-btn.comment-target', { type: 'button', title: '定位', onclick: () => highlight(c.target) }, pathLabel(c.target)) : h('span.muted.small', '总体意见'),
+      c.target ? h('button.link-btn.comment-target', { type: 'button', title: '定位', onclick: () => highlight(c.target) }, c.place ?? placeOf(c.target)) : h('span.muted.small', '总体意见'),
       h('span.muted.small', `第 ${c.revision} 版 · ${fmtDateTime(c.createdAt)}`)),
     h('div.comment-text', c.text))));
 }
@@ -363,13 +437,16 @@ function commentList(comments) {
 function scoresCard(view) {
   const s = view.scores ?? {};
   const d = view.form.declared;
+  const budgetWeight = Number(ruleSetOf(view.ruleSetId).budgetWeight);
+  const provisional = (view.findings ?? []).some((f) => f.severity === 'error');
   return h('div.card.score-card',
     h('h3.card-title', '系统计算'),
     h('div.score-grid',
       h('div.score-item', h('div.score-label', '执行率'), h('div.score-value', s.executionRate === null || s.executionRate === undefined ? '—' : `${fmtScore(s.executionRate)}%`)),
-      h('div.score-item', h('div.score-label', '预算得分'), h('div.score-value', fmtScore(s.budgetScore), h('span.score-of', ' / 10'))),
-      h('div.score-item', h('div.score-label', '指标得分'), h('div.score-value', fmtScore(s.indicatorScore), h('span.score-of', ' / 90'))),
-      h('div.score-item.score-total', h('div.score-label', '总分'), h('div.score-value', fmtScore(s.total)), h('div', gradeBadge(s.grade)))),
+      h('div.score-item', h('div.score-label', '预算得分'), h('div.score-value', fmtScore(s.budgetScore), h('span.score-of', ` / ${budgetWeight}`))),
+      h('div.score-item', h('div.score-label', '指标得分'), h('div.score-value', fmtScore(s.indicatorScore), h('span.score-of', ` / ${100 - budgetWeight}`))),
+      h('div.score-item.score-total', h('div.score-label', '总分'), h('div.score-value', { dataset: { score: 'total' } }, fmtScore(s.total)), h('div', gradeBadge(s.grade, provisional)))),
+    provisional ? h('p.provisional-note', '存在错误，总分和等级为暂定，改正后重新计算。') : null,
     d && (d.total !== undefined || d.executionRate !== undefined || d.budgetScore !== undefined)
       ? h('div.declared',
         h('div.declared-title', '表中申报数（导入时原样保留）'),
@@ -383,15 +460,18 @@ function scoresCard(view) {
 
 // ---------------------------------------------------------------------------------------------
 function formSections({ draft, editable, isNew = false, unitName, view, onChange }) {
-  const text = (obj, key, path, { multiline = false, placeholder = '', rows = 2, list } = {}) => {
+  const rules = ruleSetOf(view?.ruleSetId);
+  // Every control and cell carries the name of its place ("第 3 行 · 分值"): screen readers say it, and
+  // findings, comments and format errors are named by it.
+  const text = (obj, key, path, { multiline = false, placeholder = '', rows = 2, list, label } = {}) => {
     if (!editable) {
       // Display only: merged Word cells can leave runs of blank lines; the data itself is untouched.
       const shown = String(obj[key] ?? '').replace(/\n\s*\n+/g, '\n').trim();
-      return h(`div.ro${multiline ? '.ro-multi' : ''}`, { dataset: { path } }, shown === '' ? h('span.muted', '—') : shown);
+      return h(`div.ro${multiline ? '.ro-multi' : ''}`, { dataset: { path, place: label } }, shown === '' ? h('span.muted', '—') : shown);
     }
     const el = multiline
-      ? h('textarea', { rows, dataset: { path }, placeholder, value: obj[key] ?? '' })
-      : h('input', { dataset: { path }, placeholder, value: obj[key] ?? '', list });
+      ? h('textarea', { rows, dataset: { path }, placeholder, value: obj[key] ?? '', 'aria-label': label })
+      : h('input', { dataset: { path }, placeholder, value: obj[key] ?? '', list, 'aria-label': label });
     el.addEventListener('input', () => {
       obj[key] = el.value;
       el.classList.remove('invalid');
@@ -399,9 +479,9 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
     });
     return el;
   };
-  const numeric = (obj, key, path, re, mono = true) => {
-    if (!editable) return h(`div.ro.num${mono ? '.mono' : ''}`, { dataset: { path } }, obj[key] === '' || obj[key] === null ? '—' : String(obj[key]));
-    const el = h('input.num.mono', { dataset: { path }, inputmode: 'decimal', value: obj[key] ?? '' });
+  const numeric = (obj, key, path, re, label, mono = true) => {
+    if (!editable) return h(`div.ro.num${mono ? '.mono' : ''}`, { dataset: { path, place: label } }, obj[key] === '' || obj[key] === null ? '—' : String(obj[key]));
+    const el = h('input.num.mono', { dataset: { path }, inputmode: 'decimal', value: obj[key] ?? '', 'aria-label': label });
     el.addEventListener('input', () => {
       obj[key] = el.value;
       const v = normalizeNumber(el.value);
@@ -412,60 +492,64 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
   };
 
   // 基本信息
+  const headerLabel = (key) => HEADER_FIELDS.find(([k]) => k === key)?.[1] ?? key;
   const methodField = editable
     ? (() => {
-      const sel = h('select', { dataset: { path: 'evaluationMethod' } }, EVALUATION_METHODS.map((m) => h('option', { value: m, selected: m === draft.evaluationMethod }, m)));
+      const sel = h('select', { dataset: { path: 'evaluationMethod' }, 'aria-label': headerLabel('evaluationMethod') }, EVALUATION_METHODS.map((m) => h('option', { value: m, selected: m === draft.evaluationMethod }, m)));
       sel.addEventListener('change', () => { draft.evaluationMethod = sel.value; onChange(); });
       return sel;
     })()
-    : h('div.ro', { dataset: { path: 'evaluationMethod' } }, draft.evaluationMethod);
+    : h('div.ro', { dataset: { path: 'evaluationMethod', place: headerLabel('evaluationMethod') } }, draft.evaluationMethod);
   const yearField = editable && isNew
     ? (() => {
-      const sel = h('select', { dataset: { path: 'fiscalYear' } }, yearOptions(draft.fiscalYear, { allLabel: null }));
+      const sel = h('select', { dataset: { path: 'fiscalYear' }, 'aria-label': headerLabel('fiscalYear') }, yearOptions(draft.fiscalYear, { allLabel: null }));
       sel.addEventListener('change', () => { draft.fiscalYear = Number(sel.value); onChange(); });
       return sel;
     })()
-    : h('div.ro', { dataset: { path: 'fiscalYear' } }, `${draft.fiscalYear} 年度`);
-  const field = (label, control, wide = false) => h(`div.field${wide ? '.field-wide' : ''}`, h('span.field-label', label), control);
+    : h('div.ro', { dataset: { path: 'fiscalYear', place: headerLabel('fiscalYear') } }, `${draft.fiscalYear} 年度`);
+  const field = (key, control, wide = false) => h(`div.field${wide ? '.field-wide' : ''}`, h('span.field-label', { 'aria-hidden': 'true' }, headerLabel(key)), control);
+  const headerText = (key) => text(draft, key, key, { label: headerLabel(key) });
 
-  const headerSection = h('section.card.form-section', { dataset: { path: 'header' } },
+  const headerSection = h('section.card.form-section', { dataset: { path: 'header' }, 'aria-label': '基本信息' },
     h('h2.section-title', '项目支出绩效自评表', h('span.muted.small', `（${draft.fiscalYear} 年度）`)),
     h('div.form-grid',
-      field('项目名称', text(draft, 'projectName', 'projectName'), true),
-      field('主管部门', text(draft, 'competentDepartment', 'competentDepartment')),
-      field('实施单位', h('div.ro', unitName || '—')),
-      field('项目负责人', text(draft, 'projectLead', 'projectLead')),
-      field('联系电话', text(draft, 'contactPhone', 'contactPhone')),
-      field('年度', yearField),
-      field('评价方式', methodField)));
+      field('projectName', headerText('projectName'), true),
+      field('competentDepartment', headerText('competentDepartment')),
+      field('unitId', h('div.ro', unitName || '—')),
+      field('projectLead', headerText('projectLead')),
+      field('contactPhone', headerText('contactPhone')),
+      field('fiscalYear', yearField),
+      field('evaluationMethod', methodField)));
 
   // 项目资金
   const s = view?.scores ?? {};
-  const fundsSection = h('section.card.form-section', { dataset: { path: 'funds' } },
+  const fundsSection = h('section.card.form-section', { dataset: { path: 'funds', place: '项目资金' } },
     h('h2.section-title', '项目资金', h('span.muted.small', '（万元）')),
-    h('div.table-wrap', h('table.table.table-form',
+    h('div.table-wrap', h('table.table.table-form.table-funds',
       h('thead', h('tr', h('th', ''), FUNDS_COLUMNS.map(([, label]) => h('th.num', label)), h('th.num', '分值'), h('th.num', '执行率'), h('th.num', '得分'))),
-      h('tbody', FUNDS_ROWS.map(([key, label], i) => h('tr', { dataset: { path: `funds.${key}` } },
+      h('tbody', FUNDS_ROWS.map(([key, label], i) => h('tr', { dataset: { path: `funds.${key}`, place: label } },
         h('th.row-head', label),
-        FUNDS_COLUMNS.map(([col]) => h('td.num', numeric(draft.funds[key], col, `funds.${key}.${col}`, AMOUNT_RE))),
+        FUNDS_COLUMNS.map(([col, colLabel]) => h('td.num', numeric(draft.funds[key], col, `funds.${key}.${col}`, AMOUNT_RE, `${label} · ${colLabel}`))),
         i === 0 ? [
-          h('td.num.mono', { rowspan: 4 }, '10'),
-          h('td.num.mono', { rowspan: 4 }, s.executionRate === null || s.executionRate === undefined ? '—' : `${fmtScore(s.executionRate)}%`),
-          h('td.num.mono', { rowspan: 4 }, fmtScore(s.budgetScore)),
+          h('td.num.mono', { rowspan: FUNDS_ROWS.length }, rules.budgetWeight ?? '—'),
+          h('td.num.mono', { rowspan: FUNDS_ROWS.length }, s.executionRate === null || s.executionRate === undefined ? '—' : `${fmtScore(s.executionRate)}%`),
+          h('td.num.mono', { rowspan: FUNDS_ROWS.length }, fmtScore(s.budgetScore)),
         ] : null)))))
   );
 
   // 年度总体目标
-  const goalsSection = h('section.card.form-section', { dataset: { path: 'goals' } },
+  const goalsSection = h('section.card.form-section', { dataset: { path: 'goals', place: '年度总体目标' } },
     h('h2.section-title', '年度总体目标'),
     h('div.goals',
-      h('div.field', { dataset: { path: 'goals.expected' } }, h('span.field-label', '预期目标'), text(draft.goals, 'expected', 'goals.expected', { multiline: true, rows: 6 })),
-      h('div.field', { dataset: { path: 'goals.actual' } }, h('span.field-label', '实际完成情况'), text(draft.goals, 'actual', 'goals.actual', { multiline: true, rows: 6 }))));
+      h('div.field', { dataset: { path: 'goals.expected' } }, h('span.field-label', { 'aria-hidden': 'true' }, '预期目标'), text(draft.goals, 'expected', 'goals.expected', { multiline: true, rows: 6, label: '年度总体目标 · 预期目标' })),
+      h('div.field', { dataset: { path: 'goals.actual' } }, h('span.field-label', { 'aria-hidden': 'true' }, '实际完成情况'), text(draft.goals, 'actual', 'goals.actual', { multiline: true, rows: 6, label: '年度总体目标 · 实际完成情况' }))));
 
   // 绩效指标
+  const fieldLabel = Object.fromEntries(INDICATOR_FIELDS);
+  const level2All = [...new Set(Object.values(rules.level2 ?? {}).flat())];
   const tbody = h('tbody');
-  const weightSum = h('td.num.mono');
-  const scoreSum = h('td.num.mono');
+  const weightSum = h('td.num.mono', { dataset: { sum: 'weight' } });
+  const scoreSum = h('td.num.mono', { dataset: { sum: 'score' } });
   const refreshSums = () => {
     weightSum.textContent = sumHundredths(draft.indicators.map((r) => r.weight));
     scoreSum.textContent = sumHundredths(draft.indicators.map((r) => r.score));
@@ -475,22 +559,41 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
     if (!draft.indicators.length) {
       tbody.append(h('tr', h('td.empty-cell', { colspan: editable ? 10 : 9 }, '尚无绩效指标。')));
     }
+    const groups = indicatorGroups(draft.indicators, rules);
     draft.indicators.forEach((row, i) => {
       const p = `indicators[${i}]`;
-      tbody.append(h('tr.ind-row', { dataset: { path: p } },
+      const g = groups[i];
+      const label = (f) => `第 ${i + 1} 行 · ${fieldLabel[f] ?? f}`;
+      // Read-only, the groups are merged cells as on paper; editing, a blank cell says which group it continues.
+      const startsL1 = i === 0 || groups[i - 1].level1 !== g.level1;
+      const startsL2 = startsL1 || groups[i - 1].level2 !== g.level2;
+      const span = (key) => {
+        let n = 1;
+        while (i + n < groups.length && groups[i + n].level1 === g.level1 && (key === 'level1' || groups[i + n].level2 === g.level2)) n++;
+        return n;
+      };
+      const levelCell = (key, starts, list) => {
+        if (editable) {
+          const el = text(row, key, `${p}.${key}`, { list, label: label(key), placeholder: g[key] ? `同上：${g[key]}` : '' });
+          return h(`td.w-${key === 'level1' ? 'l1' : 'l2'}`, el);
+        }
+        if (!starts) return null;
+        return h(`td.w-${key === 'level1' ? 'l1' : 'l2'}.merged`, { rowspan: span(key), dataset: { path: `${p}.${key}`, place: label(key) } }, g[key] || h('span.muted', '—'));
+      };
+      tbody.append(h('tr.ind-row', { dataset: { path: p, place: `绩效指标第 ${i + 1} 行` } },
         h('td.num.muted', i + 1),
-        h('td.w-l1', text(row, 'level1', `${p}.level1`, { list: 'dl-level1' })),
-        h('td.w-l2', text(row, 'level2', `${p}.level2`, { list: 'dl-level2' })),
-        h('td.w-name', text(row, 'name', `${p}.name`, { multiline: true })),
-        h('td.w-val', text(row, 'target', `${p}.target`, { multiline: true })),
-        h('td.w-val', text(row, 'actual', `${p}.actual`, { multiline: true })),
-        h('td.w-num', numeric(row, 'weight', `${p}.weight`, SCORE_RE)),
-        h('td.w-num', numeric(row, 'score', `${p}.score`, SCORE_RE)),
-        h('td.w-dev', text(row, 'deviation', `${p}.deviation`, { multiline: true })),
+        levelCell('level1', startsL1, 'dl-level1'),
+        levelCell('level2', startsL2, 'dl-level2'),
+        h('td.w-name', text(row, 'name', `${p}.name`, { multiline: true, label: label('name') })),
+        h('td.w-val', text(row, 'target', `${p}.target`, { multiline: true, label: label('target') })),
+        h('td.w-val', text(row, 'actual', `${p}.actual`, { multiline: true, label: label('actual') })),
+        h('td.w-num', numeric(row, 'weight', `${p}.weight`, SCORE_RE, label('weight'))),
+        h('td.w-num', numeric(row, 'score', `${p}.score`, SCORE_RE, label('score'))),
+        h('td.w-dev', text(row, 'deviation', `${p}.deviation`, { multiline: true, label: label('deviation') })),
         editable ? h('td.row-tools',
-          h('button.icon-btn', { type: 'button', title: '上移', disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
-          h('button.icon-btn', { type: 'button', title: '下移', disabled: i === draft.indicators.length - 1, onclick: () => move(i, 1) }, '↓'),
-          h('button.icon-btn.icon-danger', { type: 'button', title: '删除此行', onclick: () => remove(i) }, '✕')) : null));
+          h('button.icon-btn', { type: 'button', 'aria-label': `第 ${i + 1} 行上移`, title: '上移', disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
+          h('button.icon-btn', { type: 'button', 'aria-label': `第 ${i + 1} 行下移`, title: '下移', disabled: i === draft.indicators.length - 1, onclick: () => move(i, 1) }, '↓'),
+          h('button.icon-btn.icon-danger', { type: 'button', 'aria-label': `删除第 ${i + 1} 行`, title: '删除此行', onclick: () => remove(i) }, '✕')) : null));
     });
     refreshSums();
   };
@@ -514,22 +617,22 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
   }
   renderRows();
 
-  const indicatorsSection = h('section.card.form-section', { dataset: { path: 'indicators' } },
+  const indicatorsSection = h('section.card.form-section', { dataset: { path: 'indicators', place: '绩效指标' } },
     h('div.section-head',
       h('h2.section-title', '绩效指标'),
-      editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1))); onChange(); renderRows(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
-    h('datalist#dl-level1', LEVEL1.map((v) => h('option', { value: v }))),
-    h('datalist#dl-level2', LEVEL2.map((v) => h('option', { value: v }))),
+      editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1), rules)); onChange(); renderRows(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
+    h('datalist#dl-level1', (rules.level1 ?? []).map((v) => h('option', { value: v }))),
+    h('datalist#dl-level2', level2All.map((v) => h('option', { value: v }))),
     h('div.table-wrap', h('table.table.table-form.table-indicators',
       h('thead', h('tr', h('th.num', '序'), INDICATOR_FIELDS.map(([key, label]) => h(`th${key === 'weight' || key === 'score' ? '.num' : ''}`, label)), editable ? h('th', '') : null)),
       tbody,
-      h('tfoot', h('tr', h('td'), h('td', { colspan: 5 }, '指标合计（预算分值 10 另计）'), weightSum, scoreSum, h('td'), editable ? h('td') : null)))));
+      h('tfoot', h('tr', h('td'), h('td', { colspan: 5 }, `指标合计（预算分值 ${rules.budgetWeight ?? '—'} 另计）`), weightSum, scoreSum, h('td'), editable ? h('td') : null)))));
 
   return h('div.form-sections', headerSection, fundsSection, goalsSection, indicatorsSection);
 }
 
 function reportInvalid(paths) {
-  toast(`以下内容格式不正确：${paths.slice(0, 3).map(pathLabel).join('、')}${paths.length > 3 ? ' 等' : ''}（金额最多 6 位小数，分值/得分最多 2 位小数）`, 'error');
+  toast(`以下内容格式不正确：${paths.slice(0, 3).map(placeOf).join('、')}${paths.length > 3 ? ' 等' : ''}（金额最多 6 位小数，分值/得分最多 2 位小数）`, 'error');
   for (const p of paths) document.querySelector(`[data-path="${CSS.escape(p)}"]`)?.classList.add('invalid');
   highlight(paths[0]);
 }
@@ -551,7 +654,7 @@ function findPathElement(path) {
 export function highlight(path) {
   const el = findPathElement(path);
   if (!el) {
-    toast(`定位：${pathLabel(path)}`);
+    toast(`定位：${placeOf(path)}`);
     return;
   }
   document.querySelectorAll('.hl').forEach((x) => x.classList.remove('hl'));
@@ -575,7 +678,7 @@ function attachInlineComments(root, comments) {
       p = next;
     }
     if (!el) {
-      root.prepend(h('div.notice.notice-warning', `${pathLabel(c.target)}：`, c.text));
+      root.prepend(h('div.notice.notice-warning', `${c.place ?? placeOf(c.target)}：`, c.text));
       continue;
     }
     if (el.tagName === 'TR' || row) {
@@ -614,7 +717,7 @@ function reopenDialog(act) {
 
 function commentTargets(view) {
   const opts = [['', '总体意见（不针对具体内容）']];
-  for (const [k, label] of [['projectName', '项目名称'], ['competentDepartment', '主管部门'], ['projectLead', '项目负责人'], ['contactPhone', '联系电话'], ['evaluationMethod', '评价方式']]) opts.push([k, `基本信息 · ${label}`]);
+  for (const [k, label] of HEADER_FIELDS.filter(([k]) => k !== 'fiscalYear' && k !== 'unitId')) opts.push([k, `基本信息 · ${label}`]);
   opts.push(['funds', '项目资金（整体）']);
   for (const [row, rowLabel] of FUNDS_ROWS) {
     opts.push([`funds.${row}`, `项目资金 · ${rowLabel}`]);
@@ -653,7 +756,7 @@ function returnDialog(view, act) {
         suggestions.map((f) => h('button.chip', { type: 'button', onclick: () => {
           addComment(targets.some(([v]) => v === f.path) ? f.path : f.path.replace(/\.[a-zA-Z]+$/, ''));
           list.lastElementChild.querySelector('textarea').value = f.message;
-        } }, `${SEVERITY_LABELS[f.severity]}：${pathLabel(f.path)}`))) : null,
+        } }, `${SEVERITY_LABELS[f.severity]}：${f.place ?? placeOf(f.path)}`))) : null,
     ],
     buttons: [{ label: '取消' }, {
       label: '确认退回', kind: 'warning', onClick: async () => {
@@ -698,7 +801,7 @@ function eventDetails(e) {
     case 'EvaluationImported':
       return [p.origin?.fileName ? `自文件 ${p.origin.fileName}` : '导入', p.published ? '（按已公开导入）' : ''];
     case 'EvaluationReturned':
-      return h('ul.plain', (p.comments ?? []).map((c) => h('li', c.target ? h('span.muted', `${pathLabel(c.target)}：`) : null, c.text)));
+      return h('ul.plain', (p.comments ?? []).map((c) => h('li', c.target ? h('span.muted', `${c.place ?? placeOf(c.target)}：`) : null, c.text)));
     case 'EvaluationApproved':
       return p.comment?.text ? `审核意见：${p.comment.text}` : '';
     case 'EvaluationPublished':

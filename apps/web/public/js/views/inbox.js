@@ -29,7 +29,7 @@ export async function renderInbox(ctx) {
     body.append(h('div.empty', onlyUnread ? '没有未读通知。' : '暂无通知。'));
     return;
   }
-  const markAll = unreadCount > 1 ? h('button.btn.btn-sm', { type: 'button', onclick: async () => {
+  const markAll = unreadCount > 0 ? h('button.btn.btn-sm', { type: 'button', onclick: async () => {
     markAll.disabled = true;
     for (const n of items.filter((x) => !x.readAt)) {
       try {
@@ -45,7 +45,7 @@ export async function renderInbox(ctx) {
     h('div.toolbar', h('span.muted', `共 ${items.length} 条，未读 ${unreadCount} 条`), markAll),
     h('ul.inbox', items.map((n) => {
       const readBtn = n.readAt ? null : h('button.btn.btn-sm.btn-ghost', { type: 'button' }, '标为已读');
-      const li = h(`li.note${n.readAt ? '' : '.unread'}`,
+      const li = h(`li.note${n.readAt ? '' : '.note-unread'}`, { 'aria-label': `${n.readAt ? '' : '未读：'}${n.title}` },
         h(`span.kind.kind-${n.kind}`, NOTIFICATION_KINDS[n.kind] ?? n.kind),
         h('div.note-body',
           h('div.note-title', n.evaluationId ? h('a', { href: `#/evaluations/${n.evaluationId}` }, n.title) : n.title),
@@ -57,7 +57,8 @@ export async function renderInbox(ctx) {
         try {
           await api.post(`/me/notifications/${n.id}/read`, {});
           n.readAt = new Date().toISOString();
-          li.classList.remove('unread');
+          li.classList.remove('note-unread');
+          li.setAttribute('aria-label', n.title);
           readBtn?.remove();
           ctx.refreshUnread();
         } catch (err) {
@@ -68,4 +69,6 @@ export async function renderInbox(ctx) {
       li.querySelector('a')?.addEventListener('click', () => { markRead(); });
       return li;
     })));
+  // A new notice appears without a reload.
+  ctx.live.on('notification', () => ctx.isCurrent() && renderInbox(ctx));
 }

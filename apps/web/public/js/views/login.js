@@ -1,5 +1,5 @@
 import { api, session } from '../api.js';
-import { h } from '../dom.js';
+import { h, loadVocabulary, ROLE_LABELS } from '../dom.js';
 
 export function renderLogin({ params, onLoggedIn }) {
   const username = h('input#username', { name: 'username', autocomplete: 'username', required: true, autofocus: true });
@@ -9,16 +9,21 @@ export function renderLogin({ params, onLoggedIn }) {
 
   const form = h('form.login-card', { novalidate: true },
     h('div.login-brand', h('span.brand-mark.brand-mark-lg', '绩'), h('div', h('h1', '项目支出绩效自评系统'), h('p.muted', '预算单位项目支出绩效自评表 · 填报 · 审核 · 公开'))),
-    h('label.field', h('span.field-label', '用户名'), username),
+    h('label.field', { for: 'username' }, h('span.field-label', '用户名'), username),
     h('label.field', h('span.field-label', '密码'), password),
     error,
     submit,
     h('div.login-hint',
       h('div.hint-title', '演示账号（密码均为 demo1234）'),
       h('div.hint-users',
-        [['drafter', '填报人'], ['reviewer', '审核人'], ['manager', '管理员'], ['admin', '系统管理员']].map(([u, label]) =>
-          h('button.chip', { type: 'button', title: `以${label}身份填入`, onclick: () => { username.value = u; password.value = 'demo1234'; password.focus(); } },
-            h('code', u), ' ', label)))));
+        ['drafter', 'reviewer', 'manager', 'admin'].map((u) =>
+          h('button.chip', { type: 'button', onclick: () => { username.value = u; password.value = 'demo1234'; password.focus(); } },
+            h('code', u), ' ', h('span.chip-role', { dataset: { role: u } }))))));
+  // The demo users are named after their roles; the role names come from the server's vocabulary.
+  loadVocabulary(api).then(() => form.querySelectorAll('[data-role]').forEach((el) => {
+    el.textContent = ROLE_LABELS[el.dataset.role] ?? '';
+    el.closest('button').setAttribute('aria-label', `以${ROLE_LABELS[el.dataset.role] ?? el.dataset.role}（${el.dataset.role}）身份填入`);
+  })).catch(() => {});
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -36,7 +41,7 @@ export function renderLogin({ params, onLoggedIn }) {
       const next = params.get('next');
       onLoggedIn(next && next.startsWith('/') && !next.startsWith('/login') ? next : null);
     } catch (err) {
-      error.textContent = err.status === 401 ? '用户名或密码错误' : err.message;
+      error.textContent = err.code === 'ACCOUNT_DISABLED' ? (err.message || '账号已停用') : err.status === 401 ? '用户名或密码错误' : err.message;
       error.hidden = false;
     } finally {
       submit.disabled = false;

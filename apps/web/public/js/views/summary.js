@@ -6,8 +6,8 @@ export async function renderSummary(ctx) {
   const fiscalYear = await defaultFiscalYear(params, api);
   const unitId = params.get('unitId') ?? '';
   const go = (changes) => ctx.navigate(hashOf('/summary', { fiscalYear, unitId, ...changes }));
-  const yearSelect = h('select', { onchange: (e) => go({ fiscalYear: e.target.value }) }, yearOptions(fiscalYear, { allLabel: null }));
-  const unitSelect = h('select', { onchange: (e) => go({ unitId: e.target.value }) }, h('option', { value: '' }, '全部单位'));
+  const yearSelect = h('select', { 'aria-label': '年度', onchange: (e) => go({ fiscalYear: e.target.value }) }, yearOptions(fiscalYear, { allLabel: null }));
+  const unitSelect = h('select', { 'aria-label': '单位', onchange: (e) => go({ unitId: e.target.value }) }, h('option', { value: '' }, '全部单位'));
   const unitLabel = h('label.inline', { hidden: true }, '单位', unitSelect);
 
   const exportBtn = (label, ext) => h('button.btn', { type: 'button', onclick: async (e) => {
@@ -49,14 +49,15 @@ export async function renderSummary(ctx) {
         h('th.num.sys', '系统计算得分'), h('th.center.sys', '等级'), h('th.sys', '状态'), h('th.sys', '错误 / 警告'))),
       h('tbody', table.rows.map((r) => h('tr',
         h('td.num', r.seq),
-        h('td', h('a', { href: `#/evaluations/${r.evaluationId}` }, r.projectName || '（未命名项目）')),
+        h('td', h('a', { href: `#/evaluations/${r.evaluationId}` }, r.projectName || '（未命名项目）'),
+          r.correcting ? h('span.tag.tag-warning', { title: `显示已公开的第 ${r.revision} 版；第 ${r.currentRevision ?? r.revision + 1} 版正在更正，公开后替换` }, '更正中') : null),
         multiUnit ? h('td', r.unitName) : null,
         h('td.num.mono', fmtAmount(r.budget)),
         h('td', r.evaluationMethod),
         h('td.num.mono', fmtScore(r.selfScore)),
         h(`td.num.mono.sys${r.computedScore !== null && r.selfScore !== null && r.computedScore !== r.selfScore ? '.diff' : ''}`,
           { title: r.computedScore !== r.selfScore ? '与自评得分不一致' : null }, fmtScore(r.computedScore)),
-        h('td.center.sys', gradeBadge(r.grade)),
+        h('td.center.sys', gradeBadge(r.grade, (r.findings?.errors ?? 0) > 0)),
         h('td.sys', statusBadge(r.status)),
         h('td.sys', findingCounts(r.findings))))),
       h('tfoot', h('tr.total-row',
