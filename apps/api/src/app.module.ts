@@ -31,6 +31,7 @@ import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { VocabularyController } from './vocabulary/vocabulary.controller.js';
 import { validationPipe } from './validation.pipe.js';
 
 @Module({
@@ -73,6 +74,7 @@ import { validationPipe } from './validation.pipe.js';
     IdentityController,
     AdminController,
     HealthController,
+    VocabularyController,
   ],
   providers: [
     RedisConnection,

@@ -10,6 +10,7 @@ import { parseSelfEvaluationText } from '../import/self-evaluation-text.parser.j
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
 import type { Finding } from '../scoring/finding.js';
+import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
@@ -21,7 +22,7 @@ export interface ImportedEvaluation {
   unitName: string;
   status: string;
   scores: EvaluationScores;
-  findings: Finding[];
+  findings: PlacedFinding[];
 }
 
 export interface ImportResult {
@@ -106,7 +107,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
           );
           await this.repository.saveWithin(manager, evaluation);
           const { scores, findings } = scoreEvaluation(evaluation.state.form, NATIONAL_2020);
-          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings });
+          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings: placeFindings(findings) });
         }
         await manager.query(
           `INSERT INTO import_batches (id, sha256, file_name, fiscal_year, imported_by, evaluation_ids) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -157,7 +158,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       [sha256],
     );
     if (!batches[0]) return null;
-    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] }[] =
+    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] | null }[] =
       await this.dataSource.query(
         `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.scores, e.findings
          FROM unnest($1::uuid[]) WITH ORDINALITY AS b(id, n) JOIN evaluations e ON e.id = b.id JOIN units u ON u.id = e.unit_id
@@ -168,7 +169,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       batchId: batches[0].id,
       duplicate: true,
       fiscalYear: batches[0].fiscal_year,
-      evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: r.findings })),
+      evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: placeFindings(r.findings ?? []) })),
     };
   }
 }
