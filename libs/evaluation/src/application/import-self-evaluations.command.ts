@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Directory } from '../../../identity/src/directory.js';
@@ -15,6 +16,8 @@ import { EvaluationRepository } from '../infrastructure/evaluation.repository.js
 import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { evaluationChange, type LiveEvaluationChange } from '../../../live/src/live-messages.js';
 
 export interface ImportedEvaluation {
   id: string;
@@ -70,6 +73,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     private readonly directory: Directory,
     private readonly clock: Clock,
     private readonly cycles: CyclesStore,
+    @Optional() private readonly live?: LivePublisher,
   ) {}
 
   async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
@@ -92,8 +96,10 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     const cycleId = options.asPublished ? null : await this.cycles.cycleFor(fiscalYear);
     const batchId = randomUUID();
     const ctx = { actor: { userId: user.id }, at: this.clock.now() };
+    const changes: LiveEvaluationChange[] = [];
     try {
       const evaluations = await this.dataSource.transaction(async (manager) => {
+        changes.length = 0;
         const written: ImportedEvaluation[] = [];
         for (const [position, { implementingUnit, form }] of parsed.forms.entries()) {
           const unit = await this.unitFor(manager, user, options.unitId, implementingUnit, form.competentDepartment);
@@ -106,6 +112,8 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
             ctx,
           );
           await this.repository.saveWithin(manager, evaluation);
+          const change = evaluationChange(evaluation.state, evaluation.uncommittedEvents);
+          if (change) changes.push(change);
           const { scores, findings } = scoreEvaluation(evaluation.state.form, NATIONAL_2020);
           written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings: placeFindings(findings) });
         }
@@ -115,6 +123,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
         );
         return written;
       });
+      this.live?.evaluationsChanged(changes);
       return { batchId, duplicate: false, fiscalYear, evaluations };
     } catch (error) {
       // The same file imported twice at once: the second transaction loses on the unique sha256.
