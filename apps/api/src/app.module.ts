@@ -31,6 +31,11 @@ import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { LiveModule } from '../../../libs/live/src/live.module.js';
+import { LiveHub } from './live/live-hub.js';
+import { MeController } from './live/me.controller.js';
+import { StreamTickets } from './live/stream-tickets.js';
+import { VocabularyController } from './vocabulary/vocabulary.controller.js';
 import { validationPipe } from './validation.pipe.js';
 
 @Module({
@@ -43,6 +48,7 @@ import { validationPipe } from './validation.pipe.js';
       },
     }),
     PersistenceModule,
+    LiveModule,
     JwtModule.registerAsync({
       global: true,
       inject: [DataSource],
@@ -73,12 +79,16 @@ import { validationPipe } from './validation.pipe.js';
     IdentityController,
     AdminController,
     HealthController,
+    MeController,
+    VocabularyController,
   ],
   providers: [
     RedisConnection,
     RecomputeCycleHandler,
     CurrentUsers,
     InboxHandler,
+    LiveHub,
+    StreamTickets,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },

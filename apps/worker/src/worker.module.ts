@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { LoggerModule } from 'nestjs-pino';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
+import { LiveModule } from '../../../libs/live/src/live.module.js';
 import { RedisConnection, redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
 import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
 import { Clock, SystemClock } from '../../../libs/evaluation/src/application/clock.js';
@@ -22,6 +23,7 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
   imports: [
     LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL ?? 'info' } }),
     PersistenceModule,
+    LiveModule,
     BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     BullModule.registerQueue({ name: QUEUES.evaluationEvents }, { name: QUEUES.scoring }, { name: QUEUES.reminders }, { name: QUEUES.deliveries }),
   ],

@@ -15,6 +15,7 @@ import { PublishEvaluationHandler } from './application/publish-evaluation.comma
 import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
 import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
+import { MyQueuesHandler } from './application/evaluation-queues.js';
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
 import { IdentityModule } from '../../identity/src/identity.module.js';
@@ -38,6 +39,7 @@ import { CyclesModule } from '../../cycles/src/cycles.module.js';
     ReopenEvaluationHandler,
     GetEvaluationHandler,
     ListEvaluationsHandler,
+    MyQueuesHandler,
     EvaluationHistoryHandler,
     ImportSelfEvaluationsHandler,
   ],

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '../../identity/src/roles.js';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
 import type { NotificationKind } from './notification.js';
+import { LivePublisher } from '../../live/src/live-publisher.js';
+import type { LiveNotification } from '../../live/src/live-messages.js';
 
 export type Audience = 'drafters' | 'reviewers' | 'managers' | 'authors';
 
@@ -45,21 +47,31 @@ interface EvaluationFacts {
  */
 @Injectable()
 export class NotificationCenter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly live?: LivePublisher,
+  ) {}
 
   channels(): Channels {
     return { email: Boolean(process.env.SMTP_URL), webhook: Boolean(process.env.WEBHOOK_URL) };
   }
 
+  /**
+   * Stores the notices. In a transaction of its own, the recipients' open streams hear of each new
+   * notification once it has committed; inside the caller's transaction (`manager`) nothing is announced.
+   */
   async notify(notices: NoticeRequest[], manager?: EntityManager): Promise<PendingDelivery[]> {
     if (notices.length === 0) return [];
-    const run = (m: EntityManager) => this.insert(m, notices);
-    return manager ? run(manager) : this.dataSource.transaction(run);
+    if (manager) return (await this.insert(manager, notices)).deliveries;
+    const { deliveries, stored } = await this.dataSource.transaction((m) => this.insert(m, notices));
+    this.live?.notificationsStored(stored);
+    return deliveries;
   }
 
-  private async insert(manager: EntityManager, notices: NoticeRequest[]): Promise<PendingDelivery[]> {
+  private async insert(manager: EntityManager, notices: NoticeRequest[]): Promise<{ deliveries: PendingDelivery[]; stored: LiveNotification[] }> {
     const channels = this.channels();
     const deliveries: PendingDelivery[] = [];
+    const stored: LiveNotification[] = [];
     const facts = new Map<string, EvaluationFacts | null>();
     // A tick's notices share units and audiences: each list of people is read once per batch.
     const people = new Map<string, { id: string; email: string | null }[]>();
@@ -79,6 +91,7 @@ export class NotificationCenter {
           [randomUUID(), `${notice.kind}|${notice.evaluationId}|${notice.key}|${recipient.id}`, recipient.id, notice.kind, notice.evaluationId, notice.cycleId, title, body, link],
         );
         if (!inserted[0]) continue;
+        stored.push({ recipientId: recipient.id, id: inserted[0].id, kind: notice.kind, evaluationId: notice.evaluationId, title });
         const wanted = [...(channels.email && recipient.email ? (['email'] as const) : []), ...(channels.webhook ? (['webhook'] as const) : [])];
         for (const channel of wanted) {
           await manager.query(`INSERT INTO notification_deliveries (notification_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [inserted[0].id, channel]);
@@ -86,7 +99,7 @@ export class NotificationCenter {
         }
       }
     }
-    return deliveries;
+    return { deliveries, stored };
   }
 
   private async factsOf(manager: EntityManager, evaluationId: string): Promise<EvaluationFacts | null> {

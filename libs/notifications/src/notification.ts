@@ -23,6 +23,18 @@ export const NOTIFICATION_KINDS = [
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** How the inbox names each kind (zh-CN). */
+export const NOTIFICATION_KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  reminder: '提醒',
+  overdue: '逾期',
+  escalation: '督办',
+  review_requested: '待审核',
+  review_overdue: '审核超时',
+  returned: '已退回',
+  approved: '已通过',
+  published: '已公开',
+};
+
 export function isNotificationKind(value: unknown): value is NotificationKind {
   return typeof value === 'string' && (NOTIFICATION_KINDS as readonly string[]).includes(value);
 }

@@ -10,6 +10,12 @@ export class SqlFilter {
     return this;
   }
 
+  /** A clause without parameters. */
+  raw(clause: string): this {
+    this.clauses.push(clause);
+    return this;
+  }
+
   addIf(condition: unknown, clause: string, value: unknown): this {
     return condition ? this.add(clause, value) : this;
   }

@@ -1,12 +1,24 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
 import { EVALUATION_STATUSES, type EvaluationStatus } from '../../../../libs/evaluation/src/domain/evaluation.js';
+import { EVALUATION_QUEUES, type EvaluationQueue } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
 
 export class ListEvaluationsDto extends UnitYearFilterDto {
   @IsOptional()
   @IsIn(EVALUATION_STATUSES)
   status?: EvaluationStatus;
+
+  /** Project name contains (case-insensitive), 1–100 characters after trimming. */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @IsIn(EVALUATION_QUEUES)
+  queue?: EvaluationQueue;
 
   @IsOptional()
   @Type(() => Number)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
 import { UnitRequiredError } from '../../../identity/src/identity.errors.js';
@@ -10,6 +11,7 @@ import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
+import { LivePublisher } from '../../../live/src/live-publisher.js';
 
 export type NewEvaluationForm = Omit<EvaluationForm, 'unitId'> & { unitId?: string };
 
@@ -28,6 +30,7 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
     private readonly repository: EvaluationRepository,
     private readonly clock: Clock,
     private readonly cycles: CyclesStore,
+    @Optional() private readonly live?: LivePublisher,
   ) {}
 
   async execute({ user, form }: CreateEvaluationCommand): Promise<EvaluationRef> {
@@ -39,7 +42,8 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
       actor: { userId: user.id },
       at: this.clock.now(),
     });
-    await this.repository.save(evaluation);
+    const events = await this.repository.save(evaluation);
+    this.live?.evaluationCommitted(evaluation.state, events);
     const { id, status, version } = evaluation.state;
     return { id, status, version };
   }

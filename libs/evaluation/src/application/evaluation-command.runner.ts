@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
 import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationStatus } from '../domain/evaluation.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
 import { assertMay, assertVisible } from './evaluation-access.js';
+import { LivePublisher } from '../../../live/src/live-publisher.js';
 
 export interface EvaluationRef {
   id: string;
@@ -17,6 +18,7 @@ export class EvaluationCommandRunner {
   constructor(
     private readonly repository: EvaluationRepository,
     private readonly clock: Clock,
+    @Optional() private readonly live?: LivePublisher,
   ) {}
 
   async run(
@@ -31,7 +33,8 @@ export class EvaluationCommandRunner {
     assertMay(user, action);
     const evaluation = Evaluation.fromState(state);
     change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
-    await this.repository.save(evaluation, expectedVersion);
+    const events = await this.repository.save(evaluation, expectedVersion);
+    this.live?.evaluationCommitted(evaluation.state, events);
     return { id, status: evaluation.state.status, version: evaluation.state.version };
   }
 }

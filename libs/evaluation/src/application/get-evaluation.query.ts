@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
 import { allowedActions, type EvaluationState } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
+import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { assertVisible, mayAct } from './evaluation-access.js';
 
@@ -16,7 +17,8 @@ export interface EvaluationView {
   form: EvaluationState['form'];
   /** Recorded by the scoring worker for `scoring.scoredVersion`; null until the first scoring. */
   scores: EvaluationScores | null;
-  findings: Finding[] | null;
+  /** Each with `place`, the Chinese label of its path. */
+  findings: PlacedFinding[] | null;
   /** pending: the form changed since the scores were computed (the worker is on it). */
   scoring: { formVersion: number; scoredVersion: number | null; pending: boolean };
   comments: EvaluationState['comments'];
@@ -76,7 +78,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       returned: state.returned,
       form: state.form,
       scores,
-      findings,
+      findings: placeFindings(findings),
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments,
       allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a)) : [],

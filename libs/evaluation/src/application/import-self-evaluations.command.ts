@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Directory } from '../../../identity/src/directory.js';
@@ -10,10 +11,13 @@ import { parseSelfEvaluationText } from '../import/self-evaluation-text.parser.j
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
 import type { Finding } from '../scoring/finding.js';
+import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { evaluationChange, type LiveEvaluationChange } from '../../../live/src/live-messages.js';
 
 export interface ImportedEvaluation {
   id: string;
@@ -21,7 +25,7 @@ export interface ImportedEvaluation {
   unitName: string;
   status: string;
   scores: EvaluationScores;
-  findings: Finding[];
+  findings: PlacedFinding[];
 }
 
 export interface ImportResult {
@@ -69,6 +73,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     private readonly directory: Directory,
     private readonly clock: Clock,
     private readonly cycles: CyclesStore,
+    @Optional() private readonly live?: LivePublisher,
   ) {}
 
   async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
@@ -91,8 +96,10 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     const cycleId = options.asPublished ? null : await this.cycles.cycleFor(fiscalYear);
     const batchId = randomUUID();
     const ctx = { actor: { userId: user.id }, at: this.clock.now() };
+    const changes: LiveEvaluationChange[] = [];
     try {
       const evaluations = await this.dataSource.transaction(async (manager) => {
+        changes.length = 0;
         const written: ImportedEvaluation[] = [];
         for (const [position, { implementingUnit, form }] of parsed.forms.entries()) {
           const unit = await this.unitFor(manager, user, options.unitId, implementingUnit, form.competentDepartment);
@@ -105,8 +112,10 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
             ctx,
           );
           await this.repository.saveWithin(manager, evaluation);
+          const change = evaluationChange(evaluation.state, evaluation.uncommittedEvents);
+          if (change) changes.push(change);
           const { scores, findings } = scoreEvaluation(evaluation.state.form, NATIONAL_2020);
-          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings });
+          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings: placeFindings(findings) });
         }
         await manager.query(
           `INSERT INTO import_batches (id, sha256, file_name, fiscal_year, imported_by, evaluation_ids) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -114,6 +123,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
         );
         return written;
       });
+      this.live?.evaluationsChanged(changes);
       return { batchId, duplicate: false, fiscalYear, evaluations };
     } catch (error) {
       // The same file imported twice at once: the second transaction loses on the unique sha256.
@@ -157,7 +167,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       [sha256],
     );
     if (!batches[0]) return null;
-    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] }[] =
+    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] | null }[] =
       await this.dataSource.query(
         `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.scores, e.findings
          FROM unnest($1::uuid[]) WITH ORDINALITY AS b(id, n) JOIN evaluations e ON e.id = b.id JOIN units u ON u.id = e.unit_id
@@ -168,7 +178,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       batchId: batches[0].id,
       duplicate: true,
       fiscalYear: batches[0].fiscal_year,
-      evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: r.findings })),
+      evaluations: rows.map((r) => ({ id: r.id, projectName: r.project_name, unitName: r.unit_name, status: r.status, scores: r.scores, findings: placeFindings(r.findings ?? []) })),
     };
   }
 }

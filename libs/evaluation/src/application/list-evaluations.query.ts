@@ -4,13 +4,27 @@ import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/role
 import type { EvaluationStatus } from '../domain/evaluation.js';
 import { toAmount } from '../domain/amount.js';
 import { SqlFilter } from '../../../persistence/src/sql-filter.js';
+import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE } from '../../../cycles/src/applicable-cycle.js';
+import { Clock } from './clock.js';
+import { addQueueFilter, queueOrder, type EvaluationQueue } from './evaluation-queues.js';
 
 export interface EvaluationListFilter {
   status?: EvaluationStatus;
   unitId?: string;
   fiscalYear?: number;
+  /** Project name contains this (case-insensitive; already trimmed). */
+  q?: string;
+  queue?: EvaluationQueue;
   page: number;
   pageSize: number;
+}
+
+/** The deadline that applies to a form now: a Draft's submission deadline, a Submitted form's review deadline. */
+export interface ApplicableDeadline {
+  kind: 'submission' | 'review';
+  at: string;
+  cycleId: string;
+  cycleName: string;
 }
 
 export interface EvaluationListItem {
@@ -30,6 +44,11 @@ export interface EvaluationListItem {
   grade: string | null;
   findings: { errors: number; warnings: number };
   updatedAt: string;
+  /** When the submission that put the form where it is happened; null for a Draft (also a returned one) and for imported forms. */
+  submittedAt: string | null;
+  deadline: ApplicableDeadline | null;
+  /** The deadline has passed. */
+  overdue: boolean;
 }
 
 export class ListEvaluationsQuery extends Query<{ items: EvaluationListItem[]; total: number }> {
@@ -41,26 +60,42 @@ export class ListEvaluationsQuery extends Query<{ items: EvaluationListItem[]; t
   }
 }
 
+/** `%`, `_` and the escape character itself match literally in a LIKE pattern. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Reads the list straight from the evaluations table; nothing is replayed at request time. */
 @QueryHandler(ListEvaluationsQuery)
 export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuery, { items: EvaluationListItem[]; total: number }> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async execute({ user, filter }: ListEvaluationsQuery): Promise<{ items: EvaluationListItem[]; total: number }> {
+    const now = this.clock.now();
     const sql = new SqlFilter()
       .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', user.unitIds)
       .addIf(filter.unitId, 'e.unit_id = ?', filter.unitId)
       .addIf(filter.status, 'e.status = ?', filter.status)
-      .addIf(filter.fiscalYear, 'e.fiscal_year = ?', filter.fiscalYear);
-    const [{ n }]: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM evaluations e ${sql.where}`, sql.params);
+      .addIf(filter.fiscalYear, 'e.fiscal_year = ?', filter.fiscalYear)
+      .addIf(filter.q, `e.project_name ILIKE ?`, likeContains(filter.q ?? ''));
+    if (filter.queue) addQueueFilter(sql, user, filter.queue, now);
+    const [{ n }]: { n: string }[] = await this.dataSource.query(
+      `WITH ${OPEN_CYCLE_BY_YEAR_CTE} SELECT count(*) AS n FROM evaluations e ${APPLICABLE_CYCLE_JOINS} ${sql.where}`,
+      sql.params,
+    );
     const rows: ListRow[] = await this.dataSource.query(
-      `SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
-              e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at
-       FROM evaluations e JOIN units u ON u.id = e.unit_id ${sql.where}
-       ORDER BY e.updated_at DESC, e.id LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
+      `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
+       SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
+              e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
+              e.submitted_at, ac.id AS cycle_id, ac.name AS cycle_name, ac.deadline_kind, ac.deadline_at
+       FROM evaluations e JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS} ${sql.where}
+       ORDER BY ${queueOrder(filter.queue)} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
       [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
     );
-    return { total: Number(n), items: rows.map(toItem) };
+    return { total: Number(n), items: rows.map((r) => toItem(r, now)) };
   }
 }
 
@@ -82,9 +117,18 @@ interface ListRow {
   error_count: number;
   warning_count: number;
   updated_at: Date;
+  submitted_at: Date | null;
+  cycle_id: string | null;
+  cycle_name: string | null;
+  deadline_kind: 'submission' | 'review' | null;
+  deadline_at: Date | null;
 }
 
-function toItem(r: ListRow): EvaluationListItem {
+function toItem(r: ListRow, now: Date): EvaluationListItem {
+  const deadline: ApplicableDeadline | null =
+    r.deadline_at && r.deadline_kind && r.cycle_id
+      ? { kind: r.deadline_kind, at: new Date(r.deadline_at).toISOString(), cycleId: r.cycle_id, cycleName: r.cycle_name ?? '' }
+      : null;
   return {
     id: r.id,
     projectName: r.project_name,
@@ -102,6 +146,9 @@ function toItem(r: ListRow): EvaluationListItem {
     grade: r.grade,
     findings: { errors: r.error_count, warnings: r.warning_count },
     updatedAt: new Date(r.updated_at).toISOString(),
+    // A returned or reopened Draft keeps the time of its last submission in the row; it is not current.
+    submittedAt: r.submitted_at && r.status !== 'Draft' ? new Date(r.submitted_at).toISOString() : null,
+    deadline,
+    overdue: deadline !== null && new Date(deadline.at).getTime() < now.getTime(),
   };
 }
-

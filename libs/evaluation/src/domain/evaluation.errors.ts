@@ -1,4 +1,5 @@
 import type { Finding } from '../scoring/finding.js';
+import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationStatus } from './evaluation.js';
 
 /** Every refusal the domain can give, with a stable code that the API maps to HTTP in one place. */
@@ -27,10 +28,10 @@ export class VersionConflictError extends EvaluationError {
 
 export class SubmissionBlockedError extends EvaluationError {
   readonly code = 'SUBMISSION_BLOCKED';
-  override readonly details: { findings: Finding[] };
+  override readonly details: { findings: PlacedFinding[] };
   constructor(findings: Finding[]) {
     super(`表单存在 ${findings.length} 个错误，不能提交`);
-    this.details = { findings };
+    this.details = { findings: placeFindings(findings) };
   }
 }
 

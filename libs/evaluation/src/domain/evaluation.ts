@@ -66,6 +66,18 @@ export type EvaluationEvent =
 
 export type EvaluationEventType = EvaluationEvent['type'];
 
+/** How the history names each event (zh-CN). */
+export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, string>> = {
+  EvaluationDrafted: '创建草稿',
+  EvaluationImported: '导入',
+  EvaluationEdited: '修改',
+  EvaluationSubmitted: '提交',
+  EvaluationApproved: '审核通过',
+  EvaluationReturned: '退回',
+  EvaluationPublished: '公开',
+  EvaluationReopened: '更正',
+};
+
 /** An event as recorded: who did it, when, and the version of the evaluation it produced. */
 export type RecordedEvent = EvaluationEvent & {
   evaluationId: string;
@@ -271,7 +283,7 @@ export class Evaluation {
   }
 
   private refuseSelfReview(actor: Actor): void {
-    if (actor.userId === this.state.createdBy || actor.userId === this.state.lastEditedBy) throw new SelfReviewError();
+    if (isSelfReview(actor.userId, this.state)) throw new SelfReviewError();
   }
 
   private record(event: EvaluationEvent, ctx: CommandContext): void {
@@ -285,6 +297,14 @@ export class Evaluation {
     this.current = evolve(this.current, recorded);
     this.pending.push(recorded);
   }
+}
+
+/**
+ * A reviewer never reviews a form they drafted or last edited (DOMAIN.md). The review queue applies the
+ * same rule in SQL (libs/evaluation/src/application/evaluation-queues.ts): keep the two together.
+ */
+export function isSelfReview(userId: string, state: Pick<EvaluationState, 'createdBy' | 'lastEditedBy'>): boolean {
+  return userId === state.createdBy || userId === state.lastEditedBy;
 }
 
 /** The status an action leads to; exposed so that the UI can offer only what is allowed. */

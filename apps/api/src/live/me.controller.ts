@@ -1,0 +1,60 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { MyQueuesQuery, type QueueCounts } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
+import { CurrentUser, Public } from '../auth/auth.decorators.js';
+import { CurrentUsers } from '../auth/current-users.js';
+import { LiveHub } from './live-hub.js';
+import { StreamTickets } from './stream-tickets.js';
+
+export class StreamDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  ticket?: string;
+}
+
+@ApiTags('me 我的工作')
+@Controller('me')
+export class MeController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly tickets: StreamTickets,
+    private readonly hub: LiveHub,
+    private readonly users: CurrentUsers,
+  ) {}
+
+  @Get('queues')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '待我审核 / 待公开 / 逾期 / 我的草稿 / 被退回 的数量（无对应角色的为 0）' })
+  queues(@CurrentUser() user: AuthenticatedUser): Promise<QueueCounts> {
+    return this.queries.execute(new MyQueuesQuery(user));
+  }
+
+  @Post('stream-ticket')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '一次性实时通道票据（60 秒内有效）：GET /api/me/stream?ticket=…' })
+  streamTicket(@CurrentUser() user: AuthenticatedUser): Promise<{ ticket: string; expiresAt: string }> {
+    return this.tickets.issue(user.id);
+  }
+
+  /** Server-sent events: `evaluation`, `notification`, `queues`. Authenticated by the one-time ticket only. */
+  @Public()
+  @Get('stream')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: '实时更新（text/event-stream）：evaluation、notification、queues 事件' })
+  async stream(@Query() query: StreamDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const userId = await this.tickets.consume(query.ticket);
+    if (!userId) {
+      throw new UnauthorizedException({ code: 'STREAM_TICKET_INVALID', message: '实时通道票据无效、已过期或已使用，请重新获取' });
+    }
+    this.users.forget(userId);
+    const user = await this.users.get(userId);
+    if (!user) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    await this.hub.open(user, req, res);
+  }
+}

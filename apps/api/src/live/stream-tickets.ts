@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
+import { queuePrefix } from '../../../../libs/persistence/src/queues.js';
+
+export const STREAM_TICKET_TTL_SECONDS = 60;
+
+/**
+ * One-time tickets that open a live stream. EventSource cannot send an Authorization header, and a JWT
+ * in a URL would end up in logs and histories; a ticket is random, lives 60 s in Redis (under the
+ * hash of its value) and is consumed by the first stream that presents it.
+ */
+@Injectable()
+export class StreamTickets {
+  constructor(private readonly redis: RedisConnection) {}
+
+  async issue(userId: string, now = new Date()): Promise<{ ticket: string; expiresAt: string }> {
+    const ticket = randomBytes(32).toString('base64url');
+    await this.redis.client.set(keyOf(ticket), userId, 'EX', STREAM_TICKET_TTL_SECONDS);
+    return { ticket, expiresAt: new Date(now.getTime() + STREAM_TICKET_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /** The user the ticket was issued to, once; null for an unknown, expired or already used ticket. */
+  async consume(ticket: string | undefined): Promise<string | null> {
+    if (!ticket || !/^[A-Za-z0-9_-]{16,128}$/.test(ticket)) return null;
+    return this.redis.client.getdel(keyOf(ticket));
+  }
+}
+
+function keyOf(ticket: string): string {
+  return `${queuePrefix()}:stream-ticket:${createHash('sha256').update(ticket).digest('hex')}`;
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { EVALUATION_EVENT_LABELS, EVALUATION_STATUSES, type EvaluationEventType, type EvaluationStatus } from '../../../../libs/evaluation/src/domain/evaluation.js';
+import { statusLabel } from '../../../../libs/evaluation/src/domain/evaluation.errors.js';
+import { EVALUATION_METHODS, FUNDS_ROWS } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
+import {
+  FUNDS_COLUMN_LABELS,
+  FUNDS_ROW_LABELS,
+  HEADER_FIELD_LABELS,
+  INDICATOR_FIELD_LABELS,
+} from '../../../../libs/evaluation/src/domain/form-path.js';
+import {
+  FINDING_CODE_LABELS,
+  FINDING_CODES,
+  FINDING_SEVERITIES,
+  FINDING_SEVERITY_LABELS,
+  type FindingCode,
+  type FindingSeverity,
+} from '../../../../libs/evaluation/src/scoring/finding.js';
+import { LEVEL1_INDICATORS, ruleSets, type Grade, type RuleSet } from '../../../../libs/evaluation/src/scoring/rule-set.js';
+import { ROLE_LABELS, type Role } from '../../../../libs/identity/src/roles.js';
+import { NOTIFICATION_KIND_LABELS, type NotificationKind } from '../../../../libs/notifications/src/notification.js';
+
+export interface RuleSetVocabulary {
+  title: string;
+  /** Weights travel as decimal strings, as amounts do. */
+  budgetWeight: string;
+  totalWeight: string;
+  level1: string[];
+  /** The standard split of the indicator weights (a unit may adjust it; a different split is an info finding). */
+  level1Weights: Record<string, string>;
+  level2: Record<string, string[]>;
+  grades: { grade: Grade; min: number }[];
+}
+
+export interface Vocabulary {
+  statuses: Record<EvaluationStatus, string>;
+  roles: Record<Role, string>;
+  severities: Record<FindingSeverity, string>;
+  events: Record<EvaluationEventType, string>;
+  notificationKinds: Record<NotificationKind, string>;
+  headerFields: [string, string][];
+  fundsRows: [string, string][];
+  fundsColumns: [string, string][];
+  indicatorFields: [string, string][];
+  evaluationMethods: string[];
+  ruleSets: Record<string, RuleSetVocabulary>;
+  findingCodes: Record<FindingCode, { severity: FindingSeverity; label: string }>;
+}
+
+/** The rule data the browser needs, read from the rule set itself: level-2 groups from its level2Parents. */
+export function ruleSetVocabulary(ruleSet: RuleSet): RuleSetVocabulary {
+  const level1 = LEVEL1_INDICATORS.filter((name) => name in ruleSet.level1Weights);
+  const level2 = Object.fromEntries(level1.map((name) => [name, [] as string[]]));
+  for (const [child, parent] of Object.entries(ruleSet.level2Parents)) (level2[parent] ??= []).push(child);
+  return {
+    title: ruleSet.title,
+    budgetWeight: String(ruleSet.budgetWeight),
+    totalWeight: String(ruleSet.totalWeight),
+    level1: [...level1],
+    level1Weights: Object.fromEntries(level1.map((name) => [name, String(ruleSet.level1Weights[name])])),
+    level2,
+    grades: ruleSet.grades.map(({ grade, min }) => ({ grade, min })),
+  };
+}
+
+/** Every label and rule datum the web app shows, from the server's own modules (nothing is defined here). */
+export function buildVocabulary(): Vocabulary {
+  return {
+    statuses: Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, statusLabel(s)])) as Record<EvaluationStatus, string>,
+    roles: { ...ROLE_LABELS },
+    severities: { ...FINDING_SEVERITY_LABELS },
+    events: { ...EVALUATION_EVENT_LABELS },
+    notificationKinds: { ...NOTIFICATION_KIND_LABELS },
+    headerFields: Object.entries(HEADER_FIELD_LABELS),
+    fundsRows: FUNDS_ROWS.map((row) => [row, FUNDS_ROW_LABELS[row]]),
+    fundsColumns: Object.entries(FUNDS_COLUMN_LABELS),
+    indicatorFields: Object.entries(INDICATOR_FIELD_LABELS),
+    evaluationMethods: [...EVALUATION_METHODS],
+    ruleSets: Object.fromEntries([...ruleSets.values()].map((r) => [r.id, ruleSetVocabulary(r)])),
+    findingCodes: Object.fromEntries(FINDING_CODES.map((code) => [code, { severity: FINDING_SEVERITIES[code], label: FINDING_CODE_LABELS[code] }])) as Vocabulary['findingCodes'],
+  };
+}
+
+/** The vocabulary serialised once per process, with a strong ETag of its bytes. */
+export function vocabularyDocument(): { body: string; etag: string } {
+  const body = JSON.stringify(buildVocabulary());
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+}

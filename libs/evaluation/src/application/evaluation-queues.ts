@@ -1,0 +1,132 @@
+import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { seesAllUnits, type AuthenticatedUser, type Role } from '../../../identity/src/roles.js';
+import { SqlFilter } from '../../../persistence/src/sql-filter.js';
+import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '../../../cycles/src/applicable-cycle.js';
+import { Clock } from './clock.js';
+
+/**
+ * The role queues (工作队列): the forms that wait for someone.
+ *
+ * - review   待我审核  Submitted, in the units the user may review, except the forms the self-review
+ *                    rule keeps from them (they created or last edited it: isSelfReview in the domain)
+ * - publish  待公开    Reviewed (approved), waiting for a manager to publish
+ * - overdue  逾期      Draft past the applicable cycle's submission deadline, Submitted past its review deadline
+ * - drafts   我的草稿  Draft in the user's own units (returned ones are counted again under `returned`)
+ */
+export const EVALUATION_QUEUES = ['review', 'publish', 'overdue', 'drafts'] as const;
+export type EvaluationQueue = (typeof EVALUATION_QUEUES)[number];
+
+export interface QueueCounts {
+  review: number;
+  publish: number;
+  overdue: number;
+  drafts: number;
+  returned: number;
+}
+
+/** Who has which queue; a queue the user has no role for is empty (and counts 0). */
+const QUEUE_ROLES: Record<EvaluationQueue, readonly Role[]> = {
+  review: ['reviewer'],
+  publish: ['manager', 'admin'],
+  overdue: ['manager', 'admin'],
+  drafts: ['drafter'],
+};
+
+function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
+  return QUEUE_ROLES[queue].some((role) => user.roles.includes(role));
+}
+
+/** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
+const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.state->>'lastEditedBy']))`;
+
+/**
+ * Narrows a list to a queue. The list's own access scoping (the units the user may see) still applies.
+ * `overdue` as a list filter is open to everyone within what they may see (a drafter finds their late
+ * drafts); only its count in /me/queues is the managers'.
+ */
+export function addQueueFilter(sql: SqlFilter, user: AuthenticatedUser, queue: EvaluationQueue, now: Date): SqlFilter {
+  switch (queue) {
+    case 'review':
+      if (!hasQueue(user, queue)) return sql.raw('false');
+      return sql.add(`e.status = ?`, 'Submitted').add(NOT_SELF_REVIEW, user.id);
+    case 'publish':
+      if (!hasQueue(user, queue)) return sql.raw('false');
+      return sql.add(`e.status = ?`, 'Reviewed');
+    case 'overdue':
+      return sql.add(overdueSql('?'), now);
+    case 'drafts':
+      if (!hasQueue(user, queue)) return sql.raw('false');
+      return sql.add(`e.status = ?`, 'Draft').add('e.unit_id = ANY(?::uuid[])', user.unitIds);
+    default: {
+      const never: never = queue;
+      throw new Error(`Unknown queue ${String(never)}`);
+    }
+  }
+}
+
+/** Oldest waiting first in the queues that wait for someone; returned drafts first, then the freshest. */
+export function queueOrder(queue: EvaluationQueue | undefined): string {
+  switch (queue) {
+    case 'review':
+      return 'e.submitted_at ASC NULLS LAST, e.id';
+    case 'publish':
+      // A Reviewed form's last change by a person is its approval (scoring never moves updated_at).
+      return 'e.updated_at ASC, e.id';
+    case 'overdue':
+      return 'ac.deadline_at ASC, e.id';
+    case 'drafts':
+      return 'e.returned DESC, e.updated_at DESC, e.id';
+    case undefined:
+      return 'e.updated_at DESC, e.id';
+    default: {
+      const never: never = queue;
+      throw new Error(`Unknown queue ${String(never)}`);
+    }
+  }
+}
+
+export class MyQueuesQuery extends Query<QueueCounts> {
+  constructor(readonly user: AuthenticatedUser) {
+    super();
+  }
+}
+
+/** The counts behind the queue badges, in one statement over the indexed evaluations table. */
+@QueryHandler(MyQueuesQuery)
+export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ user }: MyQueuesQuery): Promise<QueueCounts> {
+    const counts: QueueCounts = { review: 0, publish: 0, overdue: 0, drafts: 0, returned: 0 };
+    const review = hasQueue(user, 'review');
+    const publish = hasQueue(user, 'publish');
+    const overdue = hasQueue(user, 'overdue');
+    const drafts = hasQueue(user, 'drafts') && user.unitIds.length > 0;
+    if (!review && !publish && !overdue && !drafts) return counts;
+    if (!seesAllUnits(user) && user.unitIds.length === 0) return counts;
+
+    const sql = new SqlFilter().add(`e.status = ANY(?::text[])`, ['Draft', 'Submitted', 'Reviewed']);
+    if (!seesAllUnits(user)) sql.add('e.unit_id = ANY(?::uuid[])', user.unitIds);
+    const params = [...sql.params];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const units = drafts ? param(user.unitIds) : '';
+    const [row]: Record<keyof QueueCounts, string>[] = await this.dataSource.query(
+      `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
+       SELECT
+         count(*) FILTER (WHERE ${review ? `e.status = 'Submitted' AND ${NOT_SELF_REVIEW.replace('?', param(user.id))}` : 'false'}) AS review,
+         count(*) FILTER (WHERE ${publish ? `e.status = 'Reviewed'` : 'false'}) AS publish,
+         count(*) FILTER (WHERE ${overdue ? overdueSql(param(this.clock.now())) : 'false'}) AS overdue,
+         count(*) FILTER (WHERE ${drafts ? `e.status = 'Draft' AND e.unit_id = ANY(${units}::uuid[])` : 'false'}) AS drafts,
+         count(*) FILTER (WHERE ${drafts ? `e.status = 'Draft' AND e.returned AND e.unit_id = ANY(${units}::uuid[])` : 'false'}) AS returned
+       FROM evaluations e ${APPLICABLE_CYCLE_JOINS}
+       ${sql.where}`,
+      params,
+    );
+    for (const key of Object.keys(counts) as (keyof QueueCounts)[]) counts[key] = Number(row[key]);
+    return counts;
+  }
+}

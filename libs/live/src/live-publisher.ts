@@ -1,0 +1,45 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { redisUrl } from '../../persistence/src/redis-connection.js';
+import type { EvaluationState, RecordedEvent } from '../../evaluation/src/domain/evaluation.js';
+import { evaluationChange, liveChannels, type LiveEvaluationChange, type LiveNotification } from './live-messages.js';
+
+/**
+ * Publishes live hints after commit (the API after a command, the worker after storing notifications).
+ * Never fails or slows the caller: publishing is fire-and-forget and a failure is only logged.
+ */
+@Injectable()
+export class LivePublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(LivePublisher.name);
+  private readonly channels = liveChannels();
+  private client: Redis | null = null;
+
+  /** Call after the transaction that made the change has committed. */
+  evaluationCommitted(state: EvaluationState, events: readonly RecordedEvent[]): void {
+    const change = evaluationChange(state, events);
+    if (change) this.evaluationsChanged([change]);
+  }
+
+  evaluationsChanged(changes: readonly LiveEvaluationChange[]): void {
+    for (const change of changes) this.publish(this.channels.evaluations, change);
+  }
+
+  /** Call after the transaction that stored the notifications has committed. */
+  notificationsStored(notifications: readonly LiveNotification[]): void {
+    for (const notification of notifications) this.publish(this.channels.notifications, notification);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // QUIT is answered after the publications queued before it.
+    await this.client?.quit().catch(() => undefined);
+    this.client = null;
+  }
+
+  private publish(channel: string, message: object): void {
+    if (!this.client) {
+      this.client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+      this.client.on('error', (error: Error) => this.logger.debug(`live publisher: ${error.message}`));
+    }
+    this.client.publish(channel, JSON.stringify(message)).catch((error: Error) => this.logger.warn(`live hint not published: ${error.message}`));
+  }
+}
