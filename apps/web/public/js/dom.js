@@ -33,9 +33,15 @@ function append(el, children) {
   }
 }
 
+/** Empties `el`; `.append(...)` on the answer skips null/false children (Element.append would print "null"). */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
-  return el;
+  return {
+    append: (...children) => {
+      append(el, children);
+      return el;
+    },
+  };
 }
 
 // The labels and rule data come from the server (GET /api/vocabulary): one vocabulary for both.
