@@ -130,8 +130,9 @@ describe('Corrections in the summary, cycle membership and the board for all yea
     await eventually(async () => (await manager.get(`/api/jobs/${started.body.jobId}`)).body, (job) => job.status === 'completed');
 
     const inbox = await eventually(
-      async () => (await drafter.get('/api/me/notifications?limit=500')).body.filter((n: { evaluationId: string }) => n.evaluationId === before.body.id),
-      (notes: unknown[]) => notes.length > 0,
+      async (): Promise<{ evaluationId: string; title: string }[]> =>
+        (await drafter.get('/api/me/notifications?limit=500')).body.filter((n: { evaluationId: string }) => n.evaluationId === before.body.id),
+      (notes) => notes.length > 0,
     );
     expect(inbox).toEqual([expect.objectContaining({ kind: 'reminder', cycleId: cycle.body.id })]);
     expect(inbox[0].title).toContain('先于批次的项目');
