@@ -49,10 +49,20 @@ describe('Reminders on a moved clock', () => {
     await dataSource.query('DELETE FROM notifications');
   });
 
-  async function draftIn(cycleId: string, at: Date): Promise<Evaluation> {
-    const evaluation = Evaluation.draft(randomUUID(), { ...SEED_FORM_6_FAMILY_EDUCATION, unitId, cycleId }, 'national-2020', { actor: { userId: drafterIds[0] }, at });
+  // A cycle covers every form of its fiscal year: each test works in a year of its own.
+  let nextYear = 2030;
+  function cycleIn(name: string, fiscalYear = nextYear++) {
+    return cycles.create({ fiscalYear, name, submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
+  }
+
+  async function draft(fiscalYear: number, at: Date, cycleId: string | null = null): Promise<Evaluation> {
+    const evaluation = Evaluation.draft(randomUUID(), { ...SEED_FORM_6_FAMILY_EDUCATION, fiscalYear, unitId, cycleId }, 'national-2020', { actor: { userId: drafterIds[0] }, at });
     await repository.save(evaluation);
     return evaluation;
+  }
+
+  function draftIn(cycle: { id: string; fiscalYear: number }, at: Date): Promise<Evaluation> {
+    return draft(cycle.fiscalYear, at, cycle.id);
   }
 
   async function notices(): Promise<{ kind: string; recipient_id: string; evaluation_id: string }[]> {
@@ -60,8 +70,8 @@ describe('Reminders on a moved clock', () => {
   }
 
   it('reminds each drafter once per moment, then sends the overdue notice and the escalation once', async () => {
-    const cycle = await cycles.create({ fiscalYear: 2021, name: '2021 年度项目支出绩效自评', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
-    const evaluation = await draftIn(cycle.id, minus(20));
+    const cycle = await cycleIn('年度项目支出绩效自评');
+    const evaluation = await draftIn(cycle, minus(20));
 
     await scan.run(minus(8));
     expect(await notices()).toEqual([]);
@@ -85,8 +95,8 @@ describe('Reminders on a moved clock', () => {
   });
 
   it('stops reminding once the form is submitted', async () => {
-    const cycle = await cycles.create({ fiscalYear: 2021, name: '提交即停', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
-    const evaluation = await draftIn(cycle.id, minus(20));
+    const cycle = await cycleIn('提交即停');
+    const evaluation = await draftIn(cycle, minus(20));
     await scan.run(minus(7));
     expect((await notices()).length).toBe(2);
     const loaded = await repository.load(evaluation.state.id);
@@ -100,8 +110,8 @@ describe('Reminders on a moved clock', () => {
   });
 
   it('reschedules when the deadline moves', async () => {
-    const cycle = await cycles.create({ fiscalYear: 2021, name: '截止日调整', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
-    await draftIn(cycle.id, minus(20));
+    const cycle = await cycleIn('截止日调整');
+    await draftIn(cycle, minus(20));
     await scan.run(minus(1));
     expect((await notices()).length).toBe(2); // the 1-day reminder
     const later = new Date(deadline.getTime() + 7 * 86_400_000);
@@ -113,11 +123,50 @@ describe('Reminders on a moved clock', () => {
   });
 
   it('stores each notice once when two scans run at the same moment', async () => {
-    const cycle = await cycles.create({ fiscalYear: 2021, name: '并发', submissionDeadline: deadline, reviewDeadline: new Date('2026-12-10T10:00:00Z') }, managerId);
-    for (let i = 0; i < 20; i++) await draftIn(cycle.id, minus(20));
+    const cycle = await cycleIn('并发');
+    for (let i = 0; i < 20; i++) await draftIn(cycle, minus(20));
     await Promise.all([scan.run(deadline), scan.run(deadline), scan.run(deadline)]);
     const all = await notices();
     expect(all.filter((n) => n.kind === 'overdue')).toHaveLength(40);
     expect(all.filter((n) => n.kind === 'escalation')).toHaveLength(20);
+  });
+
+  it('reminds about the forms of the year created before the cycle existed', async () => {
+    const fiscalYear = nextYear++;
+    const early = await draft(fiscalYear, minus(40)); // no cycle yet: nothing recorded on the form
+    const otherYear = await draft(fiscalYear + 100, minus(40));
+    await scan.run(minus(7));
+    expect(await notices()).toEqual([]);
+
+    const cycle = await cycleIn('先有表后建批次', fiscalYear);
+    await scan.run(minus(7));
+    const stored = await notices();
+    expect(stored.map((n) => [n.kind, n.evaluation_id, n.recipient_id])).toEqual(
+      [...drafterIds].sort().map((id) => ['reminder', early.state.id, id]),
+    );
+    expect(stored.some((n) => n.evaluation_id === otherYear.state.id)).toBe(false);
+    const [{ cycle_id }] = await dataSource.query('SELECT DISTINCT cycle_id FROM notifications');
+    expect(cycle_id).toBe(cycle.id);
+  });
+
+  it("lets the year's newest open cycle govern its forms, and a closed cycle remind nobody", async () => {
+    const fiscalYear = nextYear++;
+    const older = await cycleIn('较早批次', fiscalYear);
+    const form = await draftIn(older, minus(20));
+    const later = new Date(deadline.getTime() + 30 * 86_400_000);
+    const newer = await cycles.create({ fiscalYear, name: '较新批次', submissionDeadline: later, reviewDeadline: new Date(later.getTime() + 86_400_000) }, managerId);
+    await scan.run(minus(7)); // 7 days before the older deadline, 37 before the newer one
+    expect(await notices()).toEqual([]);
+    await scan.run(new Date(later.getTime() - 7 * 86_400_000));
+    expect((await dataSource.query('SELECT DISTINCT cycle_id, evaluation_id FROM notifications'))).toEqual([{ cycle_id: newer.id, evaluation_id: form.state.id }]);
+
+    await dataSource.query('DELETE FROM notifications');
+    await cycles.update(newer.id, { status: 'closed' }); // the older one governs again
+    await scan.run(minus(3));
+    expect((await dataSource.query('SELECT DISTINCT cycle_id FROM notifications'))).toEqual([{ cycle_id: older.id }]);
+    await dataSource.query('DELETE FROM notifications');
+    await cycles.update(older.id, { status: 'closed' });
+    await scan.run(minus(1));
+    expect(await notices()).toEqual([]);
   });
 });

@@ -2,24 +2,26 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import path from 'node:path';
 import express from 'express';
 import { AppModule } from './app.module.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
+import { securityHeaders, trustProxySetting } from './security-headers.js';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // req.secure, req.ip and the login throttle read X-Forwarded-* only behind a proxy named by TRUST_PROXY.
+  app.set('trust proxy', trustProxySetting());
   const limit = process.env.BODY_LIMIT ?? '1mb';
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
   // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
   mountQueueDashboard(app);
-  app.use(helmet());
+  app.use(securityHeaders());
   // The web app's files; API paths skip the file-system look-up.
   const web = express.static(WEB_ROOT, { index: 'index.html', maxAge: '1h' });
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/api/') ? next() : web(req, res, next)));

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../../libs/evaluation/src/domain/evaluati
 import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
 import { NotificationCenter, type NoticeRequest } from '../../../libs/notifications/src/notification-center.js';
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
+import { YEAR_CYCLES } from '../../../libs/cycles/src/year-cycles.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
 const FORM_CHANGES = new Set<RecordedEvent['type']>(['EvaluationDrafted', 'EvaluationImported', 'EvaluationEdited']);
@@ -55,7 +56,7 @@ export class EvaluationEventsProcessor extends WorkerHost {
   }
 
   private async notify(event: RecordedEvent, notice: Pick<NoticeRequest, 'kind' | 'audience' | 'context' | 'exclude'>): Promise<void> {
-    const cycle: { cycle_id: string | null }[] = await this.dataSource.query('SELECT cycle_id FROM evaluations WHERE id = $1', [event.evaluationId]);
+    const cycle: { cycle_id: string | null }[] = await this.dataSource.query(`SELECT c.id AS cycle_id FROM evaluations e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year WHERE e.id = $1`, [event.evaluationId]);
     const pending = await this.center.notify([
       { ...notice, evaluationId: event.evaluationId, cycleId: cycle[0]?.cycle_id ?? null, key: `v${event.version}`, context: { ...notice.context, now: new Date(event.occurredAt) } },
     ]);
@@ -69,7 +70,7 @@ export class EvaluationEventsProcessor extends WorkerHost {
 
   private async reviewDeadline(evaluationId: string): Promise<Date | null> {
     const rows: { review_deadline: Date | null }[] = await this.dataSource.query(
-      'SELECT c.review_deadline FROM evaluations e LEFT JOIN cycles c ON c.id = e.cycle_id WHERE e.id = $1',
+      `SELECT c.review_deadline FROM evaluations e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year WHERE e.id = $1`,
       [evaluationId],
     );
     return rows[0]?.review_deadline ? new Date(rows[0].review_deadline) : null;

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { checkCycle, CycleNotFoundError, type CycleInput } from './cycle.js';
 import type { ReminderPolicy } from './reminder-policy.js';
+import { YEAR_CYCLES } from './year-cycles.js';
 
 export interface Cycle {
   id: string;
@@ -83,12 +84,16 @@ export class CyclesStore {
     return rows.map(toCycle);
   }
 
-  async open(manager: EntityManager = this.dataSource.manager): Promise<Cycle[]> {
-    const rows: CycleRow[] = await manager.query(`SELECT * FROM cycles WHERE status = 'open' ORDER BY created_at`);
+  /** The cycle governing each fiscal year's forms (see YEAR_CYCLES): the newest open cycle of each year. */
+  async governing(manager: EntityManager = this.dataSource.manager): Promise<Cycle[]> {
+    const rows: CycleRow[] = await manager.query(`SELECT * FROM ${YEAR_CYCLES} c ORDER BY c.created_at`);
     return rows.map(toCycle);
   }
 
-  /** The cycle a new form of `fiscalYear` joins: the one named, else the newest open cycle of that year. */
+  /**
+   * The cycle recorded on a new form of `fiscalYear` (the one named, else the newest open cycle of that
+   * year). A record only: membership follows the fiscal year (YEAR_CYCLES), whenever the form was created.
+   */
   async cycleFor(fiscalYear: number, cycleId?: string | null): Promise<string | null> {
     if (cycleId) {
       const cycle = await this.get(cycleId);

@@ -17,7 +17,10 @@ export class RecomputeCycleCommand extends Command<{ jobId: string; total: numbe
   }
 }
 
-/** Queues a scoring job for every evaluation of the cycle, in batches; progress is counted per evaluation. */
+/**
+ * Queues a scoring job for every evaluation the cycle covers (every form of its fiscal year, as the
+ * reminders do), in batches; progress is counted per evaluation.
+ */
 @CommandHandler(RecomputeCycleCommand)
 export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleCommand, { jobId: string; total: number }> {
   constructor(
@@ -27,8 +30,8 @@ export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleComm
   ) {}
 
   async execute({ cycleId, userId }: RecomputeCycleCommand): Promise<{ jobId: string; total: number }> {
-    await this.cycles.get(cycleId);
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM evaluations WHERE cycle_id = $1 ORDER BY id', [cycleId]);
+    const cycle = await this.cycles.get(cycleId);
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM evaluations WHERE fiscal_year = $1 ORDER BY id', [cycle.fiscalYear]);
     const runId = randomUUID();
     await this.dataSource.query('INSERT INTO recompute_runs (id, cycle_id, requested_by, total) VALUES ($1, $2, $3, $4)', [runId, cycleId, userId, rows.length]);
     for (let i = 0; i < rows.length; i += BATCH) {

@@ -21,10 +21,11 @@ export class ReminderScan {
   async run(now: Date): Promise<{ notices: number; deliveries: PendingDelivery[] }> {
     const deliveries: PendingDelivery[] = [];
     let notices = 0;
-    for (const cycle of await this.cycles.open()) {
+    // Each year's governing cycle covers every form of that year, including forms created before it.
+    for (const cycle of await this.cycles.governing()) {
       const rows: { id: string; status: EvaluationProgress['status']; submitted_at: Date | null }[] = await this.dataSource.query(
-        `SELECT id, status, submitted_at FROM evaluations WHERE cycle_id = $1 AND status IN ('Draft', 'Submitted') ORDER BY id`,
-        [cycle.id],
+        `SELECT id, status, submitted_at FROM evaluations WHERE fiscal_year = $1 AND status IN ('Draft', 'Submitted') ORDER BY id`,
+        [cycle.fiscalYear],
       );
       const due = dueNotices(
         { id: cycle.id, submissionDeadline: new Date(cycle.submissionDeadline), reviewDeadline: new Date(cycle.reviewDeadline), policy: cycle.reminderPolicy },

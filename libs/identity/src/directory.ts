@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
+import { AccountDisabledError, InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
 
 export interface Unit {
@@ -139,10 +139,12 @@ export class Directory {
     return rows.map(toUser);
   }
 
+  /** The user with this username and password; a disabled account is told so only after the right password. */
   async verifyCredentials(username: string, password: string): Promise<UserRecord> {
-    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE username = $1 AND active', [username]);
+    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE username = $1', [username]);
     const ok = await bcrypt.compare(password, rows[0]?.password_hash ?? DUMMY_HASH);
     if (!rows[0] || !ok) throw new InvalidCredentialsError();
+    if (!rows[0].active) throw new AccountDisabledError();
     return toUser(rows[0]);
   }
 

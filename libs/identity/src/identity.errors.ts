@@ -48,9 +48,13 @@ export class UnknownUserError extends IdentityError {
   }
 }
 
+/**
+ * A disabled account: at login only after the right password (a wrong one gets InvalidCredentialsError,
+ * so nobody learns an account's state without its password), and for the tokens it still holds.
+ */
 export class AccountDisabledError extends IdentityError {
   readonly code = 'ACCOUNT_DISABLED';
   constructor() {
-    super('账号已停用或不存在，请联系系统管理员');
+    super('账号已停用，请联系系统管理员');
   }
 }

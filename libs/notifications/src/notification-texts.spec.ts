@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { NOTIFICATION_KINDS } from './notification.js';
-import { composeNotification, describeCommentTarget, formatBeijingTime, formatDuration } from './notification-texts.js';
+import { actorPhrase, composeNotification, describeCommentTarget, formatBeijingTime, formatDuration } from './notification-texts.js';
 
 const base = {
   projectName: '关心下一代工作宣传项目',
@@ -86,6 +86,39 @@ describe('composeNotification', () => {
     expect(body).toContain('项目名称：名称应与预算批复一致');
     expect(body).toContain('绩效指标第 1 行·得分：得分偏高');
     expect(body).toContain('年度总体目标·实际完成情况：请量化');
+  });
+});
+
+describe('who acted, with any display name', () => {
+  const at = { ...base, comments: [] };
+
+  it('does not repeat the role word when the name already holds one (the demo users)', () => {
+    expect(composeNotification('returned', { ...at, actorName: '审核人（演示）' }).body).toContain('已由审核人（演示）退回修改');
+    expect(composeNotification('approved', { ...at, actorName: '审核人（演示）' }).body).toContain('已由审核人（演示）审核通过');
+    expect(composeNotification('review_requested', { ...at, actorName: '填报人（演示）' }).body).toContain('您好：\n\n填报人（演示）已提交');
+    expect(composeNotification('published', { ...at, actorName: '管理员（演示）' }).body).toContain('已由管理员（演示）公开');
+    expect(composeNotification('published', { ...at, actorName: '系统管理员（演示）' }).body).toContain('已由系统管理员（演示）公开');
+    for (const kind of ['returned', 'approved', 'review_requested', 'published'] as const) {
+      for (const name of ['审核人（演示）', '填报人（演示）', '管理员（演示）']) {
+        expect(composeNotification(kind, { ...at, actorName: name }).body).not.toMatch(/(填报人|审核人|管理员)\1|管理员系统管理员|审核人填报人|填报人审核人/);
+      }
+    }
+  });
+
+  it('names an ordinary person with their role, and the role alone without a name', () => {
+    expect(composeNotification('returned', { ...at, actorName: '张三' }).body).toContain('已由审核人张三退回修改');
+    expect(composeNotification('approved', { ...at, actorName: ' 李四 ' }).body).toContain('已由审核人李四审核通过');
+    expect(composeNotification('review_requested', { ...at, actorName: '王五' }).body).toContain('填报人王五已提交');
+    expect(composeNotification('published', { ...at, actorName: '赵六' }).body).toContain('已由管理员赵六公开');
+    expect(composeNotification('returned', { ...at, actorName: null }).body).toContain('已由审核人退回修改');
+    expect(composeNotification('published', { ...at, actorName: '  ' }).body).toContain('已由管理员公开');
+  });
+
+  it('phrases the actor alone', () => {
+    expect(actorPhrase('审核人（演示）', '审核人')).toBe('审核人（演示）');
+    expect(actorPhrase('系统管理员（演示）', '管理员')).toBe('系统管理员（演示）');
+    expect(actorPhrase('张三', '审核人')).toBe('审核人张三');
+    expect(actorPhrase(undefined, '填报人')).toBe('填报人');
   });
 });
 

@@ -109,8 +109,18 @@ function deadlineSentence(label: '提交' | '审核' | '办理', deadline: Date 
   return `${label}截止时间 ${when}已过，已逾期 ${formatDuration(-left)}。`;
 }
 
-function actor(name: string | null | undefined, fallback: string): string {
-  return name?.trim() ? `${fallback}${name.trim()}` : fallback;
+/** Role words of the workflow; a display name holding one already says who acted. */
+const ROLE_WORDS = ['填报人', '审核人', '管理员'];
+
+/**
+ * Who acted, as the sentence needs it: "审核人张三" for an ordinary name, the name alone when it already
+ * holds a role word ("审核人（演示）", "系统管理员（演示）" — never "审核人审核人（演示）"), the role word
+ * alone without a name.
+ */
+export function actorPhrase(name: string | null | undefined, role: string): string {
+  const n = name?.trim();
+  if (!n) return role;
+  return ROLE_WORDS.some((word) => n.includes(word)) ? n : `${role}${n}`;
 }
 
 function commentLines(comments: ReviewComment[] | undefined): string {
@@ -174,7 +184,7 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
       return {
         title: `【待审核】${ctx.unitName}${project}绩效自评表已提交，请审核`,
         body: assemble(
-          [`${actor(ctx.actorName, '填报人')}已提交${form}，请您审核。${deadlineSentence('审核', ctx.deadline, now)}`],
+          [`${actorPhrase(ctx.actorName, '填报人')}已提交${form}，请您审核。${deadlineSentence('审核', ctx.deadline, now)}`],
           ctx.link,
         ),
       };
@@ -195,7 +205,7 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
         title: `【退回修改】${project}绩效自评表已被退回`,
         body: assemble(
           [
-            `${form}已由${actor(ctx.actorName, '审核人')}退回修改。`,
+            `${form}已由${actorPhrase(ctx.actorName, '审核人')}退回修改。`,
             commentLines(ctx.comments),
             `请根据审核意见修改后重新提交。${deadlineSentence('提交', ctx.deadline, now)}`,
           ],
@@ -205,14 +215,14 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
     case 'approved':
       return {
         title: `【审核通过】${project}绩效自评表已审核通过`,
-        body: assemble([`${form}已由${actor(ctx.actorName, '审核人')}审核通过，待管理员公开。`], ctx.link),
+        body: assemble([`${form}已由${actorPhrase(ctx.actorName, '审核人')}审核通过，待管理员公开。`], ctx.link),
       };
     case 'published':
       return {
         title: `【已公开】${project}绩效自评表已公开`,
         body: assemble(
           [
-            `${form}已由${actor(ctx.actorName, '管理员')}公开。`,
+            `${form}已由${actorPhrase(ctx.actorName, '管理员')}公开。`,
             '公开后的自评表为只读；如需更正，请发起修订，修订稿将重新履行填报、审核流程。',
           ],
           ctx.link,

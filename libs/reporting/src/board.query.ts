@@ -2,6 +2,7 @@ import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
 import { EVALUATION_STATUSES, type EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
+import { YEAR_CYCLES } from '../../cycles/src/year-cycles.js';
 
 export interface StatusBoard {
   fiscalYear: number | null;
@@ -10,7 +11,10 @@ export interface StatusBoard {
   returned: number;
   byUnit: { unitId: string; unitName: string; total: number; byStatus: Record<EvaluationStatus, number> }[];
   byGrade: { 优: number; 良: number; 中: number; 差: number; 无: number };
-  /** Evaluations past their cycle's deadline: still in Draft after the submission deadline, or in Submitted after the review deadline. */
+  /**
+   * Evaluations past the deadline of their fiscal year's cycle (YEAR_CYCLES): still in Draft after the
+   * submission deadline, or in Submitted after the review deadline.
+   */
   overdue: number;
   averageComputedScore: number | null;
   budget: { budgeted: string; executed: string; executionRate: number | null };
@@ -45,7 +49,7 @@ export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
         `SELECT count(*) AS n, count(*) FILTER (WHERE e.returned) AS returned, round(avg(e.computed_total), 2) AS avg,
                 sum(e.full_year_budget) AS budgeted, sum(e.executed) AS executed,
                 count(*) FILTER (WHERE (e.status = 'Draft' AND c.submission_deadline < now()) OR (e.status = 'Submitted' AND c.review_deadline < now())) AS overdue
-         FROM evaluations e LEFT JOIN cycles c ON c.id = e.cycle_id ${filter}`,
+         FROM evaluations e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year ${filter}`,
         params,
       ),
       this.dataSource.query(

@@ -28,6 +28,10 @@ export function seedSummaryTable(): SummaryTable {
         computedScore: scoring.scores.total,
         grade: scoring.scores.grade,
         status: STATUSES[index]!,
+        revision: 1,
+        correcting: false,
+        currentRevision: 1,
+        currentStatus: STATUSES[index]!,
         findings: {
           errors: scoring.findings.filter((finding) => finding.severity === 'error').length,
           warnings: scoring.findings.filter((finding) => finding.severity === 'warning').length,

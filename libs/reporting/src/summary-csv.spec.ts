@@ -87,6 +87,11 @@ describe('summaryCsv', () => {
     expect(rows.map((row) => Number(row[9]))).toEqual(table.rows.map((row) => row.findings.warnings));
   });
 
+  it('marks a published form under correction as 已公开（更正中）', () => {
+    const correcting: SummaryTable = { ...table, rows: [{ ...table.rows[3]!, correcting: true, currentRevision: 2, currentStatus: 'Draft' }] };
+    expect(parseCsv(summaryCsv(correcting).replace(/^\uFEFF/, ''))[1]![7]).toBe('已公开（更正中）');
+  });
+
   it('ends with the 合计 row carrying the budget sum', () => {
     expect(records).toHaveLength(9);
     expect(records[8]).toEqual(['合计', '', '334.61', '', '', '', '', '', '', '']);

@@ -36,6 +36,11 @@ export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
 
+/** The 状态 cell of a summary row: a published form under correction reads 已公开（更正中）. */
+export function summaryStatusLabel(row: Pick<SummaryRow, 'status' | 'correcting'>): string {
+  return row.correcting ? `${statusLabel(row.status)}（更正中）` : statusLabel(row.status);
+}
+
 /** "84.61" / 82.3 → "84.61" / "82.30"; exact (Decimal), half-up; '' for null. */
 export function twoDecimals(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -62,7 +67,7 @@ function rowRecord(row: SummaryRow): string[] {
     twoDecimals(row.selfScore),
     twoDecimals(row.computedScore),
     row.grade ?? '',
-    statusLabel(row.status),
+    summaryStatusLabel(row),
     String(row.findings.errors),
     String(row.findings.warnings),
   ];

@@ -12,8 +12,15 @@ export interface SummaryRow {
   selfScore: number | null; // 自评得分: the declared total of an imported form, else the computed total
   computedScore: number | null;
   grade: string | null;
-  status: EvaluationStatus;
+  status: EvaluationStatus; // of the revision shown
   findings: { errors: number; warnings: number };
+  /** The revision whose figures the row shows: the last published one while a correction is under way, else the current one. */
+  revision: number;
+  /** A published form has been reopened (更正) and its new revision is not published yet: the row still shows the published figures. */
+  correcting: boolean;
+  /** The form's current revision and status (the draft of a correction, when `correcting`). */
+  currentRevision: number;
+  currentStatus: EvaluationStatus;
 }
 
 export interface SummaryTable {

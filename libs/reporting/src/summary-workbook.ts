@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { A4, FONT, THIN } from './workbook-style.js';
-import { SUMMARY_HEADERS, SUMMARY_TOTAL_LABEL, statusLabel } from './summary-csv.js';
+import { SUMMARY_HEADERS, SUMMARY_TOTAL_LABEL, summaryStatusLabel } from './summary-csv.js';
 import type { SummaryTable } from './summary-table.js';
 
 export const SUMMARY_SHEET_NAME = '项目绩效评价明细表';
@@ -67,7 +67,7 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
       row.selfScore,
       row.computedScore,
       row.grade,
-      statusLabel(row.status),
+      summaryStatusLabel(row),
       row.findings.errors,
       row.findings.warnings,
     ];

@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
+import { AccountDisabledError } from '../../../../libs/identity/src/identity.errors.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 import { CurrentUsers } from './current-users.js';
 
@@ -35,7 +36,8 @@ export class AuthGuard implements CanActivate {
       throw unauthenticated('访问令牌无效或已过期，请重新登录');
     }
     const user = await this.users.get(claims.sub);
-    if (!user) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    // Users are disabled, never deleted: a valid token without an active user is a disabled account's.
+    if (!user) throw new AccountDisabledError();
     request.user = user;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (required && !required.some((role) => user.roles.includes(role))) {

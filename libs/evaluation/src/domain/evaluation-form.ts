@@ -57,6 +57,9 @@ export interface EvaluationForm {
   goals: Goals;
   indicators: IndicatorRow[];
   declared?: DeclaredFigures | null;
-  /** The evaluation cycle (评价批次) the form belongs to; resolved when the form is created. */
+  /**
+   * The cycle (评价批次) that was open when the form was created: a record only. Which cycle covers a
+   * form follows its fiscal year (libs/cycles year-cycles.ts), whenever the form or the cycle was created.
+   */
   cycleId?: string | null;
 }
