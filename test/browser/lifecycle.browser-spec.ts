@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
-import { BrowserUser, LAN_HOST, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
 
 const SHOTS = 'lifecycle';
 
@@ -29,6 +29,7 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
 
   beforeAll(async () => {
     await api.start();
+    freshScreenshots(SHOTS);
     browser = await launchBrowser();
     const base = `http://${LAN_HOST}:${new URL(api.baseUrl).port}`;
     [drafter, reviewer, manager] = await Promise.all([
@@ -56,6 +57,9 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
 
     // The manager watches the board while the others work.
     await manager.page.getByRole('link', { name: '看板' }).click();
+    await manager.page.locator('[data-kpi="Reviewed"]').waitFor();
+    await manager.page.getByLabel('年度').selectOption(''); // 全部年度: the new form's year has no forms yet
+    await until(manager.page, 'the board for all years', async () => manager.page.url().includes('fiscalYear=all'));
     await manager.page.locator('[data-kpi="Reviewed"]').waitFor();
     const reviewedBefore = Number(await manager.page.locator('[data-kpi="Reviewed"]').textContent());
 
@@ -138,7 +142,13 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
     await until(r, 'the form to be returned', async () => (await r.locator('.head-meta .status-draft').count()) === 1);
 
     // --- the drafter sees the comment at that row, fixes, resubmits ---
-    await d.goto(formUrl);
+    await d.getByRole('link', { name: /^我的草稿/ }).click();
+    await d.getByRole('heading', { name: '我的草稿' }).waitFor();
+    const returnedRow = d.locator('tr', { hasText: '社区老年助餐服务项目' });
+    await returnedRow.locator('.status-returned').waitFor();
+    await drafter.shot(SHOTS, 'drafts-returned-first');
+    await returnedRow.getByRole('link', { name: '社区老年助餐服务项目' }).click();
+    expect(d.url()).toBe(formUrl);
     await d.locator('tr.comment-row', { hasText: '抽检报告编号' }).waitFor();
     const commentedRow = await d.locator('tr.comment-row').evaluate((tr) => (tr.previousElementSibling as HTMLElement).dataset.path);
     expect(commentedRow).toBe('indicators[1]');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'web-app';
@@ -44,6 +44,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
 
   beforeAll(async () => {
     await api.start({ REMINDER_TICK_MS: '500' });
+    freshScreenshots(SHOTS);
     browser = await launchBrowser();
     base = `http://${LAN_HOST}:${new URL(api.baseUrl).port}`;
     [drafterApi, managerApi, adminApi] = await Promise.all(['drafter', 'manager', 'admin'].map((u) => ApiClient.login(api.baseUrl, u)));
@@ -133,7 +134,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     // Three submissions tell the reviewer three times.
     for (const name of ['通知测试一', '通知测试二', '通知测试三']) {
       const created = await drafterApi.post('/api/evaluations', newMediaForm({ projectName: name }));
-      expect((await drafterApi.post(`/api/evaluations/${created.body.id}/submit`, { expectedVersion: created.body.version })).status).toBe(201);
+      expect((await drafterApi.post(`/api/evaluations/${created.body.id}/submit`, { expectedVersion: created.body.version })).status).toBe(200);
     }
     const u = await person('inbox');
     await u.login('reviewer');
@@ -187,7 +188,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     const drafted = await drafterApi.get(`/api/evaluations/${id}`);
     const edited = await drafterApi.put(`/api/evaluations/${id}`, { ...stripToForm(drafted.body.form), funds: { ...drafted.body.form.funds, total: { ...drafted.body.form.funds.total, fullYearBudget: '31' } }, expectedVersion: drafted.body.version });
     expect(edited.status).toBe(200);
-    await u.page.getByRole('link', { name: '绩效评价明细表' }).click();
+    await u.page.goto('/#/summary?fiscalYear=2021');
     const row = u.page.locator('.table-paper tbody tr', { hasText: '市关工委网站运维项目' });
     await row.locator('.tag-warning', { hasText: '更正中' }).waitFor();
     expect(await row.innerText()).not.toContain('31');
@@ -215,7 +216,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await drafterApi.post(`/api/evaluations/${created.body.id}/submit`, { expectedVersion: created.body.version }); // the same person, elsewhere: ignored
     const reviewerApi = await ApiClient.login(api.baseUrl, 'reviewer');
     const current = await reviewerApi.get(`/api/evaluations/${created.body.id}`);
-    expect((await reviewerApi.post(`/api/evaluations/${created.body.id}/return`, { expectedVersion: current.body.version, comment: '请补充' })).status).toBe(201);
+    expect((await reviewerApi.post(`/api/evaluations/${created.body.id}/return`, { expectedVersion: current.body.version, comments: [{ target: null, text: '请补充' }] })).status).toBe(200);
     await u.page.locator('.live-banner').getByRole('button', { name: '重新加载' }).waitFor({ timeout: 15_000 });
     expect(await u.page.getByLabel('项目负责人', { exact: true }).inputValue()).toBe('正在输入的名字');
     await u.shot(SHOTS, 'live-banner');

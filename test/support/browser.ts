@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -13,6 +13,11 @@ function chromiumPath(): string {
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error("Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk (.ci/run does it)");
   return found;
+}
+
+/** Empties a suite's screenshot folder, so what people look at is this run's. */
+export function freshScreenshots(test: string): void {
+  rmSync(path.join(SCREENSHOT_DIR, test), { recursive: true, force: true });
 }
 
 /** Debian's Chromium, headless, with the LAN host name mapped to this machine; nothing is downloaded. */
