@@ -140,7 +140,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await u.login('reviewer');
     const badge = u.page.locator('#unread');
     await until(u.page, 'three unread notices in the badge', async () => Number(await badge.textContent()) >= 3, 20_000);
-    await u.page.getByRole('link', { name: /^通知/ }).click();
+    await u.page.locator('#inbox-link').click();
     await u.page.locator('.note-unread').first().waitFor();
     const unreadBefore = await u.page.locator('.note-unread').count();
     expect(await u.page.locator('.note-body').first().innerText()).not.toContain('审核人审核人');
@@ -163,7 +163,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     expect(cycle.status).toBe(201);
     const u = await person('reminded');
     await u.login('drafter');
-    await u.page.getByRole('link', { name: /^通知/ }).click();
+    await u.page.locator('#inbox-link').click();
     await until(u.page, 'a reminder about the older form', async () => {
       await u.page.reload();
       await u.page.locator('.inbox, .empty').first().waitFor();
@@ -237,6 +237,43 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     const pdf = await u.page.pdf({ format: 'A4' });
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     await u.close();
+  });
+
+  it('names every control on every page (screen readers, getByLabel) and shows each role its pages; a screenshot of each', async () => {
+    const pages: [string, string, string][] = [
+      ['drafter', '/evaluations?queue=drafts', '我的草稿'],
+      ['drafter', '/evaluations/new', '新建项目支出绩效自评表'],
+      ['drafter', '/import', ''],
+      ['reviewer', '/evaluations?queue=review', '待我审核'],
+      ['manager', '/evaluations?queue=publish', '待公开'],
+      ['manager', '/evaluations?queue=overdue', '逾期'],
+      ['manager', '/board', '看板'],
+      ['manager', '/summary?fiscalYear=2021', '项目绩效评价明细表'],
+      ['manager', '/cycles', ''],
+      ['admin', '/admin', ''],
+      ['reviewer', '/inbox', '通知'],
+    ];
+    const sessions = new Map<string, BrowserUser>();
+    for (const [role, route, heading] of pages) {
+      let u = sessions.get(role);
+      if (!u) {
+        u = await person(`tour-${role}`);
+        await u.login(role);
+        sessions.set(role, u);
+      }
+      await u.page.goto(`/#${route}`);
+      if (heading) await u.page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await u.page.locator('#main .loading').waitFor({ state: 'detached' });
+      const unnamed = await u.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('#main input, #main select, #main textarea')]
+          .filter((el) => el.offsetParent !== null && (el as HTMLInputElement).type !== 'hidden')
+          .filter((el) => !(el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.length || el.getAttribute('aria-labelledby') || el.title))
+          .map((el) => el.outerHTML.slice(0, 120)));
+      expect({ route, unnamed }).toEqual({ route, unnamed: [] });
+      expect(await pageWidth(u.page)).toBeLessThanOrEqual(1360);
+      await u.shot(SHOTS, `page${route.replace(/[^a-z0-9]+/gi, '-')}`);
+    }
+    for (const u of sessions.values()) await u.close();
   });
 
   describe('on a phone (390 px)', () => {
