@@ -39,9 +39,9 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
       actor: { userId: user.id },
       at: this.clock.now(),
     });
-    await this.repository.save(evaluation);
+    const { scores, findings } = await this.repository.save(evaluation);
     const { id, status, version } = evaluation.state;
-    return { id, status, version };
+    return { id, status, version, scores, findings };
   }
 }
 
