@@ -44,10 +44,10 @@ describe('Evaluation lifecycle through the HTTP API', () => {
   it('takes a form from Draft through a return with comments and a resubmission to Published, recording every step', async () => {
     const created = await drafter.post('/api/evaluations', newMediaForm());
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), status: 'Draft', version: 1 });
+    expect(created.body).toEqual({ id: expect.any(String), status: 'Draft', version: 1, scores: expect.any(Object), findings: expect.any(Array) });
     const id = created.body.id;
 
-    await api.settled();
+    // Scored by the command itself: no waiting for the worker.
     const draft = await drafter.get(`/api/evaluations/${id}`);
     expect(draft.status).toBe(200);
     expect(draft.body.form.funds.total).toEqual({ initialBudget: '30', fullYearBudget: '30', executed: '30' });

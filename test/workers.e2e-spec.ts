@@ -83,21 +83,19 @@ describe('Workers: scoring, bulk recompute, reminders and deliveries', () => {
     await new Promise((r) => webhook.server.close(() => r(undefined)));
   });
 
-  it('scores an edited draft again through the worker, without moving its version', async () => {
+  it('leaves an edited draft as its command scored it: the worker records no second scoring and the version does not move', async () => {
     const { id } = (await drafter.post('/api/evaluations', newMediaForm())).body;
-    await api.settled();
-    const before = (await drafter.get(`/api/evaluations/${id}`)).body;
-    expect(before.scores.total).toBe(97);
     const form = newMediaForm();
     form.indicators[2] = { ...form.indicators[2], score: 20, deviation: '' };
-    expect((await drafter.put(`/api/evaluations/${id}`, { ...form, expectedVersion: 1 })).status).toBe(200);
-    const scored = await eventually(
-      async () => (await drafter.get(`/api/evaluations/${id}`)).body,
-      (view) => view.scoring.pending === false,
-    );
+    const edited = await drafter.put(`/api/evaluations/${id}`, { ...form, expectedVersion: 1 });
+    expect(edited.status).toBe(200);
+    expect(edited.body.scores.total).toBe(90);
+    await api.settled();
+    const scored = (await drafter.get(`/api/evaluations/${id}`)).body;
     expect(scored.version).toBe(2);
     expect(scored.scoring).toEqual({ formVersion: 2, scoredVersion: 2, pending: false });
-    expect(scored.scores.total).toBe(90);
+    expect(scored.scores).toEqual(edited.body.scores);
+    expect(scored.findings).toEqual(edited.body.findings);
     expect(scored.findings.map((f: { code: string }) => f.code)).toEqual(
       expect.arrayContaining(['DEVIATION_ANALYSIS_MISSING', 'QUALITATIVE_SCORE_OUTSIDE_BAND']),
     );
@@ -105,19 +103,27 @@ describe('Workers: scoring, bulk recompute, reminders and deliveries', () => {
     expect(recorded.map((r) => r.form_version)).toEqual([1, 2]);
   });
 
-  it('rescores on start the forms scored under rule data that has since changed', async () => {
+  it('rescores on start the forms scored under rule data that has since changed, and scores forms never scored for their current version', async () => {
     await api.settled();
     const [{ version }] = await api.query<{ version: string }>(`SELECT rule_version AS version FROM evaluation_scorings ORDER BY recorded_at DESC LIMIT 1`);
     expect(version).toMatch(/^national-2020#[0-9a-f]{12}$/);
     // As after a deployment whose rules differ from those these forms were scored with.
     const stale = await api.query<{ id: string }>(`UPDATE evaluations SET scored_rule_version = 'national-2020#000000000000' WHERE fiscal_year = 2021 RETURNING id`);
     expect(stale.length).toBeGreaterThan(0);
+    // As a form edited before commands scored their own forms, whose edit the worker no longer scores.
+    const { id } = (await drafter.post('/api/evaluations', newMediaForm({ fiscalYear: 2020, projectName: '未评分的旧表' }))).body;
+    await api.query(`DELETE FROM evaluation_scorings WHERE evaluation_id = $1`, [id]);
+    await api.query(`UPDATE evaluations SET scores = NULL, findings = NULL, computed_total = NULL, grade = NULL, scored_version = NULL, scored_rule_version = NULL WHERE id = $1`, [id]);
+    expect((await drafter.get(`/api/evaluations/${id}`)).body.scoring).toEqual({ formVersion: 1, scoredVersion: null, pending: true });
     await api.stopWorkers('SIGTERM');
     api.startWorker();
     await eventually(
       () => api.query<{ n: string }>(`SELECT count(*) AS n FROM evaluations WHERE scored_rule_version IS DISTINCT FROM $1`, [version]),
       (rows) => rows[0].n === '0',
     );
+    const rescored = (await drafter.get(`/api/evaluations/${id}`)).body;
+    expect(rescored.scoring).toEqual({ formVersion: 1, scoredVersion: 1, pending: false });
+    expect(rescored.scores.total).toBe(97);
   });
 
   it('recomputes a cycle of 1,000 evaluations in bulk, reports progress, and records nothing new the second time', async () => {

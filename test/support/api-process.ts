@@ -142,6 +142,8 @@ export class ApiProcess {
         const res = await fetch(`${this.baseUrl}/api/health`);
         const body = (await res.json()) as { info?: Record<string, unknown> };
         if (body.info?.database && body.info?.redis && (!withWorker || body.info?.worker)) return;
+        // Without a worker the check fails (503, no heartbeat) once the API listens: it has its database by then.
+        if (!withWorker && res.status === 503) return;
       } catch {
         // not listening yet
       }

@@ -2,23 +2,20 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '../../../libs/evaluation/src/domain/evaluation.js';
-import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
 import { NotificationCenter, type NoticeRequest } from '../../../libs/notifications/src/notification-center.js';
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { YEAR_CYCLES } from '../../../libs/cycles/src/year-cycles.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
-const FORM_CHANGES = new Set<RecordedEvent['type']>(['EvaluationDrafted', 'EvaluationImported', 'EvaluationEdited']);
-
 /**
- * Follows the evaluation events: a changed form is scored again; a step that concerns a person
- * becomes their notification. Both are idempotent, so a redelivered event changes nothing.
+ * Follows the evaluation events: a step that concerns a person becomes their notification
+ * (idempotent, so a redelivered event changes nothing). Changed forms are not scored here: the
+ * command that changed a form recorded its scoring in the same statement as its event.
  */
 @Processor(QUEUES.evaluationEvents, processorOptions(Number(process.env.EVENTS_CONCURRENCY ?? 16)))
 export class EvaluationEventsProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly scoring: ScoringProjection,
     private readonly center: NotificationCenter,
     private readonly deliveries: DeliveryQueue,
   ) {
@@ -26,10 +23,7 @@ export class EvaluationEventsProcessor extends WorkerHost {
   }
 
   async process(job: Job<{ events: RecordedEvent[] }>): Promise<void> {
-    const { events } = job.data;
-    const changed = events.filter((e) => FORM_CHANGES.has(e.type)).map((e) => e.evaluationId);
-    await this.scoring.score(...new Set(changed));
-    for (const event of events) await this.follow(event);
+    for (const event of job.data.events) await this.follow(event);
   }
 
   private async follow(event: RecordedEvent): Promise<void> {
@@ -37,7 +31,7 @@ export class EvaluationEventsProcessor extends WorkerHost {
       case 'EvaluationDrafted':
       case 'EvaluationImported':
       case 'EvaluationEdited':
-        return; // scored above, together with the other changed forms of the job
+        return; // scored by the command itself
       case 'EvaluationSubmitted':
         return this.notify(event, { kind: 'review_requested', audience: 'reviewers', context: { actorName: await this.nameOf(event.actorId), deadline: await this.reviewDeadline(event.evaluationId) }, exclude: [event.actorId] });
       case 'EvaluationReturned':

@@ -8,8 +8,10 @@ const BATCH = 500;
 
 /**
  * When a deployment changes a rule set's data, the forms scored under the old data are rescored in
- * bulk on the worker's start. Job ids name the evaluation and the new rule version, so several
- * workers starting together queue each once.
+ * bulk on the worker's start; so are forms whose current version was never scored (written before
+ * commands scored their own forms, whose edits the worker no longer scores). Job ids name the
+ * evaluation, its form version, the rule version it shows and the new one, so several workers
+ * starting together queue each once.
  */
 @Injectable()
 export class RuleChangeRescore implements OnApplicationBootstrap {
@@ -21,13 +23,13 @@ export class RuleChangeRescore implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const stale = await this.scoring.scoredUnderOldRules();
+    const stale = await this.scoring.scoringsDue();
     for (let i = 0; i < stale.length; i += BATCH) {
       await this.queue.addBulk(
-        stale.slice(i, i + BATCH).map(({ id, from, version }) => ({
+        stale.slice(i, i + BATCH).map(({ id, formVersion, from, version }) => ({
           name: 'rescore',
           data: { evaluationId: id, runId: null },
-          opts: { jobId: `rescore-${id}-${from}-${version}` },
+          opts: { jobId: `rescore-${id}-${formVersion}-${from ?? 'unscored'}-${version}` },
         })),
       );
     }

@@ -7,7 +7,7 @@ import { ruleSetById } from '../../../../libs/evaluation/src/scoring/rule-set.js
 import type { EvaluationView } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
 import { attachment } from '../reporting/reporting.controller.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { CreateEvaluationCommand } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
 import { EditEvaluationCommand } from '../../../../libs/evaluation/src/application/edit-evaluation.command.js';
@@ -23,6 +23,7 @@ import { CurrentUser } from '../auth/auth.decorators.js';
 import { EvaluationFormDto, UpdateEvaluationDto, toForm } from './evaluation-form.dto.js';
 import { ApproveDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
+import { EvaluationRefDto } from './evaluation-ref.dto.js';
 
 @ApiTags('evaluations 项目支出绩效自评表')
 @ApiBearerAuth()
@@ -35,6 +36,7 @@ export class EvaluationsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: EvaluationRefDto, description: '新建的草稿，及其得分与审核发现（已计算，无需等待）' })
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: EvaluationFormDto) {
     return this.commands.execute(new CreateEvaluationCommand(user, toForm(body)));
   }
@@ -67,6 +69,7 @@ export class EvaluationsController {
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: EvaluationRefDto, description: '修改后的版本，及修改后表单的得分与审核发现（已计算，无需等待）' })
   update(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: UpdateEvaluationDto) {
     const { expectedVersion, ...form } = body;
     const { unitId: _ignored, ...rest } = toForm(form);
@@ -75,18 +78,21 @@ export class EvaluationsController {
 
   @Post(':id/submit')
   @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   submit(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
     return this.commands.execute(new SubmitEvaluationCommand(id, user, body.expectedVersion));
   }
 
   @Post(':id/approve')
   @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   approve(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ApproveDto) {
     return this.commands.execute(new ApproveEvaluationCommand(id, user, body.expectedVersion, body.comment ?? null));
   }
 
   @Post(':id/return')
   @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   return(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReturnDto) {
     const comments = body.comments.map((c) => ({ target: c.target ?? null, text: c.text }));
     return this.commands.execute(new ReturnEvaluationCommand(id, user, body.expectedVersion, comments));
@@ -94,12 +100,14 @@ export class EvaluationsController {
 
   @Post(':id/publish')
   @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   publish(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
     return this.commands.execute(new PublishEvaluationCommand(id, user, body.expectedVersion));
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   reopen(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReopenDto) {
     return this.commands.execute(new ReopenEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
   }

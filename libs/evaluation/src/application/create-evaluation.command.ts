@@ -7,6 +7,7 @@ import type { EvaluationForm } from '../domain/evaluation-form.js';
 import { Evaluation } from '../domain/evaluation.js';
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
+import { placeFindings } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
@@ -42,10 +43,10 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
       actor: { userId: user.id },
       at: this.clock.now(),
     });
-    const events = await this.repository.save(evaluation);
+    const { events, scores, findings } = await this.repository.save(evaluation);
     this.live?.evaluationCommitted(evaluation.state, events);
     const { id, status, version } = evaluation.state;
-    return { id, status, version };
+    return { id, status, version, scores, findings: placeFindings(findings) };
   }
 }
 

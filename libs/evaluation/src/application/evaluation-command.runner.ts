@@ -1,15 +1,25 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
 import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationStatus } from '../domain/evaluation.js';
+import type { Finding } from '../scoring/finding.js';
+import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
+import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { assertMay, assertVisible } from './evaluation-access.js';
 import { LivePublisher } from '../../../live/src/live-publisher.js';
 
+/**
+ * What a command answers: where the evaluation stands, and the scores and findings of its current form
+ * as its row shows them now (computed by the command itself when it changed the form, so the same as
+ * an immediate GET; null only for a form written before commands scored and not rescored yet).
+ */
 export interface EvaluationRef {
   id: string;
   status: EvaluationStatus;
   version: number;
+  scores: EvaluationScores | null;
+  findings: PlacedFinding[] | null;
 }
 
 /** What every command on an existing evaluation does: load, authorise, one aggregate call, save. */
@@ -33,8 +43,8 @@ export class EvaluationCommandRunner {
     assertMay(user, action);
     const evaluation = Evaluation.fromState(state);
     change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
-    const events = await this.repository.save(evaluation, expectedVersion);
+    const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
     this.live?.evaluationCommitted(evaluation.state, events);
-    return { id, status: evaluation.state.status, version: evaluation.state.version };
+    return { id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
   }
 }

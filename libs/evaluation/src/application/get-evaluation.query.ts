@@ -15,11 +15,14 @@ export interface EvaluationView {
   revision: number;
   returned: boolean;
   form: EvaluationState['form'];
-  /** Recorded by the scoring worker for `scoring.scoredVersion`; null until the first scoring. */
+  /**
+   * The scoring of `scoring.scoredVersion`: recorded by the command that changed the form (so current
+   * as soon as the command answered), or by the worker after a bulk recompute or a change of rules.
+   */
   scores: EvaluationScores | null;
   /** Each with `place`, the Chinese label of its path. */
   findings: PlacedFinding[] | null;
-  /** pending: the form changed since the scores were computed (the worker is on it). */
+  /** pending: the scores are of an older form version (only for forms written before commands scored them, until the worker's start-up rescoring). */
   scoring: { formVersion: number; scoredVersion: number | null; pending: boolean };
   comments: EvaluationState['comments'];
   allowedActions: string[];

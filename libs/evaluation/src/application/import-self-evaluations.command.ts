@@ -9,7 +9,7 @@ import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
 import { parseSelfEvaluationText } from '../import/self-evaluation-text.parser.js';
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
-import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
+import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
@@ -111,11 +111,11 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
             options.asPublished,
             ctx,
           );
-          await this.repository.saveWithin(manager, evaluation);
+          // Scored in this transaction, with its event: the imported forms show their findings at once.
+          const { scores, findings } = await this.repository.saveWithin(manager, evaluation);
           const change = evaluationChange(evaluation.state, evaluation.uncommittedEvents);
           if (change) changes.push(change);
-          const { scores, findings } = scoreEvaluation(evaluation.state.form, NATIONAL_2020);
-          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores, findings: placeFindings(findings) });
+          written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores: scores!, findings: placeFindings(findings!) });
         }
         await manager.query(
           `INSERT INTO import_batches (id, sha256, file_name, fiscal_year, imported_by, evaluation_ids) VALUES ($1, $2, $3, $4, $5, $6)`,

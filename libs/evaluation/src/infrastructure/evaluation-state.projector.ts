@@ -1,27 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { evolve, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
+import type { Finding } from '../scoring/finding.js';
+import type { EvaluationScores } from '../scoring/score-evaluation.js';
+import { scoredColumns, scoredValues, type ScoringRecord } from './scoring.projection.js';
+
+/** The scores and findings an evaluation's row shows (null until its form is first scored). */
+export interface RowScoring {
+  scores: EvaluationScores | null;
+  findings: Finding[] | null;
+}
 
 /**
  * Projects an evaluation's events into its current-state row (snapshot + list read model) and its
  * published revisions. Idempotent: the row remembers the last version applied, older events are skipped.
- * Scores and findings are not computed here: the scoring worker records them and ScoringProjection follows.
+ * A command that changed the form passes the scoring it computed: the row statement records it in
+ * evaluation_scorings and sets the scored columns. Replaying the history (rebuild) passes none and
+ * ScoringProjection.follow re-applies the recorded scorings afterwards.
  */
 @Injectable()
 export class EvaluationStateProjector {
-  async project(manager: EntityManager, events: RecordedEvent[], stateAfter?: EvaluationState): Promise<void> {
-    if (events.length === 0) return;
+  /** Answers what the row shows after the events (its scores and findings), or null when nothing was written. */
+  async project(manager: EntityManager, events: RecordedEvent[], stateAfter?: EvaluationState, scoring?: ScoringRecord | null): Promise<RowScoring | null> {
+    if (events.length === 0) return null;
     const id = events[0].evaluationId;
     const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = $1 FOR UPDATE', [id]);
     const before = rows[0]?.state ?? null;
     const fresh = events.filter((e) => e.version > (before?.version ?? 0));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return null;
     if (fresh[0].version !== (before?.version ?? 0) + 1) {
       throw new Error(`Projection gap for evaluation ${id}: at ${before?.version ?? 0}, next event ${fresh[0].version}`);
     }
     const after = stateAfter && stateAfter.version === fresh[fresh.length - 1].version ? stateAfter : fresh.reduce(evolve, before);
-    if (!after) return;
-    await this.writeRow(manager, after, before === null);
+    if (!after) return null;
+    const shown = await this.writeRow(manager, after, before === null, scoring?.formVersion === after.formVersion ? scoring : null);
     let replayed = before;
     for (const event of fresh) {
       replayed = evolve(replayed, event);
@@ -33,24 +45,36 @@ export class EvaluationStateProjector {
         );
       }
     }
+    return shown;
   }
 
-  private async writeRow(manager: EntityManager, state: EvaluationState, insert: boolean): Promise<void> {
-    if (insert) {
-      await manager.query(
-        `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
-           full_year_budget, executed, declared_total, state, created_by, created_at, updated_at, summary_seq, self_score,
-           cycle_id, form_version, submitted_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
-        rowParams(state),
-      );
-      return;
-    }
-    const update = rowUpdate(state, 0);
-    await manager.query(update.sql, update.params);
+  private async writeRow(manager: EntityManager, state: EvaluationState, insert: boolean, scoring: ScoringRecord | null): Promise<RowScoring> {
+    const statement = insert ? rowInsert(state, scoring) : rowUpdate(state, 0, undefined, scoring);
+    const result: unknown = await manager.query(withClause(statement), statement.params);
+    if (scoring) return { scores: scoring.scores, findings: scoring.findings };
+    // An UPDATE answers [rows, affected] (rows from RETURNING); an INSERT without a scoring shows none yet.
+    return insert ? { scores: null, findings: null } : ((result as [RowScoring[], number])[0][0] ?? { scores: null, findings: null });
   }
-
 }
+
+/** A statement on an evaluation's row; `with` is a CTE (without WITH) that must run in the same statement. */
+export interface RowStatement {
+  with: string | null;
+  sql: string;
+  params: unknown[];
+}
+
+/** The statement as one SQL text, its CTE (if any) in front. */
+export function withClause(statement: RowStatement): string {
+  return statement.with ? `WITH ${statement.with} ${statement.sql}` : statement.sql;
+}
+
+/** The read-model columns of the row, in the order of rowParams ($1 … $21). */
+const ROW_COLUMNS = [
+  'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
+  'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
+  'cycle_id', 'form_version', 'submitted_at',
+] as const;
 
 function rowParams(state: EvaluationState): unknown[] {
   const { form } = state;
@@ -80,21 +104,76 @@ function rowParams(state: EvaluationState): unknown[] {
 }
 
 /**
+ * The row's columns as [column, SQL value] over parameters numbered from `offset + 1`; with a scoring,
+ * also the scored columns and the CTE that records the scoring in evaluation_scorings (once per
+ * evaluation, form version, rule set and rule version: ON CONFLICT DO NOTHING).
+ * `selfScore` is the self_score value without a scoring.
+ */
+function rowColumns(state: EvaluationState, offset: number, scoring: ScoringRecord | null, selfScore: (declared: string) => string) {
+  const p = (n: number) => `$${offset + n}`;
+  const params = rowParams(state);
+  const param = (value: unknown, type: string) => {
+    params.push(value);
+    return `${p(params.length)}::${type}`;
+  };
+  const columns: [string, string][] = ROW_COLUMNS.map((column, i) => [column, p(i + 1)]);
+  const declared = p(ROW_COLUMNS.indexOf('self_score') + 1);
+  const formVersion = p(ROW_COLUMNS.indexOf('form_version') + 1);
+  columns[ROW_COLUMNS.indexOf('self_score')][1] = selfScore(declared);
+  if (!scoring) return { columns, with: null, params, param, p };
+  const values = scoredValues(scoring);
+  const scores = param(JSON.stringify(scoring.scores), 'jsonb');
+  const findings = param(JSON.stringify(scoring.findings), 'jsonb');
+  const ruleSetId = param(scoring.ruleSetId, 'text');
+  const ruleVersion = param(scoring.ruleVersion, 'text');
+  const scored = scoredColumns({
+    scores,
+    findings,
+    total: param(values.total, 'numeric'),
+    grade: param(values.grade, 'text'),
+    errorCount: param(values.errorCount, 'integer'),
+    warningCount: param(values.warningCount, 'integer'),
+    formVersion,
+    ruleVersion,
+    declaredSelfScore: declared,
+  });
+  for (const [column, value] of scored) {
+    const existing = columns.find(([c]) => c === column);
+    if (existing) existing[1] = value;
+    else columns.push([column, value]);
+  }
+  const record = `sc AS (INSERT INTO evaluation_scorings (evaluation_id, form_version, rule_set_id, rule_version, scores, findings)
+         VALUES (${p(1)}::uuid, ${formVersion}::integer, ${ruleSetId}, ${ruleVersion}, ${scores}, ${findings}) ON CONFLICT DO NOTHING)`;
+  return { columns, with: record, params, param, p };
+}
+
+/** The INSERT of a new evaluation's row (with its scoring, when the command computed one). */
+export function rowInsert(state: EvaluationState, scoring: ScoringRecord | null = null): RowStatement {
+  const { columns, with: record, params } = rowColumns(state, 0, scoring, (declared) => declared);
+  return {
+    with: record,
+    sql: `INSERT INTO evaluations (${columns.map(([c]) => c).join(', ')}) VALUES (${columns.map(([, v]) => v).join(', ')})`,
+    params,
+  };
+}
+
+/**
  * The UPDATE of an evaluation's row to `state`, with parameters numbered from `offset + 1`, so that the
  * repository can append events and move the row in one statement. `expectedVersion` (when given) makes
  * the row move only from the version the command loaded.
- * A changed form keeps its last scores until the worker scores it (scored_version < form_version shows it).
+ * With a scoring (the command changed the form, or reopened it) the statement records it and the row
+ * shows it at once; without one the row keeps its scores and the statement answers them (RETURNING).
  */
-export function rowUpdate(state: EvaluationState, offset: number, expectedVersion?: number): { sql: string; params: unknown[] } {
-  const p = (n: number) => `$${offset + n}`;
-  const params = rowParams(state);
-  const guard = expectedVersion === undefined ? '' : ` AND version = ${p(params.length + 1)}`;
+export function rowUpdate(state: EvaluationState, offset: number, expectedVersion?: number, scoring: ScoringRecord | null = null): RowStatement {
+  const { columns, with: record, params, param, p } = rowColumns(state, offset, scoring, (declared) => `COALESCE(${declared}, computed_total)`);
+  const guard = expectedVersion === undefined ? '' : ` AND version = ${param(expectedVersion, 'integer')}`;
   return {
-    sql: `UPDATE evaluations SET version=${p(2)}, revision=${p(3)}, status=${p(4)}, returned=${p(5)}, unit_id=${p(6)}, fiscal_year=${p(7)},
-         project_name=${p(8)}, evaluation_method=${p(9)}, full_year_budget=${p(10)}, executed=${p(11)}, declared_total=${p(12)},
-         state=${p(13)}, created_by=${p(14)}, created_at=${p(15)}, updated_at=${p(16)}, summary_seq=${p(17)},
-         self_score=COALESCE(${p(18)}, computed_total), cycle_id=${p(19)}, form_version=${p(20)}, submitted_at=${p(21)}
-       WHERE id=${p(1)}${guard}`,
-    params: expectedVersion === undefined ? params : [...params, expectedVersion],
+    with: record,
+    sql: `UPDATE evaluations SET ${columns
+      .filter(([c]) => c !== 'id')
+      .map(([c, v]) => `${c}=${v}`)
+      .join(', ')}
+       WHERE id=${p(1)}${guard}${scoring ? '' : ' RETURNING scores, findings'}`,
+    params,
   };
 }

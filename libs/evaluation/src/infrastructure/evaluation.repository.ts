@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Evaluation, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluation.errors.js';
-import { EvaluationStateProjector, rowUpdate } from './evaluation-state.projector.js';
+import { EvaluationStateProjector, rowUpdate, type RowScoring } from './evaluation-state.projector.js';
+import { scoringOf, type ScoringRecord } from './scoring.projection.js';
 import { isUuid } from '../../../persistence/src/uuid.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -11,8 +12,21 @@ const UNIQUE_VIOLATION = '23505';
 const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>(['EvaluationEdited', 'EvaluationSubmitted', 'EvaluationApproved', 'EvaluationReturned', 'EvaluationReopened']);
 
 /**
+ * Events after which the command scores the form itself: those that create a form version, and a
+ * reopen (a new revision starts from a scoring under the rules of today).
+ */
+const SCORED_EVENTS = new Set<RecordedEvent['type']>(['EvaluationDrafted', 'EvaluationImported', 'EvaluationEdited', 'EvaluationReopened']);
+
+/** What a save wrote: the events, and the scores and findings the evaluation's row shows now. */
+export interface SavedEvaluation extends RowScoring {
+  events: RecordedEvent[];
+}
+
+/**
  * Loads an evaluation from its snapshot row and appends its new events, the outbox rows and the
  * current-state read model in one transaction: an accepted command is all written or not at all.
+ * A command that changes the form scores it (scoreEvaluation, pure) and records the scoring in the
+ * same statement, so the read model is never behind the form a command answered for.
  */
 @Injectable()
 export class EvaluationRepository {
@@ -34,14 +48,17 @@ export class EvaluationRepository {
   }
 
   /** Appends the evaluation's pending events; refuses if someone else moved it since `expectedVersion`. */
-  async save(evaluation: Evaluation, expectedVersion?: number): Promise<RecordedEvent[]> {
+  async save(evaluation: Evaluation, expectedVersion?: number): Promise<SavedEvaluation> {
     const events = [...evaluation.uncommittedEvents];
-    if (events.length === 0) return events;
+    if (events.length === 0) return { events, scores: null, findings: null };
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
     try {
-      if (loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))) await this.appendAndMove(evaluation, events, loaded);
-      else await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
+      const shown =
+        loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))
+          ? await this.appendAndMove(evaluation, events, loaded)
+          : await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
+      return { events, ...shown };
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         const current = await this.loadState(evaluation.state.id);
@@ -49,32 +66,47 @@ export class EvaluationRepository {
       }
       throw error;
     }
-    return events;
   }
 
   /**
    * The common command, in one statement (so one round trip and its own transaction): the events,
-   * their outbox rows and the row's move from the loaded version. The unique (evaluation, version)
-   * refuses a concurrent writer; the guarded UPDATE cannot then match another version.
+   * their outbox rows, the scoring of a changed form and the row's move from the loaded version. The
+   * unique (evaluation, version) refuses a concurrent writer; the guarded UPDATE cannot then match
+   * another version. Without a new scoring the UPDATE answers the scores the row keeps.
    */
-  private async appendAndMove(evaluation: Evaluation, events: RecordedEvent[], loaded: number): Promise<void> {
-    const update = rowUpdate(evaluation.state, 1, loaded);
+  private async appendAndMove(evaluation: Evaluation, events: RecordedEvent[], loaded: number): Promise<RowScoring> {
+    const scoring = scoringFor(evaluation, events);
+    const update = rowUpdate(evaluation.state, 1, loaded, scoring);
     // TypeORM answers an UPDATE with [rows, affected].
-    const [, moved]: [unknown[], number] = await this.dataSource.query(`${appendEvents()} ${update.sql}`, [eventRecords(events), ...update.params]);
+    const [rows, moved]: [RowScoring[], number] = await this.dataSource.query(
+      `${appendEvents()}${update.with ? `, ${update.with}` : ''} ${update.sql}`,
+      [eventRecords(events), ...update.params],
+    );
     if (moved !== 1) throw new VersionConflictError(loaded, null);
+    return scoring ? { scores: scoring.scores, findings: scoring.findings } : { scores: rows[0]?.scores ?? null, findings: rows[0]?.findings ?? null };
   }
 
-  /** Writes a new or changed evaluation inside a transaction the caller owns (an import writes many at once). */
-  async saveWithin(manager: EntityManager, evaluation: Evaluation): Promise<void> {
+  /**
+   * Writes a new or changed evaluation inside a transaction the caller owns (an import writes many at
+   * once), its scoring with it when the events changed the form; answers what the row shows.
+   */
+  async saveWithin(manager: EntityManager, evaluation: Evaluation): Promise<RowScoring> {
     const events = [...evaluation.uncommittedEvents];
+    const scoring = scoringFor(evaluation, events);
     await this.append(manager, events);
-    await this.projector.project(manager, events, evaluation.state);
+    const shown = await this.projector.project(manager, events, evaluation.state, scoring);
+    return shown ?? { scores: scoring?.scores ?? null, findings: scoring?.findings ?? null };
   }
 
   async append(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
     await manager.query(`${appendEvents()} SELECT count(*) FROM ev`, [eventRecords(events)]);
   }
 
+}
+
+/** The scoring a command records with its events: of the form after them, if they changed it (or reopened it). */
+function scoringFor(evaluation: Evaluation, events: RecordedEvent[]): ScoringRecord | null {
+  return events.some((e) => SCORED_EVENTS.has(e.type)) ? scoringOf(evaluation.state) : null;
 }
 
 /**

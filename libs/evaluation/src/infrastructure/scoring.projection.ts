@@ -1,12 +1,73 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EvaluationState } from '../domain/evaluation.js';
+import type { Finding } from '../scoring/finding.js';
 import { ruleSetById, ruleSets, ruleSetVersion } from '../scoring/rule-set.js';
-import { scoreEvaluation } from '../scoring/score-evaluation.js';
+import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
+
+/** One scoring of one form version under one version of the rule data, as evaluation_scorings records it. */
+export interface ScoringRecord {
+  evaluationId: string;
+  formVersion: number;
+  ruleSetId: string;
+  ruleVersion: string;
+  scores: EvaluationScores;
+  findings: Finding[];
+}
+
+/** Scores an evaluation's current form under its rule set: what a command and the worker both record. */
+export function scoringOf(state: EvaluationState): ScoringRecord {
+  const ruleSet = ruleSetById(state.ruleSetId);
+  const { scores, findings } = scoreEvaluation(state.form, ruleSet);
+  return { evaluationId: state.id, formVersion: state.formVersion, ruleSetId: state.ruleSetId, ruleVersion: ruleSetVersion(ruleSet), scores, findings };
+}
 
 /**
- * ScoresRecomputed: the worker scores the form version an evaluation has now and records it once per
- * (evaluation, form version, rule set); the read model follows only if the form has not moved on since.
+ * The read-model columns a scoring sets, as [column, SQL expression] pairs over SQL expressions for the
+ * scoring's parts, so that a command's own statement and `follow` write the same columns.
+ * `declaredSelfScore` is what the paper form declared (null when it declared nothing).
+ */
+export function scoredColumns(from: {
+  scores: string;
+  findings: string;
+  total: string;
+  grade: string;
+  errorCount: string;
+  warningCount: string;
+  formVersion: string;
+  ruleVersion: string;
+  declaredSelfScore: string;
+}): [string, string][] {
+  return [
+    ['scores', from.scores],
+    ['findings', from.findings],
+    ['computed_total', from.total],
+    ['grade', from.grade],
+    ['error_count', from.errorCount],
+    ['warning_count', from.warningCount],
+    ['self_score', `COALESCE(${from.declaredSelfScore}, ${from.total})`],
+    ['scored_version', from.formVersion],
+    ['scored_rule_version', from.ruleVersion],
+  ];
+}
+
+/** The parts of a scoring the read model keeps in columns of their own, as a command passes them to SQL. */
+export function scoredValues(scoring: ScoringRecord): { total: string | null; grade: string | null; errorCount: number; warningCount: number } {
+  const { total, grade } = scoring.scores;
+  return {
+    // A number of at most 2 decimals prints as exactly that decimal; (scores->>'total')::numeric reads the same text.
+    total: total === null ? null : String(total),
+    grade,
+    errorCount: scoring.findings.filter((f) => f.severity === 'error').length,
+    warningCount: scoring.findings.filter((f) => f.severity === 'warning').length,
+  };
+}
+
+/**
+ * ScoresRecomputed: a scoring is recorded once per (evaluation, form version, rule set, rule version).
+ * Commands that change a form record theirs in their own statement (EvaluationRepository); the worker
+ * uses this projection for what no command does: bulk recomputes and rescoring after a change of rules.
+ * The read model follows only if the form has not moved on since.
  */
 @Injectable()
 export class ScoringProjection {
@@ -18,9 +79,8 @@ export class ScoringProjection {
     return this.dataSource.transaction(async (manager) => {
       const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = ANY($1::uuid[])', [evaluationIds]);
       const records = rows.map(({ state }) => {
-        const ruleSet = ruleSetById(state.ruleSetId);
-        const { scores, findings } = scoreEvaluation(state.form, ruleSet);
-        return { evaluation_id: state.id, form_version: state.formVersion, rule_set_id: state.ruleSetId, rule_version: ruleSetVersion(ruleSet), scores, findings };
+        const { evaluationId, formVersion, ruleSetId, ruleVersion, scores, findings } = scoringOf(state);
+        return { evaluation_id: evaluationId, form_version: formVersion, rule_set_id: ruleSetId, rule_version: ruleVersion, scores, findings };
       });
       if (records.length === 0) return 0;
       const inserted: unknown[] = await manager.query(
@@ -36,33 +96,38 @@ export class ScoringProjection {
   }
 
   /**
-   * Evaluations last scored under other rule data than the rule sets say now (after a deployment changed
-   * them). Forms never scored yet are not listed: their own events bring them to the worker.
+   * Evaluations whose read model does not show a scoring of their current form under the rule data the
+   * rule sets say now: scored under old rules (a deployment changed them), or never scored for their
+   * current form (written before commands scored their own forms). `from` is the rule version shown now.
    */
-  async scoredUnderOldRules(limit = 100_000): Promise<{ id: string; from: string; version: string }[]> {
+  async scoringsDue(limit = 100_000): Promise<{ id: string; formVersion: number; from: string | null; version: string }[]> {
     const current = [...ruleSets.values()].map((r) => ({ id: r.id, version: ruleSetVersion(r) }));
-    const rows: { id: string; from: string; version: string }[] = await this.dataSource.query(
-      `SELECT e.id, e.scored_rule_version AS from, r.version FROM evaluations e
+    const rows: { id: string; form_version: number; from: string | null; version: string }[] = await this.dataSource.query(
+      `SELECT e.id, e.form_version, e.scored_rule_version AS from, r.version FROM evaluations e
          JOIN jsonb_to_recordset($1::jsonb) AS r(id text, version text) ON r.id = e.state->>'ruleSetId'
-       WHERE e.scored_rule_version IS NOT NULL AND e.scored_rule_version <> r.version ORDER BY e.id LIMIT $2`,
+       WHERE e.scored_rule_version IS DISTINCT FROM r.version OR e.scored_version IS DISTINCT FROM e.form_version
+       ORDER BY e.id LIMIT $2`,
       [JSON.stringify(current), limit],
     );
-    return rows;
+    return rows.map((r) => ({ id: r.id, formVersion: r.form_version, from: r.from, version: r.version }));
   }
 
   /** Copies the recorded scoring of each evaluation's current form version into its read-model row. */
   async follow(manager: EntityManager, evaluationIds?: string[]): Promise<void> {
+    const count = (severity: string) => `(SELECT count(*) FROM jsonb_array_elements(s.findings) f WHERE f->>'severity' = '${severity}')`;
+    const columns = scoredColumns({
+      scores: 's.scores',
+      findings: 's.findings',
+      total: `(s.scores->>'total')::numeric`,
+      grade: `s.scores->>'grade'`,
+      errorCount: count('error'),
+      warningCount: count('warning'),
+      formVersion: 's.form_version',
+      ruleVersion: 's.rule_version',
+      declaredSelfScore: `COALESCE((e.state->'form'->'declared'->>'summarySelfScore')::numeric, (e.state->'form'->'declared'->>'total')::numeric)`,
+    });
     await manager.query(
-      `UPDATE evaluations e SET
-         scores = s.scores,
-         findings = s.findings,
-         computed_total = (s.scores->>'total')::numeric,
-         grade = s.scores->>'grade',
-         error_count = (SELECT count(*) FROM jsonb_array_elements(s.findings) f WHERE f->>'severity' = 'error'),
-         warning_count = (SELECT count(*) FROM jsonb_array_elements(s.findings) f WHERE f->>'severity' = 'warning'),
-         self_score = COALESCE((e.state->'form'->'declared'->>'summarySelfScore')::numeric, (e.state->'form'->'declared'->>'total')::numeric, (s.scores->>'total')::numeric),
-         scored_version = s.form_version,
-         scored_rule_version = s.rule_version
+      `UPDATE evaluations e SET ${columns.map(([column, value]) => `${column} = ${value}`).join(', ')}
        FROM (SELECT DISTINCT ON (evaluation_id, form_version, rule_set_id) * FROM evaluation_scorings
              ${evaluationIds ? 'WHERE evaluation_id = ANY($1::uuid[])' : ''}
              ORDER BY evaluation_id, form_version, rule_set_id, recorded_at DESC) s

@@ -122,10 +122,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const versions = new WeakMap<RuleSet, string>();
+
 /**
  * The version of a rule set's data: its id and a digest of everything it says. Scorings record it, so
  * that when a deployment changes the rules, the forms scored under the old data are found and rescored.
  */
 export function ruleSetVersion(ruleSet: RuleSet): string {
-  return `${ruleSet.id}#${createHash('sha256').update(JSON.stringify(ruleSet)).digest('hex').slice(0, 12)}`;
+  const known = versions.get(ruleSet);
+  if (known) return known;
+  const version = `${ruleSet.id}#${createHash('sha256').update(JSON.stringify(ruleSet)).digest('hex').slice(0, 12)}`;
+  // Every command that changes a form records it: a frozen rule set cannot change, so its digest is kept.
+  if (Object.isFrozen(ruleSet)) versions.set(ruleSet, version);
+  return version;
 }
