@@ -47,6 +47,8 @@ describe('HTTP security headers and disabled accounts', () => {
       expect(csp.get('frame-ancestors')).toBe("'self'");
       expect(csp.get('base-uri')).toBe("'self'");
       expect(res.headers['strict-transport-security']).toBeUndefined();
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined(); // ignored on such an origin, with a console warning
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
     }
     const apiRes = await request(api.baseUrl).get('/api/health').set('Host', `evalhost.test:${port}`);
     expect(cspDirectives(apiRes.headers['content-security-policy']).has('upgrade-insecure-requests')).toBe(false);
@@ -59,6 +61,7 @@ describe('HTTP security headers and disabled accounts', () => {
     expect(csp.has('upgrade-insecure-requests')).toBe(true);
     expect(csp.get('script-src')).toBe("'self'");
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 
   it('tells a disabled account so after the right password, and only the generic refusal after a wrong one', async () => {

@@ -19,12 +19,14 @@ describe('securityHeaders', () => {
     expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
   });
 
   it('upgrades and sends HSTS over TLS as a trusted proxy reports it', async () => {
     const res = await request(appWith(trustProxySetting('true'))).get('/').set('X-Forwarded-Proto', 'https');
     expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
     const plain = await request(appWith(trustProxySetting('true'))).get('/').set('X-Forwarded-Proto', 'http');
     expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });

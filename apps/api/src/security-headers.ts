@@ -20,15 +20,19 @@ const DIRECTIVES = {
 };
 
 /**
- * Security headers that depend on how the request arrived. `upgrade-insecure-requests` and HSTS are
- * sent only over TLS (`req.secure`; X-Forwarded-Proto counts only when TRUST_PROXY says so): on
- * `http://<LAN address>:3000/` they would make the browser fetch the app's own files over https,
- * where nothing answers, and the app would never load. Cross-Origin-Opener-Policy, likewise, only over TLS.
+ * Security headers that depend on how the request arrived. `upgrade-insecure-requests`, HSTS and
+ * Cross-Origin-Opener-Policy are sent only over TLS (`req.secure`; X-Forwarded-Proto counts only when
+ * TRUST_PROXY says so): on `http://<LAN address>:3000/` the first two would make the browser fetch the
+ * app's own files over https, where nothing answers, and the app would never load; the browser ignores
+ * the third on such an origin and says so in the console of every page.
  */
 export function securityHeaders(): RequestHandler {
   const overTls = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { ...DIRECTIVES, upgradeInsecureRequests: [] } } });
-  // Browsers ignore Cross-Origin-Opener-Policy on untrustworthy origins and say so in the console on every page.
-  const plain = helmet({ contentSecurityPolicy: { useDefaults: false, directives: DIRECTIVES }, strictTransportSecurity: false, crossOriginOpenerPolicy: false });
+  const plain = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: DIRECTIVES },
+    strictTransportSecurity: false,
+    crossOriginOpenerPolicy: false,
+  });
   return (req: Request, res: Response, next: NextFunction) => (req.secure ? overTls : plain)(req, res, next);
 }
 
