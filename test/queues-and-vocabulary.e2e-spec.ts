@@ -79,7 +79,7 @@ describe('Role queues, search, deadlines, finding places and the vocabulary thro
     expect((await reviewer.post(`/api/evaluations/${ids.approved}/approve`, { expectedVersion: 2 })).status).toBe(200);
     ids.returned = await create(drafter, '被退回项目');
     await drafter.post(`/api/evaluations/${ids.returned}/submit`, { expectedVersion: 1 });
-    expect((await reviewer.post(`/api/evaluations/${ids.returned}/return`, { expectedVersion: 2, comments: [{ text: '请补充' }] })).status).toBe(200);
+    expect((await reviewer.post(`/api/evaluations/${ids.returned}/return`, { expectedVersion: 2, comments: [{ text: '请补充' }, { target: 'indicators[0].deviation', text: '请说明偏差原因' }] })).status).toBe(200);
     ids.nextYear = await create(drafter, '明年项目', 2031);
     ids.otherUnit = await create(otherUnit, '外单位项目');
   });
@@ -105,6 +105,24 @@ describe('Role queues, search, deadlines, finding places and the vocabulary thro
     expect(nextYear).toMatchObject({ id: ids.nextYear, deadline: { kind: 'submission', at: futureCycle.submissionDeadline, cycleId: futureCycle.id }, overdue: false });
     const [published] = (await list(manager, 'fiscalYear=2021&status=Published&pageSize=1')).items;
     expect(published).toMatchObject({ deadline: null, overdue: false, submittedAt: null });
+  });
+
+  it("shows a form's own deadline, submission time, commented places, and never offers review of one's own form", async () => {
+    const submitted = (await reviewer.get(`/api/evaluations/${ids.submittedFirst}`)).body;
+    expect(submitted.submittedAt).toEqual(expect.any(String));
+    expect(submitted.deadline).toEqual({ kind: 'review', at: new Date(pastCycle.reviewDeadline).toISOString(), cycleId: pastCycle.id, cycleName: pastCycle.name });
+    expect(submitted.allowedActions).toEqual(expect.arrayContaining(['approve', 'return']));
+    const own = (await both.get(`/api/evaluations/${ids.ownSubmitted}`)).body;
+    expect(own.allowedActions).not.toContain('approve');
+    expect(own.allowedActions).not.toContain('return');
+    const draft = (await drafter.get(`/api/evaluations/${ids.plain}`)).body;
+    expect(draft.submittedAt).toBeNull();
+    expect(draft.deadline).toMatchObject({ kind: 'submission', cycleId: pastCycle.id });
+    const returned = (await drafter.get(`/api/evaluations/${ids.returned}`)).body;
+    expect(returned.comments.map((c: { target: string | null; place: string | null }) => [c.target, c.place])).toEqual([
+      [null, null],
+      ['indicators[0].deviation', '绩效指标第 1 行·偏差原因分析及改进措施'],
+    ]);
   });
 
   it('review: Submitted forms the user may review, oldest submission first, never their own', async () => {

@@ -38,3 +38,28 @@ export const APPLICABLE_CYCLE_JOINS = `
 export function overdueSql(nowParam: string): string {
   return `(ac.deadline_at IS NOT NULL AND ac.deadline_at < ${nowParam})`;
 }
+
+/** The deadline that applies to a form now: a Draft's submission deadline, a Submitted form's review deadline. */
+export interface ApplicableDeadline {
+  kind: 'submission' | 'review';
+  at: string;
+  cycleId: string;
+  cycleName: string;
+}
+
+/** The columns APPLICABLE_CYCLE_JOINS exposes, as a query selects them (`ac.id AS cycle_id, …`). */
+export interface ApplicableCycleColumns {
+  cycle_id: string | null;
+  cycle_name: string | null;
+  deadline_kind: 'submission' | 'review' | null;
+  deadline_at: Date | string | null;
+}
+
+/** The select list for APPLICABLE_CYCLE_JOINS' columns, named as ApplicableCycleColumns. */
+export const APPLICABLE_CYCLE_COLUMNS = 'ac.id AS cycle_id, ac.name AS cycle_name, ac.deadline_kind, ac.deadline_at';
+
+export function toApplicableDeadline(r: ApplicableCycleColumns): ApplicableDeadline | null {
+  return r.deadline_at && r.deadline_kind && r.cycle_id
+    ? { kind: r.deadline_kind, at: new Date(r.deadline_at).toISOString(), cycleId: r.cycle_id, cycleName: r.cycle_name ?? '' }
+    : null;
+}

@@ -2,7 +2,9 @@ import { isUuid } from '../../../persistence/src/uuid.js';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../identity/src/roles.js';
-import { allowedActions, type EvaluationState } from '../domain/evaluation.js';
+import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
+import { describeFormPath } from '../domain/form-path.js';
+import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '../../../cycles/src/applicable-cycle.js';
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
@@ -24,8 +26,14 @@ export interface EvaluationView {
   findings: PlacedFinding[] | null;
   /** pending: the scores are of an older form version (only for forms written before commands scored them, until the worker's start-up rescoring). */
   scoring: { formVersion: number; scoredVersion: number | null; pending: boolean };
-  comments: EvaluationState['comments'];
+  /** Each targeted comment with `place`, the Chinese label of its target. */
+  comments: (EvaluationState['comments'][number] & { place: string | null })[];
+  /** What this user may do now: their roles, the state, and the self-review rule (never review what you wrote). */
   allowedActions: string[];
+  /** When the current submission happened (null while a Draft). */
+  submittedAt: string | null;
+  /** The deadline that applies now (a Draft's submission deadline, a Submitted form's review deadline). */
+  deadline: ApplicableDeadline | null;
   ruleSetId: string;
   origin: EvaluationState['origin'];
   createdBy: string;
@@ -53,9 +61,10 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
     const rows: Row[] =
       isUuid(id)
         ? await this.dataSource.query(
-            `SELECT e.state, e.scores, e.findings, e.scored_version,
+            `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
+             SELECT e.state, e.scores, e.findings, e.scored_version, e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
                (SELECT array_agg(r.revision ORDER BY r.revision) FROM evaluation_revisions r WHERE r.evaluation_id = e.id) AS revisions
-             FROM evaluations e WHERE e.id = $1`,
+             FROM evaluations e ${APPLICABLE_CYCLE_JOINS} WHERE e.id = $1`,
             [id],
           )
         : [];
@@ -83,8 +92,10 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       scores,
       findings: placeFindings(findings),
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
-      comments: state.comments,
-      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a)) : [],
+      comments: state.comments.map((c) => ({ ...c, place: c.target ? describeFormPath(c.target) : null })),
+      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a) && !(REVIEW_ACTIONS.has(a) && isSelfReview(user.id, state))) : [],
+      submittedAt: current && state.status !== 'Draft' && row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
+      deadline: current ? toApplicableDeadline(row as ApplicableCycleColumns) : null,
       ruleSetId: state.ruleSetId,
       origin: state.origin,
       createdBy: state.createdBy,
@@ -96,7 +107,11 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
   }
 }
 
-interface Row {
+/** Approving or returning is reviewing: refused to whoever wrote the form (the domain refuses it too). */
+const REVIEW_ACTIONS = new Set<EvaluationAction>(['approve', 'return']);
+
+interface Row extends Partial<ApplicableCycleColumns> {
+  submitted_at?: Date | null;
   state: EvaluationState;
   scores: EvaluationScores | null;
   findings: Finding[] | null;

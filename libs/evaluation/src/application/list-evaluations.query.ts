@@ -4,7 +4,9 @@ import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/role
 import type { EvaluationStatus } from '../domain/evaluation.js';
 import { toAmount } from '../domain/amount.js';
 import { SqlFilter } from '../../../persistence/src/sql-filter.js';
-import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE } from '../../../cycles/src/applicable-cycle.js';
+import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '../../../cycles/src/applicable-cycle.js';
+
+export type { ApplicableDeadline };
 import { Clock } from './clock.js';
 import { addQueueFilter, queueOrder, type EvaluationQueue } from './evaluation-queues.js';
 
@@ -19,13 +21,6 @@ export interface EvaluationListFilter {
   pageSize: number;
 }
 
-/** The deadline that applies to a form now: a Draft's submission deadline, a Submitted form's review deadline. */
-export interface ApplicableDeadline {
-  kind: 'submission' | 'review';
-  at: string;
-  cycleId: string;
-  cycleName: string;
-}
 
 export interface EvaluationListItem {
   id: string;
@@ -90,7 +85,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
       `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
        SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
               e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
-              e.submitted_at, ac.id AS cycle_id, ac.name AS cycle_name, ac.deadline_kind, ac.deadline_at
+              e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS}
        FROM evaluations e JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS} ${sql.where}
        ORDER BY ${queueOrder(filter.queue)} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
       [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
@@ -99,7 +94,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
   }
 }
 
-interface ListRow {
+interface ListRow extends ApplicableCycleColumns {
   id: string;
   project_name: string;
   unit_id: string;
@@ -118,17 +113,10 @@ interface ListRow {
   warning_count: number;
   updated_at: Date;
   submitted_at: Date | null;
-  cycle_id: string | null;
-  cycle_name: string | null;
-  deadline_kind: 'submission' | 'review' | null;
-  deadline_at: Date | null;
 }
 
 function toItem(r: ListRow, now: Date): EvaluationListItem {
-  const deadline: ApplicableDeadline | null =
-    r.deadline_at && r.deadline_kind && r.cycle_id
-      ? { kind: r.deadline_kind, at: new Date(r.deadline_at).toISOString(), cycleId: r.cycle_id, cycleName: r.cycle_name ?? '' }
-      : null;
+  const deadline = toApplicableDeadline(r);
   return {
     id: r.id,
     projectName: r.project_name,
