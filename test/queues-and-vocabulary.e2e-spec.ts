@@ -202,7 +202,7 @@ describe('Role queues, search, deadlines, finding places and the vocabulary thro
     expect((await request(api.baseUrl).get('/api/me/queues')).status).toBe(401);
   });
 
-  it('follows a form into the cycle its own cycle_id names when its year has two open cycles', async () => {
+  it('applies the newest open cycle of the year to all its forms, as reminders do, and the older one again once the newer closes', async () => {
     const newer = await manager.post('/api/cycles', {
       fiscalYear: 2030,
       name: '2030 年度补充批次',
@@ -212,8 +212,8 @@ describe('Role queues, search, deadlines, finding places and the vocabulary thro
     expect(newer.status).toBe(201);
     try {
       const items = new Map((await list(manager, 'fiscalYear=2030&pageSize=100')).items.map((i) => [i.id, i]));
-      // Created after the first cycle: it belongs to it. Created before any cycle: the newest open cycle of the year covers it.
-      expect(items.get(ids.plain)?.deadline?.cycleId).toBe(pastCycle.id);
+      // Whenever created, every form of the year follows the newest open cycle.
+      expect(items.get(ids.plain)).toMatchObject({ deadline: { cycleId: newer.body.id }, overdue: false });
       expect(items.get(ids.early)).toMatchObject({ deadline: { cycleId: newer.body.id }, overdue: false });
     } finally {
       expect((await manager.patch(`/api/cycles/${newer.body.id}`, { status: 'closed' })).status).toBe(200);

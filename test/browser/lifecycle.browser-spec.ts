@@ -2,19 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
 
 const SHOTS = 'lifecycle';
-
-/** Waits until `check` holds in the page (polling), or fails naming what was awaited. */
-async function until(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 async function confirmModal(page: Page, button: string): Promise<void> {
   await page.locator('dialog.modal').getByRole('button', { name: button, exact: true }).click();
@@ -50,9 +40,9 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
     await Promise.all([drafter.login('drafter'), reviewer.login('reviewer'), manager.login('manager')]);
 
     // Each role lands on its own work.
-    await drafter.page.getByRole('heading', { name: '我的草稿' }).waitFor();
-    await reviewer.page.getByRole('heading', { name: '待我审核' }).waitFor();
-    await manager.page.getByRole('heading', { name: '待公开' }).waitFor();
+    await drafter.page.getByRole('heading', { name: '我的草稿', exact: true }).waitFor();
+    await reviewer.page.getByRole('heading', { name: '待我审核', exact: true }).waitFor();
+    await manager.page.getByRole('heading', { name: '待公开', exact: true }).waitFor();
     await reviewer.shot(SHOTS, 'review-queue-empty');
 
     // The manager watches the board while the others work.
@@ -143,7 +133,7 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
 
     // --- the drafter sees the comment at that row, fixes, resubmits ---
     await d.getByRole('link', { name: /^我的草稿/ }).click();
-    await d.getByRole('heading', { name: '我的草稿' }).waitFor();
+    await d.getByRole('heading', { name: '我的草稿', exact: true }).waitFor();
     const returnedRow = d.locator('tr', { hasText: '社区老年助餐服务项目' });
     await returnedRow.locator('.status-returned').waitFor();
     await drafter.shot(SHOTS, 'drafts-returned-first');

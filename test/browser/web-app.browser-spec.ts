@@ -3,19 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'web-app';
-
-async function until(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 async function seedFormId(api: ApiProcess, projectName: string): Promise<string> {
   const [row] = await api.query<{ id: string }>(`SELECT id FROM evaluations WHERE state->'form'->>'projectName' = $1`, [projectName]);
@@ -72,11 +63,11 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await u.page.goto('/#/summary');
     await u.page.getByLabel('用户名').waitFor();
     await u.login('drafter');
-    await u.page.getByRole('heading', { name: '项目绩效评价明细表' }).waitFor();
+    await u.page.getByRole('heading', { name: '项目绩效评价明细表', exact: true }).waitFor();
     const second = await u.context.newPage();
     u.watch(second);
     await second.goto('/#/evaluations');
-    await second.getByRole('heading', { name: '自评表列表' }).waitFor();
+    await second.getByRole('heading', { name: '自评表列表', exact: true }).waitFor();
     await second.close();
     await u.close();
   });
@@ -100,7 +91,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     const u = await person('new-form');
     await u.login('drafter');
     await u.page.getByRole('link', { name: '＋ 新建自评表' }).click();
-    await u.page.getByRole('heading', { name: '新建项目支出绩效自评表' }).waitFor();
+    await u.page.getByRole('heading', { name: '新建项目支出绩效自评表', exact: true }).waitFor();
     expect(await u.page.locator('#main').evaluate((m) => [...m.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(''))).toBe('');
     await u.page.getByLabel('项目名称', { exact: true }).fill('只填了名称的项目');
     await u.page.getByRole('button', { name: '保存草稿' }).click();
@@ -200,6 +191,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     const u = await person('board');
     await u.login('manager');
     await u.page.getByRole('link', { name: '看板' }).click();
+    await u.page.getByRole('heading', { name: '看板', exact: true }).waitFor();
     await u.page.getByLabel('年度').selectOption('');
     await until(u.page, 'the address to keep 全部年度', async () => u.page.url().includes('fiscalYear=all'));
     await u.page.locator('.kpis').waitFor();
@@ -263,7 +255,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
       }
       await u.page.goto(`/#${route}`);
       if (heading) await u.page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await u.page.locator('#main .loading').waitFor({ state: 'detached' });
+      await until(u.page, `${route} loaded`, async () => (await u.page.locator('#main .loading').count()) === 0);
       const unnamed = await u.page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('#main input, #main select, #main textarea')]
           .filter((el) => el.offsetParent !== null && (el as HTMLInputElement).type !== 'hidden')

@@ -97,3 +97,13 @@ export class BrowserUser {
     await this.context.close();
   }
 }
+
+/** Waits until `check` holds in the page (polling), or fails naming what was awaited. */
+export async function until(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for: ${what}`);
+}

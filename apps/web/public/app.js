@@ -1,6 +1,6 @@
 // 项目支出绩效自评 — web client. Plain ES modules, hash routing, no build step.
 import { api, session, setUnauthorizedHandler } from './js/api.js';
-import { h, clear, parseHash, ROLE_LABELS, toast, loadVocabulary } from './js/dom.js';
+import { h, clear, parseHash, ROLE_LABELS, toast, loadVocabulary, loading } from './js/dom.js';
 import { live } from './js/live.js';
 import { renderLogin } from './js/views/login.js';
 import { renderList } from './js/views/list.js';
@@ -134,6 +134,8 @@ async function route() {
     },
   };
   live.clearPageHandlers();
+  // The page asked for replaces the last one at once: nothing stale stays clickable while it loads.
+  clear(main).append(loading());
   try {
     await fn(ctx, match);
   } catch (err) {

@@ -1,36 +1,31 @@
+import { YEAR_CYCLES } from './year-cycles.js';
+
 /**
- * Which cycle's deadline applies to a form now, in SQL (lists and queue counts read it for many rows).
- *
- * A cycle covers the forms of its fiscal year: a form created before its cycle existed (cycle_id NULL),
- * or whose own cycle was closed, is covered by the open cycle of its year. Only open cycles apply
- * (closed ones remind nobody). Where several cycles of the year are open, the form's own cycle
- * (evaluations.cycle_id) wins, else the newest open one — the one CyclesStore.cycleFor gives a new form.
- * Cycles have no unit scope today: when they get one, this is the one place that needs to know.
+ * Which cycle's deadline applies to a form now, in SQL (lists, queue counts and the form read it).
+ * The same rule as reminders (year-cycles.ts): the newest open cycle of the form's fiscal year governs
+ * it, whenever the form was created; a closed cycle governs nothing.
  *
  * The deadline that applies: a Draft's is the submission deadline, a Submitted form's the review
  * deadline; a Reviewed or Published form has none.
  */
 
-/** A CTE (`WITH` item) naming, per fiscal year, the newest open cycle. */
-export const OPEN_CYCLE_BY_YEAR_CTE = `open_cycle_by_year AS (
-  SELECT DISTINCT ON (fiscal_year) id, fiscal_year, name, submission_deadline, review_deadline
-  FROM cycles WHERE status = 'open' ORDER BY fiscal_year, created_at DESC, id)`;
+/** A CTE (`WITH` item) naming, per fiscal year, the cycle that governs it. */
+export const OPEN_CYCLE_BY_YEAR_CTE = `open_cycle_by_year AS ${YEAR_CYCLES}`;
 
 /**
  * Joins that make `ac` (id, name, deadline_kind, deadline_at) available for the evaluation aliased `e`;
  * needs OPEN_CYCLE_BY_YEAR_CTE in the statement's WITH. Every column is NULL when no deadline applies.
  */
 export const APPLICABLE_CYCLE_JOINS = `
-  LEFT JOIN cycles own_c ON own_c.id = e.cycle_id AND own_c.status = 'open' AND own_c.fiscal_year = e.fiscal_year
-  LEFT JOIN open_cycle_by_year year_c ON year_c.fiscal_year = e.fiscal_year AND own_c.id IS NULL
+  LEFT JOIN open_cycle_by_year year_c ON year_c.fiscal_year = e.fiscal_year
   CROSS JOIN LATERAL (
     SELECT
-      CASE WHEN e.status IN ('Draft', 'Submitted') THEN COALESCE(own_c.id, year_c.id) END AS id,
-      CASE WHEN e.status IN ('Draft', 'Submitted') THEN COALESCE(own_c.name, year_c.name) END AS name,
+      CASE WHEN e.status IN ('Draft', 'Submitted') THEN year_c.id END AS id,
+      CASE WHEN e.status IN ('Draft', 'Submitted') THEN year_c.name END AS name,
       CASE e.status WHEN 'Draft' THEN 'submission' WHEN 'Submitted' THEN 'review' END AS deadline_kind,
       CASE e.status
-        WHEN 'Draft' THEN COALESCE(own_c.submission_deadline, year_c.submission_deadline)
-        WHEN 'Submitted' THEN COALESCE(own_c.review_deadline, year_c.review_deadline)
+        WHEN 'Draft' THEN year_c.submission_deadline
+        WHEN 'Submitted' THEN year_c.review_deadline
       END AS deadline_at
   ) ac`;
 
