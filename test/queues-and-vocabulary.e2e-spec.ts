@@ -264,4 +264,18 @@ describe('Role queues, search, deadlines, finding places and the vocabulary thro
     const again = await drafter.get('/api/vocabulary').set('If-None-Match', res.headers.etag);
     expect(again.status).toBe(304);
   });
+
+  it('keeps a co-author who rewrote a form from reviewing it, though someone else edited and submitted it last', async () => {
+    const id = await create(drafter, '合写项目', 2032);
+    const written = (await both.put(`/api/evaluations/${id}`, { ...newMediaForm({ projectName: '合写项目', fiscalYear: 2032, projectLead: '兼任者改写' }), expectedVersion: 1 })).body;
+    const last = (await drafter.put(`/api/evaluations/${id}`, { ...newMediaForm({ projectName: '合写项目', fiscalYear: 2032 }), expectedVersion: written.version })).body;
+    expect((await drafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: last.version })).status).toBe(200);
+    expect(names((await list(both, 'queue=review&fiscalYear=2032')).items)).toEqual([]);
+    expect(names((await list(reviewer, 'queue=review&fiscalYear=2032')).items)).toEqual(['合写项目']);
+    const seen = (await both.get(`/api/evaluations/${id}`)).body;
+    expect(seen.allowedActions).not.toContain('approve');
+    const refused = await both.post(`/api/evaluations/${id}/approve`, { expectedVersion: seen.version });
+    expect([refused.status, refused.body.code]).toEqual([403, 'SELF_REVIEW_FORBIDDEN']);
+  });
+
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '../../identity/src/roles.js';
+import { reviewBarred } from '../../evaluation/src/domain/evaluation.js';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
 import type { NotificationKind } from './notification.js';
 import { LivePublisher } from '../../live/src/live-publisher.js';
@@ -38,6 +39,7 @@ interface EvaluationFacts {
   project_name: string;
   created_by: string;
   last_edited_by: string;
+  revision_authors: string[];
 }
 
 /**
@@ -104,7 +106,8 @@ export class NotificationCenter {
 
   private async factsOf(manager: EntityManager, evaluationId: string): Promise<EvaluationFacts | null> {
     const rows: EvaluationFacts[] = await manager.query(
-      `SELECT e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.state->>'lastEditedBy' AS last_edited_by
+      `SELECT e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.state->>'lastEditedBy' AS last_edited_by,
+              COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors
        FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = $1`,
       [evaluationId],
     );
@@ -114,13 +117,16 @@ export class NotificationCenter {
   private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts): Promise<{ id: string; email: string | null }[]> {
     switch (audience) {
       case 'authors':
-        return manager.query('SELECT id, email FROM users WHERE active AND id = ANY($1::uuid[]) ORDER BY username', [[evaluation.created_by, evaluation.last_edited_by]]);
+        return manager.query('SELECT id, email FROM users WHERE active AND id = ANY($1::uuid[]) ORDER BY username', [
+          reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }),
+        ]);
       case 'drafters':
         return this.withRole(manager, 'drafter', evaluation.unit_id);
       case 'reviewers': {
-        // A reviewer never reviews a form they drafted or last edited, so they are not asked to.
+        // A reviewer never reviews a form they drafted, edited or submitted, so they are not asked to.
+        const barred = reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors });
         const reviewers = await this.withRole(manager, 'reviewer', evaluation.unit_id);
-        return reviewers.filter((r) => r.id !== evaluation.created_by && r.id !== evaluation.last_edited_by);
+        return reviewers.filter((r) => !barred.includes(r.id));
       }
       case 'managers': {
         const own = await this.withRole(manager, 'manager', evaluation.unit_id);

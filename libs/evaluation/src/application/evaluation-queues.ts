@@ -9,7 +9,7 @@ import { Clock } from './clock.js';
  * The role queues (工作队列): the forms that wait for someone.
  *
  * - review   待我审核  Submitted, in the units the user may review, except the forms the self-review
- *                    rule keeps from them (they created or last edited it: isSelfReview in the domain)
+ *                    rule keeps from them (they created it, or edited or submitted this revision: isSelfReview)
  * - publish  待公开    Reviewed (approved), waiting for a manager to publish
  * - overdue  逾期      Draft past the applicable cycle's submission deadline, Submitted past its review deadline
  * - drafts   我的草稿  Draft in the user's own units (returned ones are counted again under `returned`)
@@ -38,7 +38,7 @@ function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
 }
 
 /** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
-const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.state->>'lastEditedBy']))`;
+const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.state->>'lastEditedBy'] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))`;
 
 /**
  * Narrows a list to a queue. The list's own access scoping (the units the user may see) still applies.

@@ -129,6 +129,33 @@ describe('Evaluation', () => {
     it.each(['Draft', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
       expect(() => inStatus[status]().approve(null, 'c', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
     });
+    it('refuses a co-author who rewrote the form, even after someone else edited it last', () => {
+      const coAuthor = { userId: 'u-co-author' };
+      const evaluation = given((e) => e.edit(completeForm({ projectLead: '张三' }), at(1, coAuthor)), (e) => e.edit(completeForm(), at(2)), (e) => e.submit(at(3)));
+      expect(() => evaluation.approve(null, 'c', at(4, coAuthor))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+      expect(() => evaluation.return([{ target: null, text: '改' }], ['c'], at(4, coAuthor))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it('refuses whoever submitted the form, though they never edited it', () => {
+      const evaluation = given((e) => e.submit(at(1, reviewer)));
+      expect(() => evaluation.approve(null, 'c', at(2, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it('lets an author of an earlier revision review a corrected one they did not touch (the last editor stays barred)', () => {
+      const coAuthor = { userId: 'u-co-author' };
+      const evaluation = given(
+        (e) => e.edit(completeForm({ projectLead: '张三' }), at(1, coAuthor)),
+        (e) => e.edit(completeForm(), at(2)),
+        submitted,
+        approved,
+        published,
+        (e) => e.reopen('更正', at(4, manager)),
+        (e) => e.submit(at(5)),
+      );
+      expect(() => evaluation.approve(null, 'c', at(6, drafter))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+      evaluation.approve(null, 'c', at(6, coAuthor));
+      expect(evaluation.state.status).toBe('Reviewed');
+    });
   });
 
   describe('return', () => {

@@ -104,6 +104,12 @@ export interface EvaluationState {
   /** The version of the last event that changed the form: what scores and findings are computed for. */
   formVersion: number;
   submittedAt: string | null;
+  /**
+   * Who wrote the revision under review: everyone who drafted, imported, edited or submitted it since it
+   * began (creation or reopening; a reopening carries over the last editor). None of them may review it.
+   * Absent in snapshots written before it existed: then the last editor stands for them.
+   */
+  revisionAuthors?: string[];
 }
 
 export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
@@ -127,6 +133,7 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       origin: event.type === 'EvaluationImported' ? event.payload.origin : null,
       formVersion: event.version,
       submittedAt: null,
+      revisionAuthors: [event.actorId],
     };
   }
   const next = { ...state, version: event.version, updatedAt: event.occurredAt };
@@ -135,9 +142,9 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationImported':
       throw new Error(`${event.type} can only start a stream`);
     case 'EvaluationEdited':
-      return { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version };
+      return { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version, revisionAuthors: withAuthor(state, event.actorId) };
     case 'EvaluationSubmitted':
-      return { ...next, status: 'Submitted', returned: false, submittedAt: event.occurredAt };
+      return { ...next, status: 'Submitted', returned: false, submittedAt: event.occurredAt, revisionAuthors: withAuthor(state, event.actorId) };
     case 'EvaluationApproved':
       return {
         ...next,
@@ -151,7 +158,7 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       return { ...next, status: 'Published', returned: false };
     case 'EvaluationReopened':
       // Reopening changes no content: who last edited the form stays who may not review it.
-      return { ...next, status: 'Draft', revision: event.payload.revision, returned: false };
+      return { ...next, status: 'Draft', revision: event.payload.revision, returned: false, revisionAuthors: [state.lastEditedBy] };
     default:
       return assertNever(event);
   }
@@ -299,12 +306,23 @@ export class Evaluation {
   }
 }
 
+/** Who may not review the revision under review: its creator and everyone who wrote or submitted it. */
+export function reviewBarred(state: Pick<EvaluationState, 'createdBy' | 'lastEditedBy' | 'revisionAuthors'>): string[] {
+  return [...new Set([state.createdBy, state.lastEditedBy, ...(state.revisionAuthors ?? [])])];
+}
+
 /**
- * A reviewer never reviews a form they drafted or last edited (DOMAIN.md). The review queue applies the
- * same rule in SQL (libs/evaluation/src/application/evaluation-queues.ts): keep the two together.
+ * A reviewer never reviews a form they drafted, edited or submitted in the revision under review
+ * (DOMAIN.md). The review queue and the notifications apply the same rule over `reviewBarred`, which the
+ * read model stores (libs/evaluation/src/application/evaluation-queues.ts): keep them together.
  */
-export function isSelfReview(userId: string, state: Pick<EvaluationState, 'createdBy' | 'lastEditedBy'>): boolean {
-  return userId === state.createdBy || userId === state.lastEditedBy;
+export function isSelfReview(userId: string, state: Pick<EvaluationState, 'createdBy' | 'lastEditedBy' | 'revisionAuthors'>): boolean {
+  return reviewBarred(state).includes(userId);
+}
+
+function withAuthor(state: EvaluationState, userId: string): string[] {
+  const authors = state.revisionAuthors ?? [state.lastEditedBy];
+  return authors.includes(userId) ? authors : [...authors, userId];
 }
 
 /** The status an action leads to; exposed so that the UI can offer only what is allowed. */
