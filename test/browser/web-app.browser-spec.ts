@@ -54,6 +54,9 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     expect(answer?.headers()['content-security-policy']).not.toContain('upgrade-insecure-requests');
     await u.page.getByLabel('用户名').waitFor();
     expect(await u.page.evaluate(() => getComputedStyle(document.querySelector('.login-card')!).borderRadius)).toBe('8px');
+    // The demo is seeded here: its accounts are offered, named by role from the server's vocabulary.
+    await u.page.getByRole('button', { name: '以审核人（reviewer）身份填入' }).click();
+    expect(await u.page.getByLabel('用户名').inputValue()).toBe('reviewer');
     await u.shot(SHOTS, 'login');
     await u.close();
   });

@@ -27,6 +27,7 @@ import { AdminController } from './admin/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CurrentUsers } from './auth/current-users.js';
 import { AuthController } from './auth/auth.controller.js';
+import { DemoAccountsController } from './auth/demo-accounts.controller.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -71,6 +72,7 @@ import { validationPipe } from './validation.pipe.js';
   ],
   controllers: [
     AuthController,
+    DemoAccountsController,
     EvaluationsController,
     ImportsController,
     ReportingController,

@@ -11,6 +11,16 @@ const DEMO_USERS: { username: string; displayName: string; roles: Role[]; inUnit
   { username: 'admin', displayName: '系统管理员（演示）', roles: ['admin'], inUnit: false },
 ];
 
+/**
+ * What the sign-in page may say about the demo: its accounts while the demo is seeded (SEED_DEMO is not
+ * `false`), and their password only when it is the well-known default (a chosen DEMO_PASSWORD stays unsaid).
+ */
+export function demoAccountsHint(env: NodeJS.ProcessEnv = process.env): { accounts: { username: string; roles: Role[] }[]; password: string | null } {
+  if (env.SEED_DEMO === 'false') return { accounts: [], password: null };
+  const password = env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
+  return { accounts: DEMO_USERS.map(({ username, roles }) => ({ username, roles })), password: password === DEFAULT_DEMO_PASSWORD ? password : null };
+}
+
 /** On an empty database only: the sample unit and the four demo users. Returns whether it seeded. */
 export async function seedDemo(directory: Directory, password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD): Promise<boolean> {
   if ((await directory.countUsers()) > 0) return false;

@@ -13,17 +13,23 @@ export function renderLogin({ params, onLoggedIn }) {
     h('label.field', h('span.field-label', '密码'), password),
     error,
     submit,
-    h('div.login-hint',
-      h('div.hint-title', '演示账号（密码均为 demo1234）'),
-      h('div.hint-users',
-        ['drafter', 'reviewer', 'manager', 'admin'].map((u) =>
-          h('button.chip', { type: 'button', onclick: () => { username.value = u; password.value = 'demo1234'; password.focus(); } },
-            h('code', u), ' ', h('span.chip-role', { dataset: { role: u } }))))));
-  // The demo users are named after their roles; the role names come from the server's vocabulary.
-  loadVocabulary(api).then(() => form.querySelectorAll('[data-role]').forEach((el) => {
-    el.textContent = ROLE_LABELS[el.dataset.role] ?? '';
-    el.closest('button').setAttribute('aria-label', `以${ROLE_LABELS[el.dataset.role] ?? el.dataset.role}（${el.dataset.role}）身份填入`);
-  })).catch(() => {});
+    h('div.login-hint', { hidden: true }));
+  // The demo's accounts, where the demo is seeded (the server says which, and the password only if it is the default).
+  const hint = form.querySelector('.login-hint');
+  Promise.all([api.get('/auth/demo-accounts'), loadVocabulary(api)]).then(([demo]) => {
+    if (!demo.accounts.length) return;
+    hint.append(
+      h('div.hint-title', demo.password ? `演示账号（密码均为 ${demo.password}）` : '演示账号'),
+      h('div.hint-users', demo.accounts.map((a) => {
+        const role = a.roles.map((r) => ROLE_LABELS[r] ?? r).join('、');
+        return h('button.chip', { type: 'button', 'aria-label': `以${role}（${a.username}）身份填入`, onclick: () => {
+          username.value = a.username;
+          if (demo.password) password.value = demo.password;
+          password.focus();
+        } }, h('code', a.username), ' ', role);
+      })));
+    hint.hidden = false;
+  }).catch(() => {});
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

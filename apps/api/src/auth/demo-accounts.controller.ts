@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { demoAccountsHint } from '../../../../libs/identity/src/demo-seed.js';
+import { Public } from './auth.decorators.js';
+
+/** The sign-in page's hint about the demo accounts; empty where the demo is not seeded (SEED_DEMO=false). */
+@ApiTags('auth 登录')
+@Controller('auth')
+export class DemoAccountsController {
+  private readonly hint = demoAccountsHint();
+
+  @Public()
+  @Get('demo-accounts')
+  @ApiOperation({ summary: '演示账号（未启用演示数据时为空）' })
+  accounts() {
+    return this.hint;
+  }
+}
