@@ -7,10 +7,12 @@ import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { cell, docxOf, paragraph, selfEvaluationDocx, table } from './support/word-documents.js';
 import { parseSelfEvaluationText } from '../libs/evaluation/src/import/self-evaluation-text.parser.js';
+import { newMediaForm } from './support/forms.js';
 
 const SAMPLE = readFileSync(path.resolve(import.meta.dirname, '../samples/beijing-gwc-2021-self-evaluations.txt'), 'utf8');
 const PARSED = parseSelfEvaluationText(SAMPLE);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IMPORT = '/api/imports/self-evaluations';
 const SEED_UNIT = '北京市关心下一代工作委员会办公室';
 
@@ -136,7 +138,55 @@ describe('Import of the units\' own Word files', () => {
     expect(res.body.evaluations[0]).toMatchObject({ status: 'Draft', unitName: SEED_UNIT });
   });
 
+  it('imports form.xlsx as exported: export, then import, gives back the same form field by field', async () => {
+    // Written as the web app writes it: a merged 一级指标 label on the first row of its group only.
+    const original = newMediaForm({
+      evaluationMethod: '部门评价',
+      funds: {
+        total: { initialBudget: '30', fullYearBudget: '30', executed: '27.123456' },
+        currentYear: { initialBudget: '30', fullYearBudget: '30', executed: '27.123456' },
+        carryOver: null,
+        other: null,
+      },
+      goals: { expected: '第一行\n第二行', actual: '完成' },
+      indicators: [
+        { level1: '产出指标', level2: '数量指标', name: '讲题策划、推进会', target: '6次', actual: '5次', weight: 25, score: 20.83, deviation: '疫情影响' },
+        { level1: '', level2: '质量指标', name: '公众号运维', target: '安全', actual: '安全', weight: 25, score: 25, deviation: '' },
+        { level1: '效益指标', level2: '社会效益指标', name: '传播正能量', target: '扩大影响力', actual: '达成年度指标', weight: 30, score: 27, deviation: '效益数据收集和分析有待加强' },
+        { level1: '满意度指标', level2: '服务对象满意度指标', name: '读者满意度', target: '≥90%', actual: '95%', weight: 10, score: 10, deviation: '' },
+      ],
+    });
+    const created = await drafter.post('/api/evaluations', original);
+    expect(created.status).toBe(201);
+    const source = (await drafter.get(`/api/evaluations/${created.body.id}`)).body as FormView;
+    const xlsx = await drafter.getBinary(`/api/evaluations/${created.body.id}/form.xlsx`);
+    expect(xlsx.status).toBe(200);
+
+    const res = await drafter.postFile(`${IMPORT}?fileName=form.xlsx`, xlsx.body as Buffer, XLSX);
+    expect(res.status).toBe(201);
+    expect(res.body.evaluations).toHaveLength(1);
+    const imported = (await drafter.get(`/api/evaluations/${res.body.evaluations[0].id}`)).body as FormView;
+    const entered = ({ declared: _declared, cycleId: _cycle, ...form }: Record<string, unknown>) => form;
+    expect(entered(imported.form)).toEqual(entered(source.form));
+    expect(imported.scores).toEqual(source.scores);
+    expect(imported.findings).toEqual(source.findings);
+    // What the sheet showed is kept as declared, and agrees with what the system computes.
+    expect(imported.form.declared).toMatchObject({ budgetWeight: 10, executionRate: '90.41%', budgetScore: source.scores.budgetScore, total: source.scores.total });
+
+    // The same workbook again, now as a multipart upload: the first import answers.
+    const again = await drafter.upload(IMPORT, xlsx.body as Buffer, 'form.xlsx');
+    expect(again.body).toMatchObject({ duplicate: true });
+  });
+
   describe('refuses what it cannot read with a stable code, and stores nothing', () => {
+    it('a workbook whose XML is broken: 400 IMPORT_FILE_UNREADABLE', async () => {
+      const before = await counts();
+      const broken = new JSZip();
+      broken.file('[Content_Types].xml', '<Types/>');
+      broken.file('xl/workbook.xml', '<workbook><sheets><sheet');
+      await refused(await manager.postFile(IMPORT, await broken.generateAsync({ type: 'nodebuffer' }), XLSX), 400, 'IMPORT_FILE_UNREADABLE', before);
+    });
+
     const refused = async (res: { status: number; body: { code: string } }, status: number, code: string, before: { events: string; batches: string }) => {
       expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
       expect(await counts()).toEqual(before);
