@@ -31,6 +31,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   IMPORT_EMPTY: HttpStatus.BAD_REQUEST,
   IMPORT_FILE_UNREADABLE: HttpStatus.BAD_REQUEST,
   IMPORT_UNSUPPORTED_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  PUBLICATION_EMPTY: HttpStatus.NOT_FOUND,
+  COPY_YEAR_INVALID: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
