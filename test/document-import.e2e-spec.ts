@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import request from 'supertest';
@@ -176,6 +177,14 @@ describe('Import of the units\' own Word files', () => {
     // The same workbook again, now as a multipart upload: the first import answers.
     const again = await drafter.upload(IMPORT, xlsx.body as Buffer, 'form.xlsx');
     expect(again.body).toMatchObject({ duplicate: true });
+  });
+
+  it('imports a Word file through the CLI too, by its bytes: the same content answers with the first import', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'h6-')), '2021年度自评表.docx');
+    writeFileSync(file, await samplesDocx());
+    const output = JSON.parse(api.cli(['import', file, '--as-user', 'manager', '--published']));
+    expect(output.duplicate).toBe(true);
+    expect(output.evaluations).toHaveLength(7);
   });
 
   describe('refuses what it cannot read with a stable code, and stores nothing', () => {
