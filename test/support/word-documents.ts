@@ -80,6 +80,11 @@ export function summaryTable(summary: ParsedSummaryTable, unitName: string): Tab
 
 /** One 自评表: its title paragraphs and its table, from a parsed form (what the text import read). */
 export function formBlocks(entry: ParsedForm, formIndex: number, options: PaperOptions = {}): Array<Paragraph | Table> {
+  return [paragraph('项目支出绩效自评表', true), paragraph(`（${entry.fiscalYear}年度）`), table(formRows(entry, formIndex, options)), new Paragraph('')];
+}
+
+/** The rows of one 自评表's table, as the paper has them. */
+export function formRows(entry: ParsedForm, formIndex: number, options: PaperOptions = {}): CellSpec[][] {
   const { form } = entry;
   const style = options.amounts?.(formIndex) ?? 'plain';
   const fullWidth = options.fullWidthFigures?.(formIndex) ?? false;
@@ -107,9 +112,6 @@ export function formBlocks(entry: ParsedForm, formIndex: number, options: PaperO
   };
   const weightSum = rows.reduce((sum, row) => sum + Math.round((row.weight ?? 0) * 100), 1000) / 100;
   return [
-    paragraph('项目支出绩效自评表', true),
-    paragraph(`（${entry.fiscalYear}年度）`),
-    table([
       [cell('项目名称', 2), cell(form.projectName, 7)],
       [cell('主管部门', 2), cell(form.competentDepartment, 3), cell('实施单位', 2), cell(entry.implementingUnit, 2)],
       [cell('项目负责人', 2), cell(form.projectLead, 3), cell('联系电话', 2), cell(form.contactPhone, 2)],
@@ -133,8 +135,6 @@ export function formBlocks(entry: ParsedForm, formIndex: number, options: PaperO
         cell(row.deviation),
       ]),
       [cell('总分', 6), cell(String(weightSum)), cell(figure(declared.total)), cell('')],
-    ]),
-    new Paragraph(''),
   ];
 }
 

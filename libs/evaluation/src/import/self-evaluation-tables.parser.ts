@@ -33,7 +33,7 @@ const SUMMARY_WIDTH = 5;
 export function parseSelfEvaluationTables(blocks: readonly DocumentBlock[], options: ParseSelfEvaluationOptions = {}): ParsedSelfEvaluationFile {
   const fileName = options.fileName ?? null;
   let summarySegment: Segment | null = null;
-  const formSegments: Segment[] = [];
+  const formTables: FormTables[] = [];
   let paragraphs: string[] = [];
 
   for (const block of blocks) {
@@ -43,14 +43,24 @@ export function parseSelfEvaluationTables(blocks: readonly DocumentBlock[], opti
     }
     const table = block.table;
     const kind = classify(table);
+    const open = formTables.at(-1)?.complete === false ? formTables.at(-1)! : null;
     if (kind === 'summary') {
       if (summarySegment) new Place(fileName, null).fail(locate(table, table.rows[0], 0), '文件中有不止一张项目绩效评价明细表');
       summarySegment = summaryFrom(table, paragraphs);
+      if (open) open.complete = true;
     } else if (kind === 'form') {
-      formSegments.push(formFrom(table, paragraphs));
+      if (open) open.complete = true;
+      formTables.push({ parts: [table], paragraphs, complete: hasTotalRow(table) });
+    } else if (open && paragraphs.length === 0 && table.source.kind === 'table') {
+      // A Word form broken into two tables (a page break, an empty line between): its rest until 总分.
+      open.parts.push(table);
+      open.complete = hasTotalRow(table);
+    } else if (open) {
+      open.complete = true;
     }
     paragraphs = [];
   }
+  const formSegments = formTables.map(({ parts, paragraphs: lead }) => formFrom(parts, lead));
 
   const summary: ParsedSummaryTable | null = summarySegment ? parseSummaryTable(summarySegment, new Place(fileName, null)) : null;
   const forms = formSegments.map((segment, index) => parseForm(segment, new Place(fileName, index), summary));
@@ -81,15 +91,37 @@ function summaryFrom(table: DocumentTable, paragraphs: string[]): Segment {
   return segmentOf(table, title ? [title] : [], cells);
 }
 
-function formFrom(table: DocumentTable, paragraphs: string[]): Segment {
+interface FormTables {
+  /** The table holding the 项目名称 row, then the tables that continue it until its 总分 row. */
+  parts: DocumentTable[];
+  paragraphs: string[];
+  /** Its 总分 row has been read, or something else came after it. */
+  complete: boolean;
+}
+
+function hasTotalRow(table: DocumentTable): boolean {
+  return table.rows.some((row) => compact(firstText(row)) === '总分');
+}
+
+function formFrom(parts: DocumentTable[], paragraphs: string[]): Segment {
+  const [table, ...continued] = parts as [DocumentTable, ...DocumentTable[]];
   const start = table.rows.findIndex((row) => compact(firstText(row)) === '项目名称');
-  const totalIndex = table.rows.findIndex((row, index) => index > start && compact(firstText(row)) === '总分');
-  const end = totalIndex >= 0 ? totalIndex + 1 : table.rows.length;
   // Title rows inside the table (as a worksheet has them) count as the lines before it.
   const titleRows = table.rows.slice(0, start).map((row) => row.cells.map(cellText).join('').trim()).filter((text) => text !== '');
   const lead = [...paragraphs.filter((text) => compact(text).includes(FORM_TITLE) || /\d{4}年度/.test(compact(text))), ...titleRows];
-  const cells = table.rows.slice(start, end).flatMap((row) => cellsOf(table, row, row.cells.length));
-  return segmentOf(table, lead, cells, start);
+  const cells: Cell[] = [];
+  let ended = false;
+  parts.forEach((part, index) => {
+    for (const row of part.rows.slice(index === 0 ? start : 0)) {
+      if (ended) return;
+      cells.push(...cellsOf(part, row, row.cells.length));
+      // Rows after 总分 (notes, signatures) are not part of the form.
+      if (compact(firstText(row)) === '总分') ended = true;
+    }
+  });
+  const last = continued.at(-1) ?? table;
+  const segment = segmentOf(table, lead, cells, start);
+  return continued.length > 0 ? { ...segment, endAt: segmentOf(last, [], []).endAt } : segment;
 }
 
 function segmentOf(table: DocumentTable, leadLines: string[], cells: Cell[], startRow = 0): Segment {

@@ -5,7 +5,7 @@ import { readWordDocument, WordDocumentError } from './word-document.reader.js';
 import { cellText, type DocumentBlock, type DocumentTable } from './document-tables.js';
 import { parseSelfEvaluationTables } from './self-evaluation-tables.parser.js';
 import { parseSelfEvaluationText, SelfEvaluationParseError } from './self-evaluation-text.parser.js';
-import { cell, docxOf, documentXml, paragraph, selfEvaluationDocx, table } from '../../../../test/support/word-documents.js';
+import { cell, docxOf, documentXml, formRows, paragraph, selfEvaluationDocx, table } from '../../../../test/support/word-documents.js';
 
 const SEED = fs.readFileSync(new URL('../../../../samples/beijing-gwc-2021-self-evaluations.txt', import.meta.url), 'utf8');
 const TEXT = parseSelfEvaluationText(SEED);
@@ -163,6 +163,18 @@ describe('parseSelfEvaluationTables on Word files laid out as the paper forms', 
     expect(parsed.forms).toHaveLength(1);
     expect(parsed.forms[0]!.form.funds.total).toEqual({ initialBudget: '84.61', fullYearBudget: '84.61', executed: '46.107788' });
     expect(parsed.forms[0]!.form.declared).toMatchObject({ total: 82.3, summarySeq: null });
+  });
+
+  it('reads a form that Word broke into two tables (a page break in the indicator table) as one', async () => {
+    const rows = formRows(TEXT.forms[3]!, 0);
+    const blocks = await blocksOf([paragraph('项目支出绩效自评表（2021年度）'), table(rows.slice(0, 15)), new Paragraph(''), table(rows.slice(15)), paragraph('填报人：张三')]);
+    const parsed = parseSelfEvaluationTables(blocks);
+    expect(parsed.forms).toHaveLength(1);
+    expect(withoutPlaces(parsed.forms[0]!.form)).toEqual(withoutPlaces({ ...TEXT.forms[3]!.form, declared: { ...TEXT.forms[3]!.form.declared, summarySeq: null, summaryBudget: null, summarySelfScore: null } }));
+    // A cell of the second part is named by its own table.
+    const broken = rows.map((row, index) => (index === 16 ? row.map((spec, c) => (c === 6 ? cell('五') : spec)) : row));
+    const blocksBroken = await blocksOf([paragraph('项目支出绩效自评表（2021年度）'), table(broken.slice(0, 15)), table(broken.slice(15))]);
+    expect(() => parseSelfEvaluationTables(blocksBroken)).toThrow('表格 2 第 2 行第 7 个单元格：“分值”不是数字：“五”');
   });
 
   it('ignores tables that are neither a 明细表 nor a 自评表', async () => {
