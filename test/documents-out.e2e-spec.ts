@@ -104,6 +104,15 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
       const { text } = await pdfText(pdf.body as Buffer);
       for (const expected of ['北京市关心下一代工作委员会办公室2021年度项目绩效评价明细表', '合计', '334.61', '青少年迷你冬奥会项目']) expect(text).toContain(expected);
     });
+
+    it('refuses a malformed year or unit with 400 VALIDATION_FAILED, as JSON', async () => {
+      for (const query of ['fiscalYear=二〇二一', 'fiscalYear=2021&unitId=not-a-uuid']) {
+        for (const ext of ['docx', 'pdf']) {
+          const res = await manager.get(`/api/summary.${ext}?${query}`);
+          expect({ status: res.status, code: res.body.code, type: res.headers['content-type'] }).toEqual({ status: 400, code: 'VALIDATION_FAILED', type: expect.stringContaining('application/json') });
+        }
+      }
+    });
   });
 
   describe('a new year from last year', () => {
@@ -229,6 +238,10 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
       expect({ status: several.status, code: several.body.code }).toEqual({ status: 400, code: 'UNIT_REQUIRED' });
       const chosen = await manager.getBinary(`/api/publication?fiscalYear=2021&unitId=${unit.id}`);
       expect(chosen.status).toBe(200);
+      // Another unit's form is not there for this unit's drafter, in any format.
+      const foreign = imported.body.evaluations[0].id;
+      for (const ext of ['docx', 'pdf', 'xlsx']) expect((await drafter.get(`/api/evaluations/${foreign}/form.${ext}`)).status).toBe(404);
+      expect((await drafter.post(`/api/evaluations/${foreign}/copy`, { fiscalYear: 2022 })).status).toBe(404);
       const chosenNames = Object.keys((await JSZip.loadAsync(chosen.body as Buffer)).files);
       expect(chosenNames.filter((name) => name.endsWith('.pdf'))).toHaveLength(8);
       // Without its row in the 明细表 (renamed there) the form comes last.
