@@ -3,7 +3,7 @@ import { h, clear, pageHeader, yearOptions, gradeBadge, fmtScore, statusBadge, t
 
 export function renderImport(ctx) {
   const { main } = ctx;
-  const textarea = h('textarea.mono.import-text', { rows: 16, placeholder: '将 Word 自评表导出的文本（项目绩效评价明细表 + 项目支出绩效自评表）粘贴到这里，或选择文件…', spellcheck: 'false' });
+  const textarea = h('textarea.mono.import-text', { rows: 16, placeholder: '选择了 Word 或 Excel 文件时不必填写；也可将 Word 自评表导出的文本（项目绩效评价明细表 + 项目支出绩效自评表）粘贴到这里，或选择 .txt 文件…', spellcheck: 'false' });
   const fileInput = h('input', { type: 'file', accept: '.docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'aria-label': '选择 Word、Excel 或文本文件' });
   const fileInfo = h('span.muted.small');
   let fileName = null;
