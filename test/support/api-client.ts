@@ -34,6 +34,27 @@ export class ApiClient {
     return this.auth(request(this.baseUrl).post(path)).set('Content-Type', 'text/plain').send(text);
   }
 
+  /** A file posted as itself, e.g. a .docx with its own content type. */
+  postFile(path: string, bytes: Buffer, contentType: string) {
+    return this.auth(request(this.baseUrl).post(path)).set('Content-Type', contentType).send(bytes);
+  }
+
+  /** A multipart upload, as the web app's import page sends a chosen file. */
+  upload(path: string, bytes: Buffer, fileName: string, field = 'file') {
+    return this.auth(request(this.baseUrl).post(path)).attach(field, bytes, fileName);
+  }
+
+  /** A download: the body as bytes, whatever its content type. */
+  getBinary(path: string) {
+    return this.auth(request(this.baseUrl).get(path))
+      .buffer(true)
+      .parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+  }
+
   patch(path: string, body: object) {
     return this.auth(request(this.baseUrl).patch(path)).send(body);
   }

@@ -29,6 +29,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   INVALID_DURATION: HttpStatus.BAD_REQUEST,
   UNKNOWN_RULE_SET: HttpStatus.BAD_REQUEST,
   IMPORT_EMPTY: HttpStatus.BAD_REQUEST,
+  IMPORT_FILE_UNREADABLE: HttpStatus.BAD_REQUEST,
+  IMPORT_UNSUPPORTED_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  PUBLICATION_EMPTY: HttpStatus.NOT_FOUND,
+  COPY_YEAR_INVALID: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
@@ -63,8 +67,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: STATUS_BY_CODE[error.code] ?? HttpStatus.BAD_REQUEST, code: error.code, message: error.message, details };
     }
     if (error instanceof SelfEvaluationParseError) {
-      const { line, formIndex, projectName, fileName } = error;
-      return { statusCode: 400, code: error.code, message: error.message, details: { line, form: formIndex === null ? null : formIndex + 1, projectName, fileName } };
+      const { line, at, formIndex, projectName, fileName } = error;
+      return { statusCode: 400, code: error.code, message: error.message, details: { line, at, form: formIndex === null ? null : formIndex + 1, projectName, fileName } };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

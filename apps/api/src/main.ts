@@ -19,6 +19,8 @@ async function bootstrap(): Promise<void> {
   const limit = process.env.BODY_LIMIT ?? '1mb';
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
+  // Word and Excel files posted as themselves (POST /api/imports/self-evaluations); multipart uploads are read by Multer on that route.
+  app.useBodyParser('raw', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb', type: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] });
   // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
   mountQueueDashboard(app);
   app.use(securityHeaders());

@@ -10,13 +10,15 @@ import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ImportSelfEvaluationsCommand } from '../../../libs/evaluation/src/application/import-self-evaluations.command.js';
+import { isZip, openDocument } from '../../../libs/evaluation/src/infrastructure/document-files.js';
 import { ProjectionRebuild } from '../../../libs/evaluation/src/infrastructure/projection-rebuild.js';
 
 const USAGE = `用法 / usage: npm run cli -- <command> [options]
   setup                                  create the database, migrate; on an empty database seed the demo unit, users and the
                                          sample forms of samples/ (SEED_DEMO=false: none of that)
   import <file> --as-user manager [--fiscal-year 2021] [--published]
-                                         import a text dump of a unit's forms (all-or-nothing, idempotent)
+                                         import a unit's forms: its Word file (.docx), a workbook laid out as form.xlsx,
+                                         or a text dump (all-or-nothing, idempotent by content)
   rebuild-projections                    rebuild every read model from the event history
   create-unit --name 单位名称 --department 主管部门
   create-user --username u --password p --display-name 姓名 --roles drafter,reviewer --units <unit id or name>,...
@@ -131,8 +133,10 @@ async function importFile(app: INestApplicationContext, file: string, username: 
   const users = await app.get(Directory).listUsers();
   const user = users.find((u) => u.username === username);
   if (!user) throw new Error(`用户不存在 unknown user: ${username}`);
-  const text = await readFile(file, 'utf8');
-  return app.get(CommandBus).execute(new ImportSelfEvaluationsCommand(user, text, path.basename(file), options));
+  // A Word or Excel file by its bytes (as the API decides), else the text dump.
+  const bytes = await readFile(file);
+  const source = isZip(bytes) ? await openDocument(bytes) : bytes.toString('utf8');
+  return app.get(CommandBus).execute(new ImportSelfEvaluationsCommand(user, source, path.basename(file), options));
 }
 
 function parseRoles(text: string): string[] {

@@ -7,6 +7,7 @@ import { ScoringProjection } from './infrastructure/scoring.projection.js';
 import { Clock, SystemClock } from './application/clock.js';
 import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
 import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
+import { CopyEvaluationHandler } from './application/copy-evaluation.command.js';
 import { EditEvaluationHandler } from './application/edit-evaluation.command.js';
 import { SubmitEvaluationHandler } from './application/submit-evaluation.command.js';
 import { ApproveEvaluationHandler } from './application/approve-evaluation.command.js';
@@ -31,6 +32,7 @@ import { CyclesModule } from '../../cycles/src/cycles.module.js';
     ScoringProjection,
     EvaluationCommandRunner,
     CreateEvaluationHandler,
+    CopyEvaluationHandler,
     EditEvaluationHandler,
     SubmitEvaluationHandler,
     ApproveEvaluationHandler,

@@ -52,6 +52,8 @@ describe('formWorkbook of seed form 3 (运行保障经费, executed 46.107788 �
   it('fills the header block with label and value cells like the paper', () => {
     expect(sheet.getCell('A3').value).toBe('项目名称');
     expect(sheet.getCell('C3').value).toBe('关心下一代工作委员会运行保障经费');
+    expect(sheet.getCell('F3').value).toBe('评价方式');
+    expect(sheet.getCell('H3').value).toBe('单位自评');
     expect(sheet.getCell('A4').value).toBe('主管部门');
     expect(sheet.getCell('C4').value).toBe('中共北京市委老干部局');
     expect(sheet.getCell('F4').value).toBe('实施单位');
@@ -60,7 +62,7 @@ describe('formWorkbook of seed form 3 (运行保障经费, executed 46.107788 �
     expect(sheet.getCell('C5').value).toBe('韩清峰');
     expect(sheet.getCell('F5').value).toBe('联系电话');
     expect(sheet.getCell('H5').value).toBe('64258007');
-    expect(sheet.model.merges).toEqual(expect.arrayContaining(['A3:B3', 'C3:I3', 'C4:E4', 'F4:G4', 'H4:I4', 'C5:E5', 'H5:I5']));
+    expect(sheet.model.merges).toEqual(expect.arrayContaining(['A3:B3', 'C3:E3', 'F3:G3', 'H3:I3', 'C4:E4', 'F4:G4', 'H4:I4', 'C5:E5', 'H5:I5']));
   });
 
   it('writes the funds block with exact amounts, the budget weight, the computed rate and score', () => {

@@ -116,7 +116,9 @@ class FormSheet {
 
     // Header block
     this.put(3, 1, 3, 2, '项目名称', { horizontal: 'center' });
-    this.put(3, 3, 3, COLUMNS, form.projectName);
+    this.put(3, 3, 3, 5, form.projectName);
+    this.put(3, 6, 3, 7, '评价方式', { horizontal: 'center' });
+    this.put(3, 8, 3, 9, form.evaluationMethod);
     this.put(4, 1, 4, 2, '主管部门', { horizontal: 'center' });
     this.put(4, 3, 4, 5, form.competentDepartment);
     this.put(4, 6, 4, 7, '实施单位', { horizontal: 'center' });

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { formWorkbook } from '../../../../libs/reporting/src/form-workbook.js';
+import { formDocx, formPdf } from '../../../../libs/reporting/src/form-document.js';
 import { scoreEvaluation } from '../../../../libs/evaluation/src/scoring/score-evaluation.js';
 import { ruleSetById } from '../../../../libs/evaluation/src/scoring/rule-set.js';
 import type { EvaluationView } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
@@ -10,6 +11,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { CreateEvaluationCommand } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
+import { CopyEvaluationCommand } from '../../../../libs/evaluation/src/application/copy-evaluation.command.js';
 import { EditEvaluationCommand } from '../../../../libs/evaluation/src/application/edit-evaluation.command.js';
 import { SubmitEvaluationCommand } from '../../../../libs/evaluation/src/application/submit-evaluation.command.js';
 import { ApproveEvaluationCommand } from '../../../../libs/evaluation/src/application/approve-evaluation.command.js';
@@ -21,7 +23,7 @@ import { ListEvaluationsQuery } from '../../../../libs/evaluation/src/applicatio
 import { EvaluationHistoryQuery } from '../../../../libs/evaluation/src/application/evaluation-history.query.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { EvaluationFormDto, UpdateEvaluationDto, toForm } from './evaluation-form.dto.js';
-import { ApproveDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
+import { ApproveDto, CopyDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
 import { EvaluationRefDto } from './evaluation-ref.dto.js';
 
@@ -54,13 +56,39 @@ export class EvaluationsController {
 
   /** 自评表 in the paper layout; figures computed from the exported form itself, so they always match it. */
   @Get(':id/form.xlsx')
-  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async formXlsx(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto, @Res({ passthrough: true }) res: Response) {
     const view: EvaluationView = await this.queries.execute(new GetEvaluationQuery(id, user, query.revision));
     const [unit]: { name: string }[] = await this.dataSource.query('SELECT name FROM units WHERE id = $1', [view.form.unitId]);
     const { scores, findings } = scoreEvaluation(view.form, ruleSetById(view.ruleSetId));
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', attachment(`${view.form.projectName || '自评表'}-项目支出绩效自评表.xlsx`));
     return new StreamableFile(await formWorkbook({ form: view.form, scores, findings, status: view.status, revision: view.revision, unitName: unit?.name ?? '' }));
+  }
+
+  /** 自评表 as a Word file in the official layout (A4), figures computed from the exported form itself. */
+  @Get(':id/form.docx')
+  async formDocx(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto, @Res({ passthrough: true }) res: Response) {
+    const input = await this.documentInput(user, id, query.revision);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    res.setHeader('Content-Disposition', attachment(`${input.form.projectName || '自评表'}-项目支出绩效自评表.docx`));
+    return new StreamableFile(await formDocx(input));
+  }
+
+  /** 自评表 as a PDF (A4) with an embedded CJK font: real, searchable text. */
+  @Get(':id/form.pdf')
+  async formPdf(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto, @Res({ passthrough: true }) res: Response) {
+    const input = await this.documentInput(user, id, query.revision);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', attachment(`${input.form.projectName || '自评表'}-项目支出绩效自评表.pdf`));
+    return new StreamableFile(await formPdf(input));
+  }
+
+  private async documentInput(user: AuthenticatedUser, id: string, revision?: number) {
+    const view: EvaluationView = await this.queries.execute(new GetEvaluationQuery(id, user, revision));
+    const [unit]: { name: string }[] = await this.dataSource.query('SELECT name FROM units WHERE id = $1', [view.form.unitId]);
+    const ruleSet = ruleSetById(view.ruleSetId);
+    const { scores } = scoreEvaluation(view.form, ruleSet);
+    return { form: view.form, scores, unitName: unit?.name ?? '', filledAt: view.submittedAt, ruleSet };
   }
 
   @Get(':id/history')
@@ -74,6 +102,13 @@ export class EvaluationsController {
     const { expectedVersion, ...form } = body;
     const { unitId: _ignored, ...rest } = toForm(form);
     return this.commands.execute(new EditEvaluationCommand(id, user, expectedVersion, rest as never));
+  }
+
+  /** 开始新年度: a new Draft for `fiscalYear` from this form (targets kept; funds, actual values and scores cleared). */
+  @Post(':id/copy')
+  @ApiCreatedResponse({ type: EvaluationRefDto, description: '新年度的草稿，及其得分与审核发现；其历史记录注明复制自哪张表' })
+  copy(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: CopyDto) {
+    return this.commands.execute(new CopyEvaluationCommand(user, id, body.fiscalYear));
   }
 
   @Post(':id/submit')

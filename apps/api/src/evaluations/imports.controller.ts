@@ -1,10 +1,12 @@
-import { BadRequestException, Body, Controller, Headers, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, Post, Query, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { ImportSelfEvaluationsCommand } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
+import { ImportSelfEvaluationsCommand, type ImportSource } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
+import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
 
 export class ImportQueryDto extends UnitYearFilterDto {
@@ -18,30 +20,102 @@ export class ImportQueryDto extends UnitYearFilterDto {
   fileName?: string;
 }
 
+/** The size an import may have (IMPORT_BODY_LIMIT, as the body parsers read it: 5mb, 800kb, 1048576). */
+export function importLimitBytes(): number {
+  const text = (process.env.IMPORT_BODY_LIMIT ?? '5mb').trim().toLowerCase();
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(text);
+  if (!match) return 5 * 1024 * 1024;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b') as 'b' | 'kb' | 'mb' | 'gb'];
+  return Math.floor(Number(match[1]) * unit);
+}
+
+interface UploadedImportFile {
+  buffer: Buffer;
+  originalname: string;
+  size: number;
+}
+
 @ApiTags('imports 导入')
 @ApiBearerAuth()
 @Controller('imports')
 export class ImportsController {
   constructor(private readonly commands: CommandBus) {}
 
-  /** The text dump of a unit's Word forms (项目绩效评价明细表 + 项目支出绩效自评表), as in samples/. */
+  /**
+   * A unit's existing forms (项目绩效评价明细表 + 项目支出绩效自评表): the text dump as in samples/
+   * (text/plain), the Word file itself (.docx), a workbook laid out as form.xlsx exports it (.xlsx),
+   * or any of them as a multipart upload in the field `file`. What a file is comes from its bytes.
+   */
   @Post('self-evaluations')
-  @ApiConsumes('text/plain')
-  @ApiBody({ schema: { type: 'string' } })
-  importSelfEvaluations(
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: importLimitBytes(), files: 1, fields: 20, parts: 30 } }))
+  @ApiConsumes('text/plain', DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, 'multipart/form-data')
+  @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string', format: 'binary' } } }] } })
+  async importSelfEvaluations(
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ImportQueryDto,
     @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @UploadedFile() file: UploadedImportFile | undefined,
     @Headers('x-file-name') headerFileName?: string,
   ) {
-    if (typeof body !== 'string' || body.trim() === '') {
-      throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请以 Content-Type: text/plain 上传自评表文本' });
+    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    let source: ImportSource;
+    let defaultName: string;
+    if (type === 'multipart/form-data') {
+      if (!file || file.size === 0) throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请在表单字段 file 中上传自评表文件（.docx、.xlsx 或 .txt）' });
+      source = await sourceOf(file.buffer);
+      defaultName = safeName(file.originalname) ?? `upload.${source.format === 'text' ? 'txt' : source.format}`;
+    } else if (type === DOCX_CONTENT_TYPE || type === XLSX_CONTENT_TYPE) {
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请求体为空：请上传文件内容' });
+      source = await sourceOf(body, true);
+      defaultName = `upload.${source.format}`;
+    } else if (type === 'text/plain') {
+      if (typeof body !== 'string' || body.trim() === '') {
+        throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请以 Content-Type: text/plain 上传自评表文本' });
+      }
+      // Word or Excel bytes sent as text would read as garbage: name the mistake instead.
+      if (body.startsWith('PK\u0003\u0004')) throw unsupported('内容是 Word/Excel（zip）文件，请以其自身的 Content-Type 或 multipart 上传，而不是 text/plain');
+      source = { format: 'text', text: body };
+      defaultName = 'upload.txt';
+    } else {
+      throw unsupported(`不支持的 Content-Type：${type || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`);
     }
-    const fileName = query.fileName ?? fileNameFromHeader(headerFileName) ?? 'upload.txt';
+    const fileName = query.fileName ?? fileNameFromHeader(headerFileName) ?? defaultName;
     return this.commands.execute(
-      new ImportSelfEvaluationsCommand(user, body, fileName, { fiscalYear: query.fiscalYear, unitId: query.unitId, asPublished: query.as === 'published' }),
+      new ImportSelfEvaluationsCommand(user, source, fileName, { fiscalYear: query.fiscalYear, unitId: query.unitId, asPublished: query.as === 'published' }),
     );
   }
+}
+
+/** A Word or Excel file by its bytes; in a multipart upload, a text file too. */
+async function sourceOf(bytes: Buffer, mustBeDocument = false): Promise<ImportSource> {
+  if (isZip(bytes)) return openDocument(bytes);
+  if (mustBeDocument) return openDocument(bytes); // refuses it, naming what it is not
+  const text = textOf(bytes);
+  if (text === null) throw unsupported('文件既不是 Word（.docx）、Excel（.xlsx），也不是 UTF-8 文本');
+  if (text.trim() === '') throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '上传的文件是空的' });
+  return { format: 'text', text };
+}
+
+function textOf(bytes: Buffer): string | null {
+  if (bytes.includes(0)) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function unsupported(message: string): UnsupportedMediaTypeException {
+  return new UnsupportedMediaTypeException({ code: 'IMPORT_UNSUPPORTED_TYPE', message });
+}
+
+/** Multer hands the name as latin1; a name from a browser is UTF-8. Path parts are dropped. */
+function safeName(name: string | undefined): string | null {
+  if (!name) return null;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  const base = (decoded.includes('\uFFFD') ? name : decoded).split(/[\\/]/).pop()!.trim();
+  return base === '' ? null : base.slice(0, 255);
 }
 
 /** `X-File-Name` carries a percent-encoded name; a malformed or overlong one is refused, not guessed at. */

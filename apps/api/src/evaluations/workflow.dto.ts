@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class TransitionDto {
@@ -50,4 +50,12 @@ export class ReopenDto extends TransitionDto {
   @IsString()
   @MaxLength(4000)
   reason?: string;
+}
+
+export class CopyDto {
+  @ApiProperty({ description: '新表的年度（须晚于原表的年度）', example: 2022 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear: number;
 }

@@ -1,15 +1,32 @@
-import { Controller, Get, Header, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { summaryWorkbook, summaryTitle } from '../../../../libs/reporting/src/summary-workbook.js';
 import { summaryCsv } from '../../../../libs/reporting/src/summary-csv.js';
+import { summaryDocx, summaryPdf } from '../../../../libs/reporting/src/summary-document.js';
 import type { SummaryTable } from '../../../../libs/reporting/src/summary-table.js';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { FiscalYearFilterDto, UnitYearFilterDto } from '../query-filters.dto.js';
+
+/** The pack is of one year (required) and one unit (required when the year's published forms are of several). */
+export class PublicationQueryDto {
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear: number;
+
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+}
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { SummaryQuery } from '../../../../libs/reporting/src/summary.query.js';
 import { BoardQuery } from '../../../../libs/reporting/src/board.query.js';
 import { FiscalYearsQuery } from '../../../../libs/reporting/src/fiscal-years.query.js';
+import { PublicationPackQuery, type PublicationPack } from '../../../../libs/reporting/src/publication-pack.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 
 
@@ -32,19 +49,48 @@ export class ReportingController {
   }
 
   @Get('summary.xlsx')
-  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async summaryXlsx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.xlsx`));
     return new StreamableFile(await summaryWorkbook(table));
   }
 
+  @Get('summary.docx')
+  async summaryDocx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
+    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.docx`));
+    return new StreamableFile(await summaryDocx(table));
+  }
+
+  @Get('summary.pdf')
+  async summaryPdf(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
+    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.pdf`));
+    return new StreamableFile(await summaryPdf(table));
+  }
+
   @Get('summary.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
   async summaryCsv(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.csv`));
     return summaryCsv(table);
+  }
+
+  /**
+   * 公开材料包: the unit's 明细表 and every published form (its last published revision) as PDF and Word,
+   * without 联系电话 or other contact data, with manifest.json (sha256, revision, published time).
+   */
+  @Roles('manager', 'admin')
+  @Get('publication')
+  async publication(@Query() query: PublicationQueryDto, @Res({ passthrough: true }) res: Response) {
+    const pack: PublicationPack = await this.queries.execute(new PublicationPackQuery(query.fiscalYear, query.unitId));
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', attachment(pack.fileName));
+    return new StreamableFile(pack.zip);
   }
 
   /** 状态看板 */

@@ -42,13 +42,15 @@ export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
-async function request(method, path, { body, text, query, raw = false } = {}) {
+async function request(method, path, { body, text, form, query, raw = false } = {}) {
   const url = new URL(`/api${path}`, location.origin);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   const headers = { Accept: raw ? '*/*' : 'application/json' };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   let payload;
-  if (text !== undefined) {
+  if (form !== undefined) {
+    payload = form; // FormData: the browser sets multipart/form-data with its boundary
+  } else if (text !== undefined) {
     headers['Content-Type'] = 'text/plain; charset=utf-8';
     payload = text;
   } else if (body !== undefined) {
@@ -87,6 +89,7 @@ export const api = {
   put: (path, body) => request('PUT', path, { body }),
   patch: (path, body) => request('PATCH', path, { body }),
   postText: (path, text, query) => request('POST', path, { text, query }),
+  upload: (path, form, query) => request('POST', path, { form, query }),
   raw: (path, query) => request('GET', path, { query, raw: true }),
 };
 

@@ -7,7 +7,9 @@ import { UnknownUnitError } from '../../../identity/src/identity.errors.js';
 import { canSeeUnit, seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
 import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
-import { parseSelfEvaluationText } from '../import/self-evaluation-text.parser.js';
+import { parseSelfEvaluationText, type ParsedSelfEvaluationFile } from '../import/self-evaluation-text.parser.js';
+import { parseSelfEvaluationTables } from '../import/self-evaluation-tables.parser.js';
+import type { DocumentBlock } from '../import/document-tables.js';
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import type { Finding } from '../scoring/finding.js';
@@ -49,14 +51,23 @@ export class EmptyImportError extends EvaluationError {
   }
 }
 
+/**
+ * What was uploaded: the text dump of the Word tables, or the tables of a Word file or an Excel
+ * workbook (opened by libs/evaluation/src/infrastructure/document-files.ts).
+ */
+export type ImportSource = { format: 'text'; text: string } | { format: 'docx' | 'xlsx'; blocks: DocumentBlock[] };
+
 export class ImportSelfEvaluationsCommand extends Command<ImportResult> {
+  readonly source: ImportSource;
+
   constructor(
     readonly user: AuthenticatedUser,
-    readonly text: string,
+    source: string | ImportSource,
     readonly fileName: string,
     readonly options: { fiscalYear?: number; unitId?: string; asPublished: boolean },
   ) {
     super();
+    this.source = typeof source === 'string' ? { format: 'text', text: source } : source;
   }
 }
 
@@ -76,15 +87,16 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     @Optional() private readonly live?: LivePublisher,
   ) {}
 
-  async execute({ user, text, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
+  async execute({ user, source, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
     if (!user.roles.includes('manager')) assertMay(user, 'create');
     // Historical forms arrive read-only: only who may publish may import them as published.
     if (options.asPublished) assertMay(user, 'publish');
-    const sha256 = fingerprint(text);
+    const sha256 = fingerprint(source);
     const earlier = await this.earlierImport(sha256);
     if (earlier) return this.visible(user, earlier);
 
-    const parsed = parseSelfEvaluationText(text, { fileName });
+    const parsed: ParsedSelfEvaluationFile =
+      source.format === 'text' ? parseSelfEvaluationText(source.text, { fileName }) : parseSelfEvaluationTables(source.blocks, { fileName });
     if (parsed.forms.length === 0) throw new EmptyImportError();
     const fiscalYear = options.fiscalYear ?? parsed.forms[0].fiscalYear;
     for (const { fiscalYear: year, form } of parsed.forms) {
@@ -183,8 +195,15 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
   }
 }
 
-/** The same file saved by another editor (BOM, CRLF, trailing blank lines) is still the same file. */
-function fingerprint(text: string): string {
-  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
-  return createHash('sha256').update(normalized).digest('hex');
+/**
+ * Idempotent by content: the same text saved by another editor (BOM, CRLF, trailing blank lines) is
+ * still the same file; a Word or Excel file counts by what its tables and paragraphs hold, so saving
+ * it again (new zip timestamps, styles, revision ids) does not make it a new import.
+ */
+function fingerprint(source: ImportSource): string {
+  if (source.format === 'text') {
+    const normalized = source.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+    return createHash('sha256').update(normalized).digest('hex');
+  }
+  return createHash('sha256').update(`${source.format}\n${JSON.stringify(source.blocks)}`).digest('hex');
 }

@@ -1,4 +1,5 @@
 import type { EvaluationForm } from './evaluation-form.js';
+import type { CopySource } from './next-year-form.js';
 import {
   FiscalYearChangeError,
   IllegalTransitionError,
@@ -55,7 +56,7 @@ export interface ImportOrigin {
 }
 
 export type EvaluationEvent =
-  | { type: 'EvaluationDrafted'; payload: { form: EvaluationForm; ruleSetId: string } }
+  | { type: 'EvaluationDrafted'; payload: { form: EvaluationForm; ruleSetId: string; copiedFrom?: CopySource } }
   | { type: 'EvaluationImported'; payload: { form: EvaluationForm; ruleSetId: string; origin: ImportOrigin; published: boolean } }
   | { type: 'EvaluationEdited'; payload: { form: EvaluationForm } }
   | { type: 'EvaluationSubmitted'; payload: Record<string, never> }
@@ -178,10 +179,11 @@ export class Evaluation {
 
   private constructor(private current: EvaluationState | null, private readonly evaluationId: string) {}
 
-  static draft(id: string, form: EvaluationForm, ruleSetId: string, ctx: CommandContext): Evaluation {
+  /** A new draft; `copiedFrom` names last year's form when it was started from one (its history says so). */
+  static draft(id: string, form: EvaluationForm, ruleSetId: string, ctx: CommandContext, copiedFrom?: CopySource): Evaluation {
     ruleSetById(ruleSetId);
     const evaluation = new Evaluation(null, id);
-    evaluation.record({ type: 'EvaluationDrafted', payload: { form, ruleSetId } }, ctx);
+    evaluation.record({ type: 'EvaluationDrafted', payload: copiedFrom ? { form, ruleSetId, copiedFrom } : { form, ruleSetId } }, ctx);
     return evaluation;
   }
 

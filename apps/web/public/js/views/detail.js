@@ -311,13 +311,16 @@ export async function renderDetail(ctx, id) {
     if (allowed.includes('reopen')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => reopenDialog(act) }, '更正'));
   }
   const printBtn = h('button.btn', { type: 'button', onclick: () => window.print() }, '打印');
-  const exportBtn = h('button.btn', { type: 'button', onclick: async () => {
+  const exportAs = (label, ext) => h('button.btn', { type: 'button', onclick: async () => {
     try {
-      await download(`/evaluations/${id}/form.xlsx`, revision ? { revision } : undefined, `${view.form.projectName || '自评表'}.xlsx`);
+      await download(`/evaluations/${id}/form.${ext}`, revision ? { revision } : undefined, `${view.form.projectName || '自评表'}.${ext}`);
     } catch (err) {
       toast(err.status === 404 ? '导出功能暂不可用' : err.message, 'error');
     }
-  } }, '导出 Excel');
+  } }, label);
+  const exportBtn = exportAs('导出 Excel', 'xlsx');
+  const exportWordBtn = exportAs('导出 Word', 'docx');
+  const exportPdfBtn = exportAs('导出 PDF', 'pdf');
 
   // --- header ------------------------------------------------------------------------------
   const header = h('div.page-head',
@@ -326,7 +329,7 @@ export async function renderDetail(ctx, id) {
       h('h1', view.form.projectName || '（未命名项目）'),
       h('div.head-meta', statusBadge(view.status, view.returned), h('span.tag', `第 ${view.revision} 版`), h('span.muted', `${unitName || ''} · ${view.form.fiscalYear} 年度 · 版本号 ${view.version}`),
         view.deadline ? deadlineCell(view.deadline) : null)),
-    h('div.page-actions', dirtyNote, saveBtn, ...actions, printBtn, exportBtn));
+    h('div.page-actions', dirtyNote, saveBtn, ...actions, printBtn, exportBtn, exportWordBtn, exportPdfBtn));
 
   // Someone else acting on this form: offer a reload, never overwrite what this person is typing.
   const liveBanner = h('div.notice.notice-info.live-banner', { hidden: true, role: 'status' });

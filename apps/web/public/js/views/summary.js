@@ -1,4 +1,4 @@
-import { api, download } from '../api.js';
+import { api, download, session } from '../api.js';
 import { h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, hashOf, yearOptions, toast, defaultFiscalYear } from '../dom.js';
 
 export async function renderSummary(ctx) {
@@ -22,9 +22,24 @@ export async function renderSummary(ctx) {
     }
   } }, label);
 
+  // 公开材料包: the year's published forms of one unit as PDF and Word, without contact data (managers).
+  const packBtn = session.hasRole('manager', 'admin')
+    ? h('button.btn', { type: 'button', onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      try {
+        await download('/publication', { fiscalYear, unitId }, `绩效自评公开材料-${fiscalYear}.zip`);
+      } catch (err) {
+        toast(err.message, 'error');
+      } finally {
+        btn.disabled = false;
+      }
+    } }, '下载公开材料包')
+    : null;
+
   const body = h('div', loading());
   clear(main).append(
-    pageHeader('项目绩效评价明细表', exportBtn('导出 Excel', 'xlsx'), exportBtn('导出 CSV', 'csv')),
+    pageHeader('项目绩效评价明细表', exportBtn('导出 Excel', 'xlsx'), exportBtn('导出 CSV', 'csv'), exportBtn('导出 Word', 'docx'), exportBtn('导出 PDF', 'pdf'), packBtn),
     h('div.toolbar', h('label.inline', '年度', yearSelect), unitLabel),
     body);
 

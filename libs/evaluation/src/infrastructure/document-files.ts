@@ -1,0 +1,210 @@
+/**
+ * Opens an uploaded Word (.docx) or Excel (.xlsx) file and hands its tables to the pure readers
+ * (libs/evaluation/src/import). What a file is comes from its bytes, never from its name or the
+ * declared content type: a zip with word/document.xml is a Word file, one with xl/workbook.xml a
+ * workbook. Entries are inflated with a ceiling, so a small zip that unpacks to gigabytes is refused.
+ */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { columnLetters, computeRowSpans, type DocumentBlock, type DocumentTable, type TableCell, type TableRow } from '../import/document-tables.js';
+import { readWordDocument } from '../import/word-document.reader.js';
+import { EvaluationError } from '../domain/evaluation.errors.js';
+
+export type DocumentFormat = 'docx' | 'xlsx';
+
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What a zip may unpack to, in total (the upload itself is limited by IMPORT_BODY_LIMIT). */
+const MAX_UNPACKED_BYTES = Number(process.env.IMPORT_MAX_UNPACKED_BYTES ?? 64 * 1024 * 1024);
+
+export class UnreadableFileError extends EvaluationError {
+  readonly code = 'IMPORT_FILE_UNREADABLE';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class UnsupportedFileError extends EvaluationError {
+  readonly code = 'IMPORT_UNSUPPORTED_TYPE';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+export interface OpenedDocument {
+  format: DocumentFormat;
+  blocks: DocumentBlock[];
+}
+
+/** Opens a .docx or .xlsx by its content. */
+export async function openDocument(bytes: Buffer): Promise<OpenedDocument> {
+  if (!isZip(bytes)) throw new UnreadableFileError('文件不是有效的 Word（.docx）或 Excel（.xlsx）文件');
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(bytes, { checkCRC32: true });
+  } catch (error) {
+    throw new UnreadableFileError(`文件已损坏，无法解压：${(error as Error).message}`);
+  }
+  if (zip.file('word/document.xml')) {
+    const xml = await inflate(zip, ['word/document.xml']);
+    return { format: 'docx', blocks: readWordDocument(xml.get('word/document.xml')!.toString('utf8')) };
+  }
+  if (zip.file('xl/workbook.xml')) {
+    // ExcelJS unpacks the workbook itself: inflate every entry once with the ceiling first.
+    await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir));
+    return { format: 'xlsx', blocks: await workbookTables(bytes) };
+  }
+  throw new UnsupportedFileError('压缩文件既不是 Word（.docx）也不是 Excel（.xlsx）文件');
+}
+
+async function inflate(zip: JSZip, names: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  let total = 0;
+  for (const name of names) {
+    const entry = zip.file(name);
+    if (!entry) continue;
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const stream = entry.nodeStream('nodebuffer');
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > MAX_UNPACKED_BYTES) {
+          stream.pause();
+          stream.removeAllListeners('data');
+          reject(new UnreadableFileError(`文件解压后超过 ${Math.round(MAX_UNPACKED_BYTES / 1024 / 1024)} MB，不予导入`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('end', () => resolve());
+      stream.on('error', (error: Error) => reject(new UnreadableFileError(`文件已损坏，无法解压：${error.message}`)));
+    });
+    out.set(name, Buffer.concat(chunks));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks: each worksheet is one table, its merged ranges as gridSpan/vMerge.
+
+interface Range {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+async function workbookTables(bytes: Buffer): Promise<DocumentBlock[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  } catch (error) {
+    throw new UnreadableFileError(`Excel 文件无法读取：${(error as Error).message}`);
+  }
+  const blocks: DocumentBlock[] = [];
+  workbook.eachSheet((sheet) => {
+    if (sheet.state && sheet.state !== 'visible') return;
+    blocks.push({ kind: 'table', table: sheetTable(sheet) });
+  });
+  return blocks;
+}
+
+export function sheetTable(sheet: ExcelJS.Worksheet): DocumentTable {
+  const ranges: Range[] = (sheet.model.merges ?? []).map(parseRange).filter((range): range is Range => range !== null);
+  const rangeAt = new Map<string, Range>();
+  for (const range of ranges) {
+    for (let r = range.top; r <= range.bottom; r++) for (let c = range.left; c <= range.right; c++) rangeAt.set(`${r},${c}`, range);
+  }
+  // The table is as wide and as long as its last written cell or merged range.
+  let width = 0;
+  let height = 0;
+  for (const range of ranges) {
+    width = Math.max(width, range.right);
+    height = Math.max(height, range.bottom);
+  }
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
+      if (textOf(cell) !== '') {
+        width = Math.max(width, column);
+        height = Math.max(height, rowNumber);
+      }
+    });
+  });
+
+  const rows: TableRow[] = [];
+  for (let r = 1; r <= height; r++) {
+    const cells: TableCell[] = [];
+    for (let c = 1; c <= width; ) {
+      const range = rangeAt.get(`${r},${c}`);
+      if (range) {
+        const span = range.right - range.left + 1;
+        const first = range.top === r;
+        cells.push({
+          paragraphs: first ? textOf(sheet.getCell(range.top, range.left)).split('\n') : [''],
+          column: c - 1,
+          gridSpan: span,
+          vMerge: range.bottom > range.top ? (first ? 'restart' : 'continue') : null,
+          rowSpan: 1,
+        });
+        c = range.right + 1;
+      } else {
+        cells.push({ paragraphs: textOf(sheet.getCell(r, c)).split('\n'), column: c - 1, gridSpan: 1, vMerge: null, rowSpan: 1 });
+        c++;
+      }
+    }
+    rows.push({ number: r, cells });
+  }
+  computeRowSpans(rows);
+  return { source: { kind: 'sheet', sheet: sheet.name }, rows };
+}
+
+function parseRange(text: string): Range | null {
+  const match = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(text.replace(/\$/g, '').toUpperCase());
+  if (!match) return null;
+  const left = columnNumber(match[1]!);
+  const right = columnNumber(match[3]!);
+  const top = Number(match[2]);
+  const bottom = Number(match[4]);
+  return { top: Math.min(top, bottom), bottom: Math.max(top, bottom), left: Math.min(left, right), right: Math.max(left, right) };
+}
+
+function columnNumber(letters: string): number {
+  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+}
+
+/** A cell as a person reads it: numbers without float noise, percentages as formatted, formulas by their result. */
+function textOf(cell: ExcelJS.Cell): string {
+  return valueText(cell.value, cell.numFmt);
+}
+
+function valueText(value: ExcelJS.CellValue, numFmt: string | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\r\n?/g, '\n');
+  if (typeof value === 'number') return numberText(value, numFmt);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((run) => run.text).join('').replace(/\r\n?/g, '\n');
+    if ('formula' in value || 'sharedFormula' in value) return valueText((value as { result?: ExcelJS.CellValue }).result ?? null, numFmt);
+    if ('text' in value && typeof (value as { text: unknown }).text === 'string') return (value as { text: string }).text;
+    if ('error' in value) return String((value as { error: string }).error);
+  }
+  return String(value);
+}
+
+function numberText(value: number, numFmt: string | undefined): string {
+  if (!Number.isFinite(value)) return '';
+  if (numFmt && numFmt.includes('%')) {
+    const decimals = (/\.(0+)/.exec(numFmt)?.[1] ?? '').length;
+    return `${(value * 100).toFixed(decimals)}%`;
+  }
+  // Excel keeps 15 significant digits; what lies beyond is binary noise (46.107787999999999).
+  return String(Number(value.toPrecision(15)));
+}
+
+export { columnLetters };
