@@ -190,6 +190,22 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await u.close();
   });
 
+  it("starts next year's form from this year's by clicking 复制到新年度", async () => {
+    const u = await person('copy');
+    await u.login('drafter');
+    await u.page.goto(`/#/evaluations/${await seedFormId(api, '青少年迷你冬奥会项目')}`);
+    await u.page.getByRole('button', { name: '复制到新年度' }).click();
+    await u.page.getByLabel('新年度').selectOption('2022');
+    await u.page.locator('dialog.modal').getByRole('button', { name: '复制', exact: true }).click();
+    await u.page.locator('.head-meta .status-draft').waitFor();
+    expect(await u.page.getByLabel('项目名称', { exact: true }).inputValue()).toBe('青少年迷你冬奥会项目');
+    expect(await u.page.locator('.head-meta').innerText()).toContain('2022 年度');
+    expect(await u.page.getByLabel('第 1 行 · 实际完成值', { exact: true }).inputValue()).toBe('');
+    expect(await u.page.getByLabel('第 1 行 · 年度指标值', { exact: true }).inputValue()).not.toBe('');
+    await u.shot(SHOTS, 'copied-to-2022');
+    await u.close();
+  });
+
   it('keeps 全部年度 on the board when chosen', async () => {
     const u = await person('board');
     await u.login('manager');

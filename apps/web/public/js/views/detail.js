@@ -321,6 +321,9 @@ export async function renderDetail(ctx, id) {
   const exportBtn = exportAs('导出 Excel', 'xlsx');
   const exportWordBtn = exportAs('导出 Word', 'docx');
   const exportPdfBtn = exportAs('导出 PDF', 'pdf');
+  // Next year's form starts from this one (targets and weights kept, figures and results cleared).
+  const mayCopy = !isArchive && session.hasRole('drafter') && session.user?.unitIds?.includes(view.form.unitId);
+  const copyBtn = mayCopy ? h('button.btn', { type: 'button', onclick: () => copyDialog(view, ctx) }, '复制到新年度') : null;
 
   // --- header ------------------------------------------------------------------------------
   const header = h('div.page-head',
@@ -329,7 +332,7 @@ export async function renderDetail(ctx, id) {
       h('h1', view.form.projectName || '（未命名项目）'),
       h('div.head-meta', statusBadge(view.status, view.returned), h('span.tag', `第 ${view.revision} 版`), h('span.muted', `${unitName || ''} · ${view.form.fiscalYear} 年度 · 版本号 ${view.version}`),
         view.deadline ? deadlineCell(view.deadline) : null)),
-    h('div.page-actions', dirtyNote, saveBtn, ...actions, printBtn, exportBtn, exportWordBtn, exportPdfBtn));
+    h('div.page-actions', dirtyNote, saveBtn, ...actions, copyBtn, printBtn, exportBtn, exportWordBtn, exportPdfBtn));
 
   // Someone else acting on this form: offer a reload, never overwrite what this person is typing.
   const liveBanner = h('div.notice.notice-info.live-banner', { hidden: true, role: 'status' });
@@ -706,6 +709,31 @@ function approveDialog(act) {
     title: '审核通过',
     body: [h('p', '确认此自评表审核通过？通过后由管理员公开。'), h('label.field', h('span.field-label', '审核意见（可选）'), comment)],
     buttons: [{ label: '取消' }, { label: '审核通过', kind: 'success', onClick: () => act('审核', 'approve', comment.value.trim() ? { comment: comment.value.trim() } : {}).then((ok) => ok) }],
+  });
+}
+
+function copyDialog(view, ctx) {
+  const from = Number(view.form.fiscalYear);
+  const year = h('select', { 'aria-label': '新年度' }, [1, 2, 3].map((n) => h('option', { value: String(from + n) }, `${from + n} 年度`)));
+  return modal({
+    title: '复制到新年度',
+    body: [
+      h('p', `以《${view.form.projectName || '未命名项目'}》（${from} 年度）为底稿新建草稿：保留基本信息、预期目标和各项指标（名称、指标值、分值），清空资金、实际完成值、得分和偏差分析。`),
+      h('label.field', h('span.field-label', '新年度'), year),
+    ],
+    buttons: [{ label: '取消' }, {
+      label: '复制', kind: 'primary', onClick: async () => {
+        try {
+          const ref = await api.post(`/evaluations/${view.id}/copy`, { fiscalYear: Number(year.value) });
+          toast('已复制为新年度草稿', 'success');
+          ctx.navigate(`#/evaluations/${ref.id}`);
+          return true;
+        } catch (err) {
+          showError(err);
+          return false;
+        }
+      },
+    }],
   });
 }
 
