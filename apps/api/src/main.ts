@@ -8,6 +8,7 @@ import express from 'express';
 import { AppModule } from './app.module.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { securityHeaders, trustProxySetting } from './security-headers.js';
+import { refuseDeepJson, requireKnownMediaType } from './request-body.js';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
@@ -17,7 +18,9 @@ async function bootstrap(): Promise<void> {
   // req.secure, req.ip and the login throttle read X-Forwarded-* only behind a proxy named by TRUST_PROXY.
   app.set('trust proxy', trustProxySetting());
   const limit = process.env.BODY_LIMIT ?? '1mb';
-  app.useBodyParser('json', { limit });
+  app.use(requireKnownMediaType);
+  // express.json itself: Nest's useBodyParser keeps `verify` for its rawBody option.
+  app.use(express.json({ limit, verify: refuseDeepJson }));
   app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
   // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
   mountQueueDashboard(app);
