@@ -4,7 +4,6 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
@@ -27,6 +26,7 @@ import { AdminController } from './admin/admin.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CurrentUsers } from './auth/current-users.js';
 import { AuthController } from './auth/auth.controller.js';
+import { LoginAttempts } from './auth/login-attempts.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -58,8 +58,6 @@ import { validationPipe } from './validation.pipe.js';
         signOptions: { expiresIn: (process.env.JWT_TTL ?? '2h') as never },
       }),
     }),
-    // Only login is throttled (brute force); commands are guarded by tokens and measured in the benchmark.
-    ThrottlerModule.forRoot([{ ttl: 60_000, limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20) }]),
     TerminusModule,
     CqrsModule.forRoot(),
     IdentityModule,
@@ -89,6 +87,8 @@ import { validationPipe } from './validation.pipe.js';
     InboxHandler,
     LiveHub,
     StreamTickets,
+    // Only password checks are limited (guessing); commands are guarded by tokens and measured in the benchmark.
+    LoginAttempts,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },
