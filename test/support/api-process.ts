@@ -169,9 +169,8 @@ export class ApiProcess {
         const res = await fetch(`${this.baseUrl}/api/health`);
         const body = (await res.json()) as HealthBody;
         const dependencies = body.dependencies ?? body.details?.dependencies;
-        const up = (name: string) => dependencies?.[name]?.status === 'up' || Boolean((body as { info?: Record<string, unknown> }).info?.[name]); // terminus format, until /api/health reports dependencies
+        const up = (name: string) => dependencies?.[name]?.status === 'up';
         if (up('database') && up('redis') && (!withWorker || up('worker'))) return;
-        if (!withWorker && (body as { code?: string }).code === 'HTTP_ERROR') return; // terminus format, until /api/health reports dependencies
       } catch {
         // not listening yet
       }

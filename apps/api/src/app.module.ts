@@ -3,7 +3,6 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
-import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
@@ -16,7 +15,7 @@ import { ReportingController } from './reporting/reporting.controller.js';
 import { ImportsController } from './evaluations/imports.controller.js';
 import { BullModule } from '@nestjs/bullmq';
 import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
-import { redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
+import { producerRedisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
 import { CyclesModule } from '../../../libs/cycles/src/cycles.module.js';
 import { RecomputeCycleHandler } from '../../../libs/cycles/src/recompute-cycle.command.js';
 import { InboxHandler } from '../../../libs/notifications/src/inbox.query.js';
@@ -30,6 +29,7 @@ import { LoginAttempts } from './auth/login-attempts.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { DependencyMonitor } from './health/dependency-monitor.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LiveModule } from '../../../libs/live/src/live.module.js';
 import { LiveHub } from './live/live-hub.js';
@@ -58,13 +58,12 @@ import { validationPipe } from './validation.pipe.js';
         signOptions: { expiresIn: (process.env.JWT_TTL ?? '2h') as never },
       }),
     }),
-    TerminusModule,
     CqrsModule.forRoot(),
     IdentityModule,
     EvaluationModule,
     ReportingModule,
     CyclesModule,
-    BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.forRoot({ connection: { url: redisUrl(), ...producerRedisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
   controllers: [
@@ -89,6 +88,7 @@ import { validationPipe } from './validation.pipe.js';
     StreamTickets,
     // Only password checks are limited (guessing); commands are guarded by tokens and measured in the benchmark.
     LoginAttempts,
+    DependencyMonitor,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },

@@ -5,6 +5,8 @@ import { IdentityError } from '../../../libs/identity/src/identity.errors.js';
 import { InvalidAmountError } from '../../../libs/evaluation/src/domain/amount.js';
 import { SelfEvaluationParseError } from '../../../libs/evaluation/src/import/self-evaluation-text.parser.js';
 import { MAX_JSON_DEPTH } from './request-body.js';
+import { databaseUnavailable, redisUnavailable } from '../../../libs/persistence/src/dependency-unavailable.js';
+import { DependencyMonitor } from './health/dependency-monitor.js';
 
 /** Every refusal leaves the API as {statusCode, code, message, details}; domain codes map to HTTP here and only here. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -74,9 +76,17 @@ export interface ErrorBody {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
+  constructor(private readonly monitor: DependencyMonitor) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
-    const body = this.toBody(error);
-    if (body.statusCode >= 500 && !(error instanceof HttpException)) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const unavailable = error instanceof HttpException ? null : (databaseUnavailable(error) ?? redisUnavailable(error));
+    if (unavailable) {
+      // The first failed request dates the outage in /api/health.
+      this.monitor.mark(unavailable.dependency, 'down', unavailable.reason);
+      this.logger.warn(`${unavailable.dependency} unavailable: ${unavailable.reason}`);
+    }
+    const body = unavailable ? { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: unavailable.code, message: unavailable.message, details: unavailable.details } : this.toBody(error);
+    if (body.statusCode >= 500 && !unavailable && !(error instanceof HttpException)) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const res = host.switchToHttp().getResponse<Response>();
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));

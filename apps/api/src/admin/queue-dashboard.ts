@@ -10,6 +10,7 @@ import { IdentityError } from '../../../../libs/identity/src/identity.errors.js'
 import { checkPassword } from '../auth/auth.controller.js';
 import { LoginAttempts } from '../auth/login-attempts.js';
 import { QUEUES } from '../../../../libs/persistence/src/queues.js';
+import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -41,7 +42,11 @@ export function mountQueueDashboard(app: INestApplication): void {
       next(error);
     }
   };
-  app.use(DASHBOARD_PATH, adminsOnly, adapter.getRouter());
+  // The board's pages and API read the queues: 503 at once while Redis is away, never a page that hangs.
+  const queuesUp = (_req: Request, _res: Response, next: NextFunction) => {
+    Promise.all(queues.map(queueReady)).then(() => next(), next);
+  };
+  app.use(DASHBOARD_PATH, adminsOnly, queuesUp, adapter.getRouter());
 }
 
 /** `Basic base64(username:password)`; null for anything else, or for a NUL, which no account has and PostgreSQL cannot compare. */
