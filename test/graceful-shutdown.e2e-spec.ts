@@ -109,7 +109,6 @@ describe('Graceful shutdown', () => {
     polling = false;
     await poll;
     agent.destroy();
-    // eslint-disable-next-line no-console
     console.log(`shutdown: exit ${at - signalled} ms after SIGTERM, ${served.filter((s) => s.at > signalled).length} keep-alive answer(s) after it, failures after it: ${[...new Set(failures.filter((f) => f.at > signalled).map((f) => f.code))].join(', ') || 'none'}`);
     expect(code).toBe(0);
     expect(at - signalled).toBeLessThan(10_000);

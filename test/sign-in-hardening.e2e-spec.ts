@@ -99,7 +99,6 @@ describe('Sign-in hardening', () => {
       }
     }
     const ratio = median(unknown) / median(wrong);
-    // eslint-disable-next-line no-console
     console.log(`login timing: unknown user ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
     expect(ratio).toBeGreaterThan(0.6);
     expect(ratio).toBeLessThan(1.6);
