@@ -4,6 +4,7 @@ import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
+import { newMediaForm } from './support/forms.js';
 
 interface Dependency {
   status: 'up' | 'down' | 'unknown';
@@ -87,6 +88,7 @@ describe('Dependency outages', () => {
       // What does not need Redis goes on working: signing in (the attempt count falls back to this process) and the forms.
       expect((await within(3_000, 'login', () => request(api.baseUrl).post('/api/auth/login').send({ username: 'drafter', password: 'demo1234' }))).status).toBe(200);
       expect((await within(3_000, 'list', () => drafter.get('/api/evaluations'))).status).toBe(200);
+      expect((await within(3_000, 'create', () => drafter.post('/api/evaluations', newMediaForm({ projectName: 'Redis 停机时的草稿' })))).status).toBe(201);
 
       const report = await within(5_000, 'health', () => health(api.baseUrl));
       expect(report.status).toBe(503);

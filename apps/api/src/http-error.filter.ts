@@ -45,7 +45,7 @@ const CODE_BY_STATUS: Record<number, [string, string]> = {
 };
 
 /** Errors of body-parser (and Express) before any handler runs, by their `type`. */
-function bodyParserError(type: string, raw: { message?: string; charset?: string }): ErrorBody | null {
+function bodyParserError({ type, charset }: { type: string; charset?: string }): ErrorBody | null {
   switch (type) {
     case 'entity.parse.failed':
       return { statusCode: 400, code: 'MALFORMED_JSON', message: '请求体不是有效的 JSON' };
@@ -56,7 +56,7 @@ function bodyParserError(type: string, raw: { message?: string; charset?: string
     case 'encoding.unsupported':
       return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的内容编码（Content-Encoding 须为 gzip、deflate、br 或不压缩）' };
     case 'charset.unsupported':
-      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `不支持的字符集${raw.charset ? `：${raw.charset.toUpperCase()}` : ''}（请使用 UTF-8）` };
+      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `不支持的字符集${charset ? `：${charset.toUpperCase()}` : ''}（请使用 UTF-8）` };
     case 'request.aborted':
     case 'request.size.invalid':
       return { statusCode: 400, code: 'BAD_REQUEST', message: '请求体不完整（与 Content-Length 不符）' };
@@ -105,7 +105,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // Nest wraps body-parser's http-errors in an HttpException; the original, with its type, is the cause.
     const parserError = typeOf(error instanceof HttpException ? error.cause : error);
     if (parserError) {
-      const body = bodyParserError(parserError.type, parserError);
+      const body = bodyParserError(parserError);
       if (body) return body;
     }
     if (error instanceof URIError || (error instanceof HttpException && error.cause instanceof URIError)) {

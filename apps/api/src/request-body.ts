@@ -46,7 +46,7 @@ function deepestOfText(text: string): number {
 export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
   const text = TEXT_BODY_PATHS.has(req.path);
-  if (req.is(text ? ['text/plain'] : ['application/json', 'application/*+json'])) return next();
+  if (req.is(text ? 'text/plain' : 'application/json')) return next();
   next(
     new HttpException(
       {

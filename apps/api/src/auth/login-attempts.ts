@@ -71,7 +71,7 @@ export class LoginAttempts {
   /** Counts one password check for `username` from `client`, or refuses it with 429. */
   async reserve(client: string, username: string): Promise<Attempt> {
     const keys = keysOf(client, username);
-    if (this.redis.client.status === 'ready') {
+    if (this.redis.available) {
       try {
         const wait = Number(await this.redis.client.eval(RESERVE, 2, ...keys, this.perUser, this.perClient, WINDOW_MS));
         if (wait > 0) throw new TooManyAttemptsError(Math.max(1, Math.ceil(wait / 1000)));
