@@ -55,8 +55,12 @@ export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerSe
     logger.log(`stopped in ${Date.now() - started} ms`);
     process.exit(0);
   };
+  // Ctrl-C under `npm start` brings SIGINT from the terminal and SIGTERM from the launcher: one shutdown.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       shutdown(signal).catch((error: Error) => {
         logger.error(`shutdown failed: ${error.message}`);
         process.exit(1);

@@ -13,8 +13,11 @@ async function bootstrap(): Promise<void> {
   // SIGTERM: stop taking jobs, let the ones in flight finish, close connections, then exit 0. A job still
   // running after SHUTDOWN_TIMEOUT_MS (a webhook that does not answer) is left to its lock: another worker
   // retries it once the lock expires (JOB_LOCK_MS); deliveries are re-sent under the same id.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       logger.log(`${signal}: finishing the jobs in flight`);
       setTimeout(() => {
         logger.warn(`jobs still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting; another worker retries them when their lock expires`);
