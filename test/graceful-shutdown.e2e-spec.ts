@@ -148,6 +148,7 @@ describe('Graceful shutdown', () => {
 
       const started = Date.now();
       const exits = await api.stopWorkers('SIGTERM');
+      console.log(`worker stopped ${Date.now() - started} ms after SIGTERM with a delivery hanging (exit ${exits[0].code})`);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(exits).toHaveLength(1);
 
