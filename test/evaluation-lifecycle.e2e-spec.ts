@@ -312,6 +312,6 @@ describe('Evaluation lifecycle through the HTTP API', () => {
   it('reports database and Redis health without a token', async () => {
     const res = await request(api.baseUrl).get('/api/health');
     expect(res.status).toBe(200);
-    expect(res.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, worker: { status: 'up' } });
+    expect(res.body).toMatchObject({ status: 'up', dependencies: { database: { status: 'up' }, redis: { status: 'up' }, worker: { status: 'up', workers: 1 } } });
   });
 });

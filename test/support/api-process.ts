@@ -17,6 +17,7 @@ export class ApiProcess {
   baseUrl = '';
   private child: ChildProcess | null = null;
   private workers: ChildProcess[] = [];
+  private moreApis: ChildProcess[] = [];
   private output = '';
 
   get databaseUrl(): string {
@@ -55,6 +56,32 @@ export class ApiProcess {
   }
 
   private extra: Record<string, string> = {};
+
+  /** The API process started by start(). */
+  get apiProcess(): ChildProcess {
+    return this.child!;
+  }
+
+  /** Another API process on the same database and Redis prefix (as behind a load balancer). */
+  async startAnotherApi(extra: Record<string, string> = {}): Promise<string> {
+    const port = await freePort();
+    const child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env({ ...this.extra, ...extra, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d) => (this.output += d));
+    child.stderr?.on('data', (d) => (this.output += d));
+    this.moreApis.push(child);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const until = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`API exited early:\n${this.output}`);
+      try {
+        if ((await fetch(`${baseUrl}/api/vocabulary`)).ok) return baseUrl;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > until) throw new Error(`API did not start:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
 
   /** Another worker process; tests may kill it (SIGKILL) and start a new one. */
   startWorker(extra: Record<string, string> = {}): ChildProcess {
@@ -109,7 +136,7 @@ export class ApiProcess {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.child, ...this.workers].map((p) => (p ? stopProcess(p) : undefined)));
+    await Promise.all([this.child, ...this.moreApis, ...this.workers].map((p) => (p ? stopProcess(p) : undefined)));
     const redis = new Redis(this.env().REDIS_URL!);
     let cursor = '0';
     do {
@@ -140,10 +167,10 @@ export class ApiProcess {
       if (this.child?.exitCode !== null) throw new Error(`API exited early:\n${this.output}`);
       try {
         const res = await fetch(`${this.baseUrl}/api/health`);
-        const body = (await res.json()) as { info?: Record<string, unknown> };
-        if (body.info?.database && body.info?.redis && (!withWorker || body.info?.worker)) return;
-        // Without a worker the check fails (503, no heartbeat) once the API listens: it has its database by then.
-        if (!withWorker && res.status === 503) return;
+        const body = (await res.json()) as HealthBody;
+        const dependencies = body.dependencies ?? body.details?.dependencies;
+        const up = (name: string) => dependencies?.[name]?.status === 'up';
+        if (up('database') && up('redis') && (!withWorker || up('worker'))) return;
       } catch {
         // not listening yet
       }
@@ -151,6 +178,11 @@ export class ApiProcess {
     }
     throw new Error(`API did not become healthy:\n${this.output}`);
   }
+}
+
+interface HealthBody {
+  dependencies?: Record<string, { status: string }>;
+  details?: { dependencies?: Record<string, { status: string }> };
 }
 
 function freePort(): Promise<number> {

@@ -3,8 +3,6 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
-import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
@@ -17,7 +15,7 @@ import { ReportingController } from './reporting/reporting.controller.js';
 import { ImportsController } from './evaluations/imports.controller.js';
 import { BullModule } from '@nestjs/bullmq';
 import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
-import { redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
+import { producerRedisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
 import { CyclesModule } from '../../../libs/cycles/src/cycles.module.js';
 import { RecomputeCycleHandler } from '../../../libs/cycles/src/recompute-cycle.command.js';
 import { InboxHandler } from '../../../libs/notifications/src/inbox.query.js';
@@ -28,9 +26,11 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { CurrentUsers } from './auth/current-users.js';
 import { AuthController } from './auth/auth.controller.js';
 import { DemoAccountsController } from './auth/demo-accounts.controller.js';
+import { LoginAttempts } from './auth/login-attempts.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { DependencyMonitor } from './health/dependency-monitor.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LiveModule } from '../../../libs/live/src/live.module.js';
 import { LiveHub } from './live/live-hub.js';
@@ -59,15 +59,12 @@ import { validationPipe } from './validation.pipe.js';
         signOptions: { expiresIn: (process.env.JWT_TTL ?? '2h') as never },
       }),
     }),
-    // Only login is throttled (brute force); commands are guarded by tokens and measured in the benchmark.
-    ThrottlerModule.forRoot([{ ttl: 60_000, limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20) }]),
-    TerminusModule,
     CqrsModule.forRoot(),
     IdentityModule,
     EvaluationModule,
     ReportingModule,
     CyclesModule,
-    BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.forRoot({ connection: { url: redisUrl(), ...producerRedisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
   controllers: [
@@ -91,6 +88,9 @@ import { validationPipe } from './validation.pipe.js';
     InboxHandler,
     LiveHub,
     StreamTickets,
+    // Only password checks are limited (guessing); commands are guarded by tokens and measured in the benchmark.
+    LoginAttempts,
+    DependencyMonitor,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },

@@ -8,6 +8,9 @@ import express from 'express';
 import { AppModule } from './app.module.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { securityHeaders, trustProxySetting } from './security-headers.js';
+import { refuseDeepJson, requireKnownMediaType } from './request-body.js';
+import { closeGracefullyOnSignals } from './graceful-shutdown.js';
+import { LiveHub } from './live/live-hub.js';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
@@ -17,7 +20,9 @@ async function bootstrap(): Promise<void> {
   // req.secure, req.ip and the login throttle read X-Forwarded-* only behind a proxy named by TRUST_PROXY.
   app.set('trust proxy', trustProxySetting());
   const limit = process.env.BODY_LIMIT ?? '1mb';
-  app.useBodyParser('json', { limit });
+  app.use(requireKnownMediaType);
+  // express.json itself: Nest's useBodyParser keeps `verify` for its rawBody option.
+  app.use(express.json({ limit, verify: refuseDeepJson }));
   app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
   // Word and Excel files posted as themselves (POST /api/imports/self-evaluations); multipart uploads are read by Multer on that route.
   app.useBodyParser('raw', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb', type: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] });
@@ -28,7 +33,6 @@ async function bootstrap(): Promise<void> {
   const web = express.static(WEB_ROOT, { index: 'index.html', maxAge: '1h' });
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.path.startsWith('/api/') ? next() : web(req, res, next)));
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
   const docs = new DocumentBuilder()
     .setTitle('项目支出绩效自评 API')
     .setDescription('填报、审核、公开项目支出绩效自评表（Draft → Submitted → Reviewed → Published）')
@@ -38,6 +42,7 @@ async function bootstrap(): Promise<void> {
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
+  closeGracefullyOnSignals(app, app.get(Logger), () => app.get(LiveHub).endStreams());
   app.get(Logger).log(`API listening on http://localhost:${port}/api (docs: /api/docs)`);
 }
 

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
-import { workersKey } from '../../../libs/persistence/src/queues.js';
+import { workersKey, workersLastBeatKey } from '../../../libs/persistence/src/queues.js';
 
 export const HEARTBEAT_EVERY_MS = 5_000;
+/** A worker silent for a week is forgotten (its id left in the set by a kill -9). */
+const LAST_BEAT_KEPT_MS = 7 * 24 * 3600_000;
 
 /** Tells /api/health that a worker is alive: a sorted set of worker ids scored by their last beat. */
 @Injectable()
@@ -20,10 +22,21 @@ export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.redis.client.zrem(workersKey(), this.id).catch(() => undefined);
+    await this.redis.client
+      .multi()
+      .zrem(workersKey(), this.id)
+      .set(workersLastBeatKey(), String(Date.now()), 'PX', LAST_BEAT_KEPT_MS)
+      .exec()
+      .catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
-    await this.redis.client.zadd(workersKey(), Date.now(), this.id);
+    const now = Date.now();
+    await this.redis.client
+      .multi()
+      .zadd(workersKey(), now, this.id)
+      .zremrangebyscore(workersKey(), '-inf', now - LAST_BEAT_KEPT_MS)
+      .set(workersLastBeatKey(), String(now), 'PX', LAST_BEAT_KEPT_MS)
+      .exec();
   }
 }

@@ -3,15 +3,26 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module.js';
 
+const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 8_000);
+
 /** The workers: outbox relay, scoring, reminders and deliveries. SIGTERM lets in-flight jobs finish. */
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const logger = app.get(Logger);
-  // SIGTERM: stop taking jobs, let the ones in flight finish, close connections, then exit 0.
+  // SIGTERM: stop taking jobs, let the ones in flight finish, close connections, then exit 0. A job still
+  // running after SHUTDOWN_TIMEOUT_MS (a webhook that does not answer) is left to its lock: another worker
+  // retries it once the lock expires (JOB_LOCK_MS); deliveries are re-sent under the same id.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       logger.log(`${signal}: finishing the jobs in flight`);
+      setTimeout(() => {
+        logger.warn(`jobs still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting; another worker retries them when their lock expires`);
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS).unref();
       app.close().then(
         () => process.exit(0),
         (error: Error) => {

@@ -4,6 +4,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../persistence/src/queues.js';
+import { queueReady } from '../../persistence/src/redis-connection.js';
+import { redisUnavailable } from '../../persistence/src/dependency-unavailable.js';
 import { CyclesStore } from './cycles.store.js';
 
 const BATCH = 500;
@@ -31,13 +33,21 @@ export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleComm
 
   async execute({ cycleId, userId }: RecomputeCycleCommand): Promise<{ jobId: string; total: number }> {
     const cycle = await this.cycles.get(cycleId);
+    // Refused before anything is written while Redis is away (a run that can never progress helps nobody).
+    await queueReady(this.queue);
     const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM evaluations WHERE fiscal_year = $1 ORDER BY id', [cycle.fiscalYear]);
     const runId = randomUUID();
     await this.dataSource.query('INSERT INTO recompute_runs (id, cycle_id, requested_by, total) VALUES ($1, $2, $3, $4)', [runId, cycleId, userId, rows.length]);
     for (let i = 0; i < rows.length; i += BATCH) {
-      await this.queue.addBulk(
-        rows.slice(i, i + BATCH).map((r) => ({ name: 'recompute', data: { evaluationId: r.id, runId }, opts: { jobId: `recompute-${runId}-${r.id}` } })),
-      );
+      try {
+        await this.queue.addBulk(
+          rows.slice(i, i + BATCH).map((r) => ({ name: 'recompute', data: { evaluationId: r.id, runId }, opts: { jobId: `recompute-${runId}-${r.id}` } })),
+        );
+      } catch (error) {
+        // Redis went away in between: a run none of whose jobs were queued is taken back.
+        if (i === 0) await this.dataSource.query('DELETE FROM recompute_runs WHERE id = $1', [runId]);
+        throw redisUnavailable(error) ?? error;
+      }
     }
     return { jobId: runId, total: rows.length };
   }

@@ -23,6 +23,11 @@ export function workersKey(): string {
   return `${queuePrefix()}:workers`;
 }
 
+/** The last beat of any worker (or the moment the last one stopped): /api/health says since when they are silent. */
+export function workersLastBeatKey(): string {
+  return `${queuePrefix()}:workers:last-beat`;
+}
+
 /**
  * Options of every processor. A killed worker's jobs are taken up again once their lock expires;
  * JOB_LOCK_MS shortens that for tests and small deployments (jobs here take milliseconds).

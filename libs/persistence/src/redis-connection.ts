@@ -1,7 +1,12 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { DependencyUnavailableError, redisUnavailable } from './dependency-unavailable.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A command of a request that Redis has not answered by then has failed (a hung or unreachable Redis). */
+export const REDIS_COMMAND_TIMEOUT_MS = Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 2_000);
 
 export function redisUrl(): string {
   return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -12,11 +17,56 @@ export function redisOptions() {
   return { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false } as const;
 }
 
+/**
+ * The API's queues only add and read jobs: while Redis is away their commands fail at once instead of
+ * waiting in ioredis' offline queue (and being run later, after the request was already answered).
+ */
+export function producerRedisOptions() {
+  return {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    enableReadyCheck: true,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // BullMQ's own default waits up to 20 s between reconnections; the API should be back soon after Redis is.
+    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+  };
+}
+
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
-  readonly client = new Redis(redisUrl(), { ...redisOptions(), maxRetriesPerRequest: 1 });
+  readonly client = new Redis(redisUrl(), { ...redisOptions(), maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+
+  constructor() {
+    // Errors are reported through the commands that fail and through /api/health; unhandled, ioredis would print each one.
+    this.client.on('error', () => undefined);
+  }
+
+  get available(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Runs commands for a request: refused at once while Redis is not connected, never left waiting. */
+  async run<T>(commands: (client: Redis) => Promise<T>): Promise<T> {
+    if (!this.available) throw new DependencyUnavailableError('redis', `connection ${this.client.status}`);
+    try {
+      return await commands(this.client);
+    } catch (error) {
+      throw redisUnavailable(error) ?? error;
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => undefined);
   }
+}
+
+/** Refuses at once when a queue's connection is not up (BullMQ would otherwise wait for it). */
+export async function queueReady(queue: Queue): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const client = await Promise.race([
+    queue.getBackend().client.catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 500))),
+  ]).finally(() => clearTimeout(timer));
+  const status = (client as { status?: string } | null)?.status;
+  if (status !== 'ready') throw new DependencyUnavailableError('redis', `queue connection ${status ?? 'not connected'}`);
 }

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '../../../../libs/persistence/src/queues.js';
+import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
 import { Roles } from '../auth/auth.decorators.js';
 
 /** Jobs that ran out of retries stay visible here (and in the dashboard at /admin/queues). */
@@ -24,12 +25,14 @@ export class AdminController {
   @Roles('admin')
   @Get('queues')
   async counts() {
+    await this.ready();
     return Promise.all(this.queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed') })));
   }
 
   @Roles('admin')
   @Get('failed-jobs')
   async failed() {
+    await this.ready();
     const lists = await Promise.all(
       this.queues.map(async (q) =>
         (await q.getFailed(0, 199)).map((job) => ({
@@ -44,5 +47,10 @@ export class AdminController {
       ),
     );
     return lists.flat();
+  }
+
+  /** 503 at once while Redis is away, rather than a request waiting for it. */
+  private async ready(): Promise<void> {
+    await Promise.all(this.queues.map(queueReady));
   }
 }

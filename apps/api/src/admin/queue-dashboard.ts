@@ -6,7 +6,11 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { Directory } from '../../../../libs/identity/src/directory.js';
+import { IdentityError } from '../../../../libs/identity/src/identity.errors.js';
+import { checkPassword } from '../auth/auth.controller.js';
+import { LoginAttempts } from '../auth/login-attempts.js';
 import { QUEUES } from '../../../../libs/persistence/src/queues.js';
+import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -20,33 +24,37 @@ export function mountQueueDashboard(app: INestApplication): void {
   const queues = Object.values(QUEUES).map((name) => app.get<Queue>(getQueueToken(name)));
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: '后台任务队列' } } });
   const directory = app.get(Directory);
-  const failures = new Map<string, { count: number; until: number }>();
-  const limit = Number(process.env.LOGIN_RATE_LIMIT ?? 20);
-  const adminsOnly = async (req: Request, res: Response, next: NextFunction) => {
-    // Password guessing here is throttled like the login: failures per client per minute.
-    const client = req.ip ?? 'unknown';
-    const seen = failures.get(client);
-    if (seen && seen.until > Date.now() && seen.count >= limit) {
-      res.status(429).json({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试' });
-      return;
-    }
-    const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
-    if (scheme === 'Basic' && encoded) {
-      const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-      const separator = decoded.indexOf(':');
-      try {
-        const user = await directory.verifyCredentials(decoded.slice(0, separator), decoded.slice(separator + 1));
-        if (user.roles.includes('admin')) return next();
-      } catch {
-        // falls through to the challenge
-      }
-    }
-    if (scheme === 'Basic') {
-      const current = seen && seen.until > Date.now() ? seen : { count: 0, until: Date.now() + 60_000 };
-      failures.set(client, { count: current.count + 1, until: current.until });
-    }
+  const attempts = app.get(LoginAttempts);
+  const challenge = (res: Response) => {
     res.setHeader('WWW-Authenticate', 'Basic realm="perf-eval admin", charset="UTF-8"');
     res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: '需要系统管理员账号' });
   };
-  app.use(DASHBOARD_PATH, adminsOnly, adapter.getRouter());
+  // Password guessing here counts against the same limits as the login (LoginAttempts).
+  const adminsOnly = async (req: Request, res: Response, next: NextFunction) => {
+    const credentials = basicCredentials(req.headers.authorization);
+    if (!credentials) return challenge(res);
+    try {
+      const user = await checkPassword(attempts, directory, req.ip ?? 'unknown', credentials.username, credentials.password);
+      if (user.roles.includes('admin')) return next();
+      challenge(res);
+    } catch (error) {
+      if (error instanceof IdentityError) return challenge(res);
+      next(error);
+    }
+  };
+  // The board's pages and API read the queues: 503 at once while Redis is away, never a page that hangs.
+  const queuesUp = (_req: Request, _res: Response, next: NextFunction) => {
+    Promise.all(queues.map(queueReady)).then(() => next(), next);
+  };
+  app.use(DASHBOARD_PATH, adminsOnly, queuesUp, adapter.getRouter());
+}
+
+/** `Basic base64(username:password)`; null for anything else, or for a NUL, which no account has and PostgreSQL cannot compare. */
+function basicCredentials(header: string | undefined): { username: string; password: string } | null {
+  const [scheme, encoded] = (header ?? '').split(' ');
+  if (scheme !== 'Basic' || !encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator < 0 || decoded.includes('\u0000')) return null;
+  return { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
 }

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { Directory } from '../../../../libs/identity/src/directory.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { InvalidCredentialsError } from '../../../../libs/identity/src/identity.errors.js';
+import { LoginAttempts } from './login-attempts.js';
 import { CurrentUser, Public } from './auth.decorators.js';
 import type { TokenClaims } from './auth.guard.js';
 
@@ -22,18 +24,22 @@ export class LoginDto {
 
 @ApiTags('auth 登录')
 @Controller('auth')
-export class AuthController {
+export class AuthController implements OnApplicationBootstrap {
   constructor(
     private readonly directory: Directory,
     private readonly jwt: JwtService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.directory.placeholderHash().catch(() => undefined);
+  }
+
   @Public()
-  @UseGuards(ThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto) {
-    const user = await this.directory.verifyCredentials(body.username, body.password);
+  async login(@Body() body: LoginDto, @Req() req: Request) {
+    const user = await checkPassword(this.attempts, this.directory, req.ip ?? 'unknown', body.username, body.password);
     const claims: TokenClaims = { sub: user.id, username: user.username, name: user.displayName, roles: user.roles, units: user.unitIds };
     return {
       accessToken: await this.jwt.signAsync(claims),
@@ -45,5 +51,21 @@ export class AuthController {
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser) {
     return user;
+  }
+}
+
+/**
+ * The one way a password is checked over HTTP (login and the queue dashboard): counted before the check,
+ * given back unless it was a wrong guess.
+ */
+export async function checkPassword(attempts: LoginAttempts, directory: Directory, client: string, username: string, password: string) {
+  const attempt = await attempts.reserve(client, username);
+  try {
+    const user = await directory.verifyCredentials(username, password);
+    await attempt.release();
+    return user;
+  } catch (error) {
+    if (!(error instanceof InvalidCredentialsError)) await attempt.release();
+    throw error;
   }
 }

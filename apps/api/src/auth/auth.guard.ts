@@ -5,6 +5,7 @@ import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/role
 import { AccountDisabledError } from '../../../../libs/identity/src/identity.errors.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 import { CurrentUsers } from './current-users.js';
+import { isUuid } from '../../../../libs/persistence/src/uuid.js';
 
 export interface TokenClaims {
   sub: string;
@@ -35,6 +36,8 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw unauthenticated('访问令牌无效或已过期，请重新登录');
     }
+    // Tokens are signed here with a user id; any other subject (a secret shared elsewhere, a forged claim) names nobody.
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw unauthenticated('访问令牌无效或已过期，请重新登录');
     const user = await this.users.get(claims.sub);
     // Users are disabled, never deleted: a valid token without an active user is a disabled account's.
     if (!user) throw new AccountDisabledError();

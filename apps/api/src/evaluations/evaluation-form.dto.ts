@@ -16,20 +16,30 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { isAmountInput, toAmount } from '../../../../libs/evaluation/src/domain/amount.js';
+import { Decimal, isAmountInput, toAmount } from '../../../../libs/evaluation/src/domain/amount.js';
 import { EVALUATION_METHODS, type EvaluationForm, type EvaluationMethod, type FundsRow } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
 import type { NewEvaluationForm } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
 
-/** 万元 as a JSON number or a decimal string with at most 6 decimals. */
+/** 万元 as a JSON number or a decimal string with at most 6 decimals; budgets and spending are never negative. */
 function IsAmount(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isAmount',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} 须为金额（万元，数字或字符串，最多 6 位小数）`, ...options },
-      validator: { validate: (value: unknown) => value === null || value === undefined || isAmountInput(value) },
+      options: { message: `${propertyName} 须为不小于 0 的金额（万元，数字或字符串，最多 6 位小数）`, ...options },
+      validator: { validate: (value: unknown) => value === null || value === undefined || (isAmountInput(value) && !new Decimal(toAmount(value)).isNegative()) },
     });
+}
+
+/** 分值 and 得分 of an indicator row: points out of the form's 100. */
+function IsPoints() {
+  return (object: object, propertyName: string) => {
+    const label = propertyName === 'weight' ? '分值' : '得分';
+    IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: `${label}须为数字（最多 2 位小数）` })(object, propertyName);
+    Min(0, { message: `${label}须在 0 到 100 之间` })(object, propertyName);
+    Max(100, { message: `${label}须在 0 到 100 之间` })(object, propertyName);
+  };
 }
 
 const TEXT = 4000;
@@ -118,18 +128,14 @@ export class IndicatorDto {
   @MaxLength(TEXT)
   actual: string;
 
-  @ApiProperty({ type: Number, nullable: true, example: 5, description: '分值' })
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 100, example: 5, description: '分值' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(-1000)
-  @Max(1000)
+  @IsPoints()
   weight: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, example: 5, description: '得分' })
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 100, example: 5, description: '得分' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(-1000)
-  @Max(1000)
+  @IsPoints()
   score: number | null;
 
   @ApiPropertyOptional({ description: '偏差原因分析及改进措施' })

@@ -8,6 +8,8 @@ import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { ImportSelfEvaluationsCommand, type ImportSource } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
 import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
+import { cleanText, type FieldError } from '../text-input.js';
+import { validationFailed } from '../validation.pipe.js';
 
 export class ImportQueryDto extends UnitYearFilterDto {
   @IsOptional()
@@ -121,11 +123,16 @@ function safeName(name: string | undefined): string | null {
 /** `X-File-Name` carries a percent-encoded name; a malformed or overlong one is refused, not guessed at. */
 function fileNameFromHeader(header: string | undefined): string | null {
   if (!header) return null;
+  let name: string | null = null;
   try {
-    const name = decodeURIComponent(header);
-    if (name.length <= 255) return name;
+    name = decodeURIComponent(header);
   } catch {
-    // falls through to the refusal
+    // refused below
   }
-  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: '输入有误：X-File-Name', details: { fields: [{ field: 'X-File-Name', messages: ['须为 URL 编码的文件名，最长 255 个字符'] }] } });
+  if (name === null || name.length > 255) throw validationFailed([{ field: 'X-File-Name', messages: ['须为 URL 编码的文件名，最长 255 个字符'] }]);
+  // Headers do not pass the validation pipe: the same text policy as every other field.
+  const errors: FieldError[] = [];
+  const cleaned = cleanText(name, 'X-File-Name', errors) as string;
+  if (errors.length > 0) throw validationFailed(errors);
+  return cleaned;
 }

@@ -1,46 +1,36 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Header, HttpException, HttpStatus } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
-import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { workersKey } from '../../../../libs/persistence/src/queues.js';
+import { RETRY_AFTER_SECONDS } from '../../../../libs/persistence/src/dependency-unavailable.js';
+import { DependencyMonitor, type DependencyName, type HealthReport } from './dependency-monitor.js';
 
-const WORKER_SILENCE_MS = 20_000;
+const LABELS: Record<DependencyName, string> = { database: 'PostgreSQL 数据库', redis: 'Redis', worker: '后台任务进程' };
 
+/**
+ * 200 with every dependency up; otherwise 503 DEPENDENCY_UNAVAILABLE naming which is down and since when.
+ * Unauthenticated, so it says nothing an outsider should not know: no addresses, URLs or credentials.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
-    private readonly redis: RedisConnection,
-  ) {}
+  constructor(private readonly monitor: DependencyMonitor) {}
 
   @Public()
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
-      async () => {
-        const indicator = this.indicators.check('redis');
-        try {
-          await this.redis.client.ping();
-          return indicator.up();
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
-      async () => {
-        const indicator = this.indicators.check('worker');
-        try {
-          const alive = await this.redis.client.zcount(workersKey(), Date.now() - WORKER_SILENCE_MS, '+inf');
-          return alive > 0 ? indicator.up({ workers: alive }) : indicator.down({ message: '没有运行中的后台任务进程 (no worker heartbeat)' });
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
-    ]);
+  @Header('Cache-Control', 'no-store')
+  async check(): Promise<HealthReport> {
+    const report = await this.monitor.check();
+    if (report.status === 'up') return report;
+    const down = (Object.entries(report.dependencies) as [DependencyName, HealthReport['dependencies'][DependencyName]][]).filter(([, d]) => d.status !== 'up');
+    const words = down.map(([name, d]) => (d.status === 'unknown' ? `${LABELS[name]}状态未知` : `${LABELS[name]}自 ${beijingTime(d.since)}起不可用`));
+    throw new HttpException(
+      { code: 'DEPENDENCY_UNAVAILABLE', message: `服务暂不可用：${words.join('；')}`, details: { ...report, down: down.map(([name]) => name), retryAfterSeconds: RETRY_AFTER_SECONDS } },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
   }
+}
+
+function beijingTime(iso: string | null): string {
+  if (!iso) return '（时间未知）';
+  return `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
 }

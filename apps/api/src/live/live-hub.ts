@@ -36,6 +36,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | null = null;
+  private ending = false;
   /** Messages are handled one after another, so that every stream receives them in publication order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -59,10 +60,18 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     this.heartbeat.unref();
   }
 
-  /** Ends every stream (clients reconnect to another process), so that shutdown is not held up by them. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Ends every stream and every one opened from now on (clients reconnect to another process), so that
+   * shutdown is not held up by them. Called when the API starts draining, and again on module destroy.
+   */
+  endStreams(): void {
+    this.ending = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const connection of [...this.connections]) this.close(connection);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.endStreams();
     await this.subscriber?.quit().catch(() => undefined);
     this.subscriber = null;
   }
@@ -87,6 +96,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     this.connections.add(connection);
     res.on('close', () => this.forget(connection));
     this.write(connection, 'retry: 3000\n\n');
+    if (this.ending) return this.close(connection);
     await this.sendQueues(connection);
   }
 

@@ -16,14 +16,14 @@ export class StreamTickets {
 
   async issue(userId: string, now = new Date()): Promise<{ ticket: string; expiresAt: string }> {
     const ticket = randomBytes(32).toString('base64url');
-    await this.redis.client.set(keyOf(ticket), userId, 'EX', STREAM_TICKET_TTL_SECONDS);
+    await this.redis.run((client) => client.set(keyOf(ticket), userId, 'EX', STREAM_TICKET_TTL_SECONDS));
     return { ticket, expiresAt: new Date(now.getTime() + STREAM_TICKET_TTL_SECONDS * 1000).toISOString() };
   }
 
   /** The user the ticket was issued to, once; null for an unknown, expired or already used ticket. */
   async consume(ticket: string | undefined): Promise<string | null> {
     if (!ticket || !/^[A-Za-z0-9_-]{16,128}$/.test(ticket)) return null;
-    return this.redis.client.getdel(keyOf(ticket));
+    return this.redis.run((client) => client.getdel(keyOf(ticket)));
   }
 }
 

@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/** The form is 4 levels deep; 32 leaves room for any body the API takes and none for a nesting bomb. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The one endpoint that takes text/plain (the Word dump); every other body is JSON. */
+const TEXT_BODY_PATHS = new Set(['/api/imports/self-evaluations']);
+
+/**
+ * body-parser's `verify` hook runs on the raw bytes before JSON.parse: a linear scan that counts bracket
+ * depth outside strings refuses a deeply nested body before parsing costs time and before class-transformer
+ * recurses into it (100k levels overflowed its stack).
+ */
+export function refuseDeepJson(_req: IncomingMessage, _res: unknown, body: Buffer, encoding: string): void {
+  const depth = encoding && !/^utf-?8$/i.test(encoding) ? deepestOfText(body.toString(encoding as BufferEncoding)) : deepestOfUtf8(body);
+  if (depth > MAX_JSON_DEPTH) throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH}`), { status: 400, type: 'entity.too.deep' });
+}
+
+/** Stops at the first level beyond the limit: the answer is the same, and the scan stays short. */
+function deepestOfUtf8(bytes: Buffer): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: the next byte is escaped
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return depth;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return depth;
+}
+
+function deepestOfText(text: string): number {
+  return deepestOfUtf8(Buffer.from(text, 'utf8'));
+}
+
+/**
+ * A body in a media type the endpoint does not read is refused with 415 before it is read, instead of
+ * arriving as a string or not at all (and failing later with a misleading validation error).
+ */
+export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
+  const text = TEXT_BODY_PATHS.has(req.path);
+  if (req.is(text ? 'text/plain' : 'application/json')) return next();
+  next(
+    new HttpException(
+      {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: text ? '请以 Content-Type: text/plain 上传自评表文本' : '请求体须为 JSON（Content-Type: application/json）',
+        details: { contentType: req.headers['content-type'] ?? null, expected: text ? 'text/plain' : 'application/json' },
+      },
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    ),
+  );
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+}
