@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../../libs/evaluation/src/infrastructure/document-files.js';
 
 /** The form is 4 levels deep; 32 leaves room for any body the API takes and none for a nesting bomb. */
 export const MAX_JSON_DEPTH = 32;
 
-/** The one endpoint that takes text/plain (the Word dump); every other body is JSON. */
-const TEXT_BODY_PATHS = new Set(['/api/imports/self-evaluations']);
+/** The import takes the files units hold (the text dump, Word, Excel, or any of them uploaded); every other body is JSON. */
+const IMPORT_PATH = '/api/imports/self-evaluations';
+const IMPORT_TYPES = ['text/plain', DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, 'multipart/form-data'];
 
 /**
  * body-parser's `verify` hook runs on the raw bytes before JSON.parse: a linear scan that counts bracket
@@ -45,15 +47,21 @@ function deepestOfText(text: string): number {
  */
 export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
-  const text = TEXT_BODY_PATHS.has(req.path);
-  if (req.is(text ? 'text/plain' : 'application/json')) return next();
+  const isImport = req.path === IMPORT_PATH;
+  if (req.is(isImport ? IMPORT_TYPES : 'application/json')) return next();
   next(
     new HttpException(
-      {
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: text ? '请以 Content-Type: text/plain 上传自评表文本' : '请求体须为 JSON（Content-Type: application/json）',
-        details: { contentType: req.headers['content-type'] ?? null, expected: text ? 'text/plain' : 'application/json' },
-      },
+      isImport
+        ? {
+            code: 'IMPORT_UNSUPPORTED_TYPE',
+            message: `不支持的 Content-Type：${req.headers['content-type'] || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`,
+            details: { contentType: req.headers['content-type'] ?? null, expected: IMPORT_TYPES },
+          }
+        : {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: '请求体须为 JSON（Content-Type: application/json）',
+            details: { contentType: req.headers['content-type'] ?? null, expected: 'application/json' },
+          },
       HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     ),
   );

@@ -10,7 +10,10 @@ export type { FieldError };
  */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'custom') {
+    // A zip's bytes sent as text (a .docx posted as text/plain) are not text with bad characters: the
+    // import names that mistake itself (IMPORT_UNSUPPORTED_TYPE).
+    const zipAsText = metadata.type === 'body' && typeof value === 'string' && value.startsWith('PK\u0003\u0004');
+    if (metadata.type !== 'custom' && !zipAsText) {
       const errors: FieldError[] = [];
       value = cleanText(value, metadata.data ?? '', errors);
       if (errors.length > 0) throw validationFailed(errors);
