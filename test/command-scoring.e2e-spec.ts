@@ -80,9 +80,11 @@ describe('Scores and findings computed by the command (no worker running)', () =
       [id],
     );
     expect(row).toEqual({ computed_total: '97.00', grade: '优', error_count: 0, self_score: '97.00', scored_rule_version: recorded[2].rule_version });
-    // The events wait in the outbox: no worker has seen them.
-    const [outbox] = await api.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE evaluation_id = $1 AND dispatched_at IS NULL', [id]);
-    expect(outbox.n).toBe('3');
+    // Drafting and editing have no consumer: they leave nothing in the outbox for a worker to relay.
+    const [outbox] = await api.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE evaluation_id = $1', [id]);
+    expect(outbox.n).toBe('0');
+    const events = await api.query<{ type: string }>('SELECT type FROM evaluation_events WHERE evaluation_id = $1 ORDER BY version', [id]);
+    expect(events.map((e) => e.type)).toEqual(['EvaluationDrafted', 'EvaluationEdited', 'EvaluationEdited']);
   });
 
   it('keeps the error count of the list read model in step with the command', async () => {

@@ -5,6 +5,8 @@ import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluat
 import { EvaluationStateProjector, rowUpdate, type RowScoring } from './evaluation-state.projector.js';
 import { scoringOf, type ScoringRecord } from './scoring.projection.js';
 import { isUuid } from '../../../persistence/src/uuid.js';
+import { preparedQuery } from '../../../persistence/src/prepared-query.js';
+import { RELAYED_EVENTS_SQL } from './relayed-events.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -41,9 +43,11 @@ export class EvaluationRepository {
     return Evaluation.fromState(state);
   }
 
-  async loadState(id: string, manager: EntityManager = this.dataSource.manager): Promise<EvaluationState | null> {
+  /** The snapshot; outside a transaction (`manager` omitted) as a prepared statement of the command path. */
+  async loadState(id: string, manager?: EntityManager): Promise<EvaluationState | null> {
     if (!isUuid(id)) return null;
-    const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = $1', [id]);
+    const text = 'SELECT state FROM evaluations WHERE id = $1';
+    const rows: { state: EvaluationState }[] = manager ? await manager.query(text, [id]) : (await preparedQuery<{ state: EvaluationState }>(this.dataSource, text, [id])).rows;
     return rows[0]?.state ?? null;
   }
 
@@ -73,12 +77,14 @@ export class EvaluationRepository {
    * their outbox rows, the scoring of a changed form and the row's move from the loaded version. The
    * unique (evaluation, version) refuses a concurrent writer; the guarded UPDATE cannot then match
    * another version. Without a new scoring the UPDATE answers the scores the row keeps.
+   * A prepared statement (its text depends only on whether the command scored): parsed and planned once
+   * per connection.
    */
   private async appendAndMove(evaluation: Evaluation, events: RecordedEvent[], loaded: number): Promise<RowScoring> {
     const scoring = scoringFor(evaluation, events);
     const update = rowUpdate(evaluation.state, 1, loaded, scoring);
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [rows, moved]: [RowScoring[], number] = await this.dataSource.query(
+    const { rows, rowCount: moved } = await preparedQuery<RowScoring>(
+      this.dataSource,
       `${appendEvents()}${update.with ? `, ${update.with}` : ''} ${update.sql}`,
       [eventRecords(events), ...update.params],
     );
@@ -110,8 +116,9 @@ function scoringFor(evaluation: Evaluation, events: RecordedEvent[]): ScoringRec
 }
 
 /**
- * The head of a statement that appends events ($1: their records as JSON) and an outbox row for each,
- * exposing the inserted events as `ev`; the caller adds the statement's main part.
+ * The head of a statement that appends events ($1: their records as JSON) and an outbox row for each
+ * event that has a consumer (RELAYED_EVENTS), exposing the inserted events as `ev`; the caller adds the
+ * statement's main part.
  */
 function appendEvents(): string {
   return `WITH x AS (
@@ -122,7 +129,7 @@ function appendEvents(): string {
       SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM x ORDER BY version
       RETURNING position, evaluation_id, version, type
     ), ob AS (
-      INSERT INTO outbox (event_position, evaluation_id, type) SELECT position, evaluation_id, type FROM ev
+      INSERT INTO outbox (event_position, evaluation_id, type) SELECT position, evaluation_id, type FROM ev WHERE type IN (${RELAYED_EVENTS_SQL})
     )`;
 }
 

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+/** The part of pg's Pool this uses. */
+interface PgPool {
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/** Statement texts → their prepared-statement names; a handful of texts, never built from data. */
+const names = new Map<string, string>();
+const MAX_NAMES = 200;
+
+/**
+ * Runs a statement of the command path as a named prepared statement on the DataSource's pg pool: each
+ * connection parses and plans it once, then only binds the parameters. The appendAndMove statement
+ * costs PostgreSQL ~0.45 ms of CPU unprepared and ~0.26 ms prepared (bench notes in docs/performance.md).
+ * Bypasses TypeORM's query runner, so never use it inside a TypeORM transaction (it takes a pool
+ * connection of its own). `text` must be a constant shape: values travel as parameters only.
+ */
+export async function preparedQuery<T>(dataSource: DataSource, text: string, values: unknown[]): Promise<{ rows: T[]; rowCount: number }> {
+  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  let name = names.get(text);
+  if (name === undefined && names.size < MAX_NAMES) {
+    name = `pe_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  const result = await pool.query(name ? { name, text, values } : { text, values });
+  return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+}
