@@ -8,12 +8,13 @@ interface PgPool {
 
 /** Statement texts → their prepared-statement names; a handful of texts, never built from data. */
 const names = new Map<string, string>();
-const MAX_NAMES = 200;
+const MAX_NAMES = 1000;
 
 /**
  * Runs a statement of the command path as a named prepared statement on the DataSource's pg pool: each
  * connection parses and plans it once, then only binds the parameters. The appendAndMove statement
- * costs PostgreSQL ~0.45 ms of CPU unprepared and ~0.26 ms prepared (bench notes in docs/performance.md).
+ * costs PostgreSQL ~0.45 ms of CPU unprepared and ~0.26 ms prepared; the board's and the lists' queries
+ * spend 0.5–1 ms planning each (ten indexes on evaluations to consider), prepared next to nothing.
  * Bypasses TypeORM's query runner, so never use it inside a TypeORM transaction (it takes a pool
  * connection of its own). `text` must be a constant shape: values travel as parameters only.
  */
@@ -26,4 +27,10 @@ export async function preparedQuery<T>(dataSource: DataSource, text: string, val
   }
   const result = await pool.query(name ? { name, text, values } : { text, values });
   return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+}
+
+/** The rows of a read as a prepared statement (see preparedQuery): for query handlers outside transactions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- like DataSource.query, the caller names the row type
+export async function readQuery<T = any>(dataSource: DataSource, text: string, values: unknown[] = []): Promise<T[]> {
+  return (await preparedQuery<T>(dataSource, text, values)).rows;
 }
