@@ -126,6 +126,7 @@ export function startProcess(args, { cwd, env, label }) {
   let tail = '';
   const keep = (d) => {
     tail = (tail + d).slice(-4000);
+    if (process.env.BENCH_CHILD_OUTPUT) fs.appendFileSync(process.env.BENCH_CHILD_OUTPUT, `[${label}] ${d}`);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);

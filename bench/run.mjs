@@ -13,7 +13,7 @@
 //   BENCH_RECOMPUTE_FORMS=10000  BENCH_REMINDER_FORMS=100000  BENCH_IMPORT_FORMS=1000  BENCH_LAG_SAMPLES=100
 //   BENCH_ONLY=baseline,commands,conflict,lag,queue,reads,recompute,import,reminders   (default: all)
 //   BENCH_API_PROCESSES=1 BENCH_WORKER_PROCESSES=1   (2 and 2 show several processes on one database and Redis)
-//   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   BENCH_SKIP_BUILD=true   BENCH_KEEP_DATABASE=true
+//   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   BENCH_WORKER_NODE_ARGS=…   BENCH_SKIP_BUILD=true   BENCH_KEEP_DATABASE=true
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -82,7 +82,8 @@ function startApi(i) {
   apis.push({ child, port, http: httpClient(port, 160) });
 }
 function startWorker(i) {
-  workers.push(startProcess(['dist/apps/worker/src/main.js'], { cwd: ROOT, env: { ...env, PORT: String(basePort) }, label: `worker ${i + 1}` }));
+  const args = [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/apps/worker/src/main.js'];
+  workers.push(startProcess(args, { cwd: ROOT, env: { ...env, PORT: String(basePort) }, label: `worker ${i + 1}` }));
 }
 const pids = () => ({ api: apis.map((a) => a.child.pid), worker: workers.map((w) => w.pid) });
 /** Client i talks to API process i mod n. */

@@ -40,7 +40,7 @@ function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
 }
 
 /** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
-const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.state->>'lastEditedBy']))`;
+const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text]))`;
 
 /**
  * Narrows a list to a queue. The list's own access scoping (the units the user may see) still applies.
@@ -147,7 +147,7 @@ export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts
     return readQuery(this.dataSource, 
       `SELECT count(*) AS n FROM evaluations e
        WHERE e.status = 'Submitted' ${scope}
-         AND (e.created_by = $1::uuid OR e.state->>'lastEditedBy' = $1::text OR e.state->>'lastEditedBy' IS NULL)`,
+         AND (e.created_by = $1::uuid OR e.last_edited_by = $1::uuid OR e.last_edited_by IS NULL)`,
       seesAllUnits(user) ? [user.id] : [user.id, user.unitIds],
     );
   }

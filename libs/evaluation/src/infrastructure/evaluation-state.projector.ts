@@ -69,11 +69,11 @@ export function withClause(statement: RowStatement): string {
   return statement.with ? `WITH ${statement.with} ${statement.sql}` : statement.sql;
 }
 
-/** The read-model columns of the row, in the order of rowParams ($1 … $21). */
+/** The read-model columns of the row, in the order of rowParams ($1 … $22). */
 const ROW_COLUMNS = [
   'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
   'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
-  'cycle_id', 'form_version', 'submitted_at',
+  'cycle_id', 'form_version', 'submitted_at', 'last_edited_by',
 ] as const;
 
 function rowParams(state: EvaluationState): unknown[] {
@@ -100,6 +100,7 @@ function rowParams(state: EvaluationState): unknown[] {
     form.cycleId ?? null,
     state.formVersion,
     state.submittedAt,
+    state.lastEditedBy ?? null,
   ];
 }
 
