@@ -85,6 +85,13 @@ describe('Scores and findings computed by the command (no worker running)', () =
     expect(outbox.n).toBe('0');
     const events = await api.query<{ type: string }>('SELECT type FROM evaluation_events WHERE evaluation_id = $1 ORDER BY version', [id]);
     expect(events.map((e) => e.type)).toEqual(['EvaluationDrafted', 'EvaluationEdited', 'EvaluationEdited']);
+    // An edit's payload is built from the state written with it (the form travels once): the same form.
+    const [last] = await api.query<{ payload: unknown; form: { projectName: string } }>(
+      `SELECT ev.payload, e.state->'form' AS form FROM evaluation_events ev JOIN evaluations e ON e.id = ev.evaluation_id AND ev.version = e.version WHERE ev.evaluation_id = $1`,
+      [id],
+    );
+    expect(last.payload).toEqual({ form: last.form });
+    expect(last.form.projectName).toBe(newMediaForm().projectName);
   });
 
   it('keeps the error count of the list read model in step with the command', async () => {

@@ -85,8 +85,8 @@ export class EvaluationRepository {
     const update = rowUpdate(evaluation.state, 1, loaded, scoring);
     const { rows, rowCount: moved } = await preparedQuery<RowScoring>(
       this.dataSource,
-      `${appendEvents()}${update.with ? `, ${update.with}` : ''} ${update.sql}`,
-      [eventRecords(events), ...update.params],
+      `${appendEvents(update.stateParam)}${update.with ? `, ${update.with}` : ''} ${update.sql}`,
+      [eventRecords(events, evaluation.state), ...update.params],
     );
     if (moved !== 1) throw new VersionConflictError(loaded, null);
     return scoring ? { scores: scoring.scores, findings: scoring.findings } : { scores: rows[0]?.scores ?? null, findings: rows[0]?.findings ?? null };
@@ -118,24 +118,34 @@ function scoringFor(evaluation: Evaluation, events: RecordedEvent[]): ScoringRec
 /**
  * The head of a statement that appends events ($1: their records as JSON) and an outbox row for each
  * event that has a consumer (RELAYED_EVENTS), exposing the inserted events as `ev`; the caller adds the
- * statement's main part.
+ * statement's main part. With `stateParam` (the placeholder of the state the statement also writes), an
+ * edit's payload `{form}` is not sent a second time: it is built from the state's form in the statement.
  */
-function appendEvents(): string {
+function appendEvents(stateParam?: string): string {
+  const payload = stateParam ? `CASE WHEN form_from_state THEN jsonb_build_object('form', ${stateParam}::jsonb->'form') ELSE payload END` : 'payload';
   return `WITH x AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb)
-        AS r(evaluation_id uuid, version integer, type text, payload jsonb, actor_id uuid, occurred_at timestamptz)
+        AS r(evaluation_id uuid, version integer, type text, payload jsonb, actor_id uuid, occurred_at timestamptz, form_from_state boolean)
     ), ev AS (
       INSERT INTO evaluation_events (evaluation_id, version, type, payload, actor_id, occurred_at)
-      SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM x ORDER BY version
+      SELECT evaluation_id, version, type, ${payload}, actor_id, occurred_at FROM x ORDER BY version
       RETURNING position, evaluation_id, version, type
     ), ob AS (
       INSERT INTO outbox (event_position, evaluation_id, type) SELECT position, evaluation_id, type FROM ev WHERE type IN (${RELAYED_EVENTS_SQL})
     )`;
 }
 
-function eventRecords(events: RecordedEvent[]): string {
+/**
+ * The events as JSON records. An edit whose form is the very form of `state` (the state written with it)
+ * travels without its payload and is marked `form_from_state` (appendEvents builds it): ~2.7 KB less to
+ * serialise, send and parse per edit, the stored payload the same jsonb.
+ */
+function eventRecords(events: RecordedEvent[], state?: EvaluationState): string {
   return JSON.stringify(
-    events.map((e) => ({ evaluation_id: e.evaluationId, version: e.version, type: e.type, payload: e.payload, actor_id: e.actorId, occurred_at: e.occurredAt })),
+    events.map((e) => {
+      const fromState = state !== undefined && e.type === 'EvaluationEdited' && e.payload.form === state.form;
+      return { evaluation_id: e.evaluationId, version: e.version, type: e.type, payload: fromState ? null : e.payload, actor_id: e.actorId, occurred_at: e.occurredAt, form_from_state: fromState };
+    }),
   );
 }
 
