@@ -101,23 +101,44 @@ export function memoryMb(pid) {
   }
 }
 
+/** Busy CPU seconds of the whole machine so far (all cores; /proc/stat, user+nice+system+irq+softirq+steal). */
+export function machineBusySeconds() {
+  const [cpu] = fs.readFileSync('/proc/stat', 'utf8').split('\n');
+  const [, user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS;
+}
+
 /**
  * CPU used during a phase by the API, the worker, this load generator and the PostgreSQL backends that
- * serve the benchmark's database (the WAL writer and checkpointer are shared with the machine and left out).
+ * serve the benchmark's database (the WAL writer and checkpointer are shared with the machine and left out),
+ * and by everything else on the machine (`others`, in cores: other people's test suites, for instance).
+ * `extraPids` names processes to count as PostgreSQL that may be gone by the end (read them before they go).
  */
 export async function cpuMeter(admin, db, pids) {
   const backends = async () => (await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db])).rows.map((r) => r.pid);
+  const started = performance.now();
+  const machine = machineBusySeconds();
   const start = { own: process.cpuUsage(), procs: Object.fromEntries(Object.entries(pids()).map(([k, list]) => [k, list.map(cpuSeconds)])), pg: new Map() };
   for (const pid of await backends()) start.pg.set(pid, cpuSeconds(pid));
-  return async () => {
+  const seen = new Map();
+  const meter = async () => {
     const own = process.cpuUsage(start.own);
     const out = { loadGenerator: (own.user + own.system) / 1e6 };
     for (const [k, list] of Object.entries(pids())) out[k] = list.reduce((sum, pid, i) => sum + cpuSeconds(pid) - (start.procs[k]?.[i] ?? 0), 0);
+    for (const pid of await backends()) seen.set(pid, cpuSeconds(pid));
     let pg = 0;
-    for (const pid of await backends()) pg += cpuSeconds(pid) - (start.pg.get(pid) ?? 0);
+    for (const [pid, seconds] of seen) pg += seconds - (start.pg.get(pid) ?? 0);
     out.postgres = pg;
+    const elapsed = (performance.now() - started) / 1000;
+    const ours = Object.values(out).reduce((a, b) => a + b, 0);
+    out.othersCores = Math.max(0, (machineBusySeconds() - machine - ours) / elapsed);
     return out;
   };
+  /** Remembers the backends' CPU now (call before connections of the phase close). */
+  meter.sample = async () => {
+    for (const pid of await backends()) seen.set(pid, cpuSeconds(pid));
+  };
+  return meter;
 }
 
 /** A child process whose output is kept (the tail is printed if it dies). */

@@ -29,6 +29,8 @@ export async function seedDrafters(db, unitIds) {
  * 1 in 10 with errors; 'drafts': all Draft.
  */
 export async function seedForms(db, { templateId, fiscalYear, from, count, unitIds, mix = 'realistic' }) {
+  // The same seed also runs against the schema before issue 9 (to measure "before"), which lacks the column.
+  const [{ exists }] = (await db.query(`SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'evaluations' AND column_name = 'last_edited_by') AS exists`)).rows;
   const status =
     mix === 'drafts'
       ? `'Draft'`
@@ -50,7 +52,7 @@ export async function seedForms(db, { templateId, fiscalYear, from, count, unitI
        INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
                                 full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count,
                                 scores, findings, state, created_by, created_at, updated_at, summary_seq, self_score, cycle_id,
-                                form_version, scored_version, submitted_at, scored_rule_version, last_edited_by)
+                                form_version, scored_version, submitted_at, scored_rule_version${exists ? ', last_edited_by' : ''})
        SELECT id, 1, 1, status, returned, unit_id, $2, project_name, evaluation_method,
               budget, budget * 0.9, NULL, total, CASE WHEN total >= 90 THEN '优' WHEN total >= 80 THEN '良' ELSE '中' END, error_count, 0,
               scores, findings,
@@ -58,7 +60,7 @@ export async function seedForms(db, { templateId, fiscalYear, from, count, unitI
                                           'submittedAt', submitted_at, 'createdAt', created_at, 'updatedAt', updated_at)
                     || jsonb_build_object('form', (state->'form') || jsonb_build_object('unitId', unit_id, 'projectName', project_name, 'fiscalYear', $2::int, 'cycleId', NULL)),
               created_by, created_at, updated_at, NULL, total, NULL,
-              1, 1, submitted_at, scored_rule_version, created_by
+              1, 1, submitted_at, scored_rule_version${exists ? ', created_by' : ''}
        FROM rows
        RETURNING id, state, created_by, created_at
      )
