@@ -379,7 +379,8 @@ async function readRuns(ctx) {
   const reads = {
     board: () => `/api/board?fiscalYear=${year}`,
     listSubmittedPage1: () => `/api/evaluations?fiscalYear=${year}&status=Submitted&page=1&pageSize=20`,
-    listPage100: () => `/api/evaluations?fiscalYear=${year}&page=100&pageSize=20`,
+    // Page 50 exists at every size (a year of 1k forms has 51 pages of 20; page 100 would be empty there).
+    listPage50: () => `/api/evaluations?fiscalYear=${year}&page=50&pageSize=20`,
     summarySmallUnit: () => `/api/summary?fiscalYear=${year}&unitId=${small}`,
     summaryGrowingUnit: () => `/api/summary?fiscalYear=${year}&unitId=${units[0]}`,
     queueCounts: () => `/api/me/queues`,
@@ -431,7 +432,7 @@ async function readRuns(ctx) {
     const label = {
       board: 'GET /api/board?fiscalYear',
       listSubmittedPage1: 'list: year + Submitted, page 1',
-      listPage100: 'list: year, page 100',
+      listPage50: 'list: year, page 50',
       summarySmallUnit: 'summary: a unit of 20 forms',
       summaryGrowingUnit: `summary: 1 of 100 units (${sizes.map((s) => s / 100).join('/')} rows)`,
       queueCounts: 'GET /api/me/queues (manager)',

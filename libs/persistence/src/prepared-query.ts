@@ -14,7 +14,7 @@ const MAX_NAMES = 1000;
  * Runs a statement of the command path as a named prepared statement on the DataSource's pg pool: each
  * connection parses and plans it once, then only binds the parameters. The appendAndMove statement
  * costs PostgreSQL ~0.45 ms of CPU unprepared and ~0.26 ms prepared; the board's and the lists' queries
- * spend 0.5–1 ms planning each (ten indexes on evaluations to consider), prepared next to nothing.
+ * spend 0.5–1 ms planning each (eleven indexes on evaluations to consider), prepared next to nothing.
  * Bypasses TypeORM's query runner, so never use it inside a TypeORM transaction (it takes a pool
  * connection of its own). `text` must be a constant shape: values travel as parameters only.
  */
