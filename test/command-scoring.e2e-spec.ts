@@ -80,9 +80,18 @@ describe('Scores and findings computed by the command (no worker running)', () =
       [id],
     );
     expect(row).toEqual({ computed_total: '97.00', grade: '优', error_count: 0, self_score: '97.00', scored_rule_version: recorded[2].rule_version });
-    // The events wait in the outbox: no worker has seen them.
-    const [outbox] = await api.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE evaluation_id = $1 AND dispatched_at IS NULL', [id]);
-    expect(outbox.n).toBe('3');
+    // Drafting and editing have no consumer: they leave nothing in the outbox for a worker to relay.
+    const [outbox] = await api.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE evaluation_id = $1', [id]);
+    expect(outbox.n).toBe('0');
+    const events = await api.query<{ type: string }>('SELECT type FROM evaluation_events WHERE evaluation_id = $1 ORDER BY version', [id]);
+    expect(events.map((e) => e.type)).toEqual(['EvaluationDrafted', 'EvaluationEdited', 'EvaluationEdited']);
+    // An edit's payload is built from the state written with it (the form travels once): the same form.
+    const [last] = await api.query<{ payload: unknown; form: { projectName: string } }>(
+      `SELECT ev.payload, e.state->'form' AS form FROM evaluation_events ev JOIN evaluations e ON e.id = ev.evaluation_id AND ev.version = e.version WHERE ev.evaluation_id = $1`,
+      [id],
+    );
+    expect(last.payload).toEqual({ form: last.form });
+    expect(last.form.projectName).toBe(newMediaForm().projectName);
   });
 
   it('keeps the error count of the list read model in step with the command', async () => {

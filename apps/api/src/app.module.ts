@@ -38,6 +38,7 @@ import { MeController } from './live/me.controller.js';
 import { StreamTickets } from './live/stream-tickets.js';
 import { VocabularyController } from './vocabulary/vocabulary.controller.js';
 import { validationPipe } from './validation.pipe.js';
+import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructure/evaluation-counts.js';
 
 @Module({
   imports: [
@@ -91,6 +92,8 @@ import { validationPipe } from './validation.pipe.js';
     // Only password checks are limited (guessing); commands are guarded by tokens and measured in the benchmark.
     LoginAttempts,
     DependencyMonitor,
+    // The worker folds the counters' deltas every second; the API only when no worker does.
+    countsFolderProvider(10_000, false),
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: validationPipe },

@@ -10,7 +10,9 @@ import { DeliveryQueue } from './delivery.queue.js';
 /**
  * Follows the evaluation events: a step that concerns a person becomes their notification
  * (idempotent, so a redelivered event changes nothing). Changed forms are not scored here: the
- * command that changed a form recorded its scoring in the same statement as its event.
+ * command that changed a form recorded its scoring in the same statement as its event. Only the
+ * events in RELAYED_EVENTS reach the outbox; the others are handled (as nothing) for outbox rows
+ * written before that rule.
  */
 @Processor(QUEUES.evaluationEvents, processorOptions(Number(process.env.EVENTS_CONCURRENCY ?? 16)))
 export class EvaluationEventsProcessor extends WorkerHost {

@@ -2,7 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import pg from 'pg';
 import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { OUTBOX_CHANNEL } from '../../../libs/persistence/src/outbox-channel.js';
 
 const BATCH = 500;
 const EVENTS_PER_JOB = 50;
@@ -11,13 +13,24 @@ const EVENTS_PER_JOB = 50;
  * Moves committed events from the outbox into the evaluation-events queue. A row is marked dispatched only
  * after the queue accepted its job; a crash in between re-sends it under the same job id, and the
  * processors are idempotent anyway. Several workers may relay at once: rows are claimed with SKIP LOCKED.
+ *
+ * Woken by PostgreSQL: a trigger on the outbox NOTIFYs `outbox` when a transaction that wrote rows
+ * commits, and the relay LISTENs on a connection of its own. When that connection drops, the relay
+ * reconnects, LISTENs again and then relays whatever was committed meanwhile, so nothing waits for the
+ * fallback poll (OUTBOX_POLL_MS, 10 s), which only guards against what nobody foresaw.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private loop: Promise<void> | null = null;
-  private readonly pollMs = Number(process.env.OUTBOX_POLL_MS ?? 100);
+  private listening: Promise<void> | null = null;
+  private listener: pg.Client | null = null;
+  /** Set by every notification; the loop relays again before it sleeps. */
+  private pending = false;
+  private wake: (() => void) | null = null;
+  private readonly fallbackMs = Number(process.env.OUTBOX_POLL_MS ?? 10_000);
+  private readonly reconnectMs = Number(process.env.OUTBOX_LISTEN_RETRY_MS ?? 500);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -26,12 +39,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.running = true;
+    this.pending = true;
+    this.listening = this.listen();
     this.loop = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    await this.loop;
+    this.wake?.();
+    await this.listener?.end().catch(() => undefined);
+    await Promise.all([this.loop, this.listening]);
   }
 
   /** Relays one batch; returns how many events it moved. */
@@ -46,7 +63,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         );
       if (rows.length === 0) return 0;
       const events = rows.map((r) => ({ type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() }));
-      // One job per slice of events: the processor scores a slice's evaluations in one transaction.
       const jobs = [];
       for (let i = 0; i < rows.length; i += EVENTS_PER_JOB) {
         const slice = rows.slice(i, i + EVENTS_PER_JOB);
@@ -58,14 +74,57 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  private nudge(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
+      this.pending = false;
       try {
-        if ((await this.relayOnce()) > 0) continue;
+        while (this.running && (await this.relayOnce()) > 0);
       } catch (error) {
         this.logger.error(`outbox relay failed: ${(error as Error).message}`);
+        await sleep(this.reconnectMs);
+        this.pending = true;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      if (this.pending || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.fallbackMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
     }
   }
+
+  /** Keeps one LISTEN connection open; after each (re)connection, relays what was committed meanwhile. */
+  private async listen(): Promise<void> {
+    const url = (this.dataSource.options as { url?: string }).url;
+    while (this.running) {
+      const client = new pg.Client({ connectionString: url, application_name: 'perf-eval outbox relay' });
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      client.on('error', (error: Error) => this.logger.warn(`outbox listener: ${error.message}`));
+      client.on('notification', () => this.nudge());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        this.listener = client;
+        this.nudge();
+        await ended;
+      } catch (error) {
+        this.logger.warn(`outbox listener could not listen: ${(error as Error).message}`);
+        await client.end().catch(() => undefined);
+      }
+      this.listener = null;
+      if (this.running) await sleep(this.reconnectMs);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

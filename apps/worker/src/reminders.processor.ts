@@ -30,8 +30,8 @@ export class RemindersProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async process(_job: Job): Promise<{ notices: number }> {
-    const { notices, deliveries } = await this.scan.run(this.clock.now());
-    await this.deliveries.enqueue(deliveries);
+    // Deliveries are queued as each slice of notices commits: a year's reminders never wait in memory.
+    const { notices } = await this.scan.run(this.clock.now(), (deliveries) => this.deliveries.enqueue(deliveries));
     const swept = await this.deliveries.sweep();
     if (swept > 0) this.logger.warn(`re-queued ${swept} deliveries left pending`);
     return { notices };

@@ -5,12 +5,15 @@ import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/s
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 
 export interface ScoringJob {
-  evaluationId: string;
+  /** One form (a rescore after a rule change, or a recompute queued before forms were batched)… */
+  evaluationId?: string;
+  /** …or a batch of a bulk recompute. */
+  evaluationIds?: string[];
   /** The bulk recompute this job counts towards; null when the worker rescored after a rule change. */
   runId: string | null;
 }
 
-/** Bulk recomputation of a cycle: each job scores one evaluation and counts itself done once. */
+/** Bulk recomputation of a cycle: each job scores its forms in one transaction and counts each done once. */
 @Processor(QUEUES.scoring, processorOptions(Number(process.env.SCORING_CONCURRENCY ?? 16)))
 export class ScoringProcessor extends WorkerHost {
   constructor(
@@ -21,11 +24,12 @@ export class ScoringProcessor extends WorkerHost {
   }
 
   async process(job: Job<ScoringJob>): Promise<void> {
-    await this.scoring.score(job.data.evaluationId);
+    const ids = job.data.evaluationIds ?? (job.data.evaluationId ? [job.data.evaluationId] : []);
+    await this.scoring.score(...ids);
     if (!job.data.runId) return;
-    await this.dataSource.query('INSERT INTO recompute_items (run_id, evaluation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-      job.data.runId,
-      job.data.evaluationId,
-    ]);
+    await this.dataSource.query(
+      'INSERT INTO recompute_items (run_id, evaluation_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',
+      [job.data.runId, ids],
+    );
   }
 }

@@ -7,6 +7,7 @@ import { RedisConnection, redisOptions, redisUrl } from '../../../libs/persisten
 import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
 import { Clock, SystemClock } from '../../../libs/evaluation/src/application/clock.js';
 import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
+import { EvaluationCounts, countsFolderProvider } from '../../../libs/evaluation/src/infrastructure/evaluation-counts.js';
 import { NotificationCenter } from '../../../libs/notifications/src/notification-center.js';
 import { CyclesStore } from '../../../libs/cycles/src/cycles.store.js';
 import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
@@ -31,6 +32,8 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
     { provide: Clock, useClass: SystemClock },
     RedisConnection,
     ScoringProjection,
+    EvaluationCounts,
+    countsFolderProvider(1000, true),
     NotificationCenter,
     CyclesStore,
     ReminderScan,

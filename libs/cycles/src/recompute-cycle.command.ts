@@ -8,7 +8,9 @@ import { queueReady } from '../../persistence/src/redis-connection.js';
 import { redisUnavailable } from '../../persistence/src/dependency-unavailable.js';
 import { CyclesStore } from './cycles.store.js';
 
-const BATCH = 500;
+/** Forms per job: one transaction reads, scores and records a hundred forms at once. */
+export const RECOMPUTE_FORMS_PER_JOB = 100;
+const JOBS_PER_ADD = 100;
 
 export class RecomputeCycleCommand extends Command<{ jobId: string; total: number }> {
   constructor(
@@ -20,8 +22,9 @@ export class RecomputeCycleCommand extends Command<{ jobId: string; total: numbe
 }
 
 /**
- * Queues a scoring job for every evaluation the cycle covers (every form of its fiscal year, as the
- * reminders do), in batches; progress is counted per evaluation.
+ * Queues the scoring of every evaluation the cycle covers (every form of its fiscal year, as the
+ * reminders do), RECOMPUTE_FORMS_PER_JOB forms per job; progress is counted per evaluation. One job per
+ * form spent more on the job and its transaction than on scoring (~800 forms/s against ~3,000/s).
  */
 @CommandHandler(RecomputeCycleCommand)
 export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleCommand, { jobId: string; total: number }> {
@@ -38,11 +41,14 @@ export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleComm
     const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM evaluations WHERE fiscal_year = $1 ORDER BY id', [cycle.fiscalYear]);
     const runId = randomUUID();
     await this.dataSource.query('INSERT INTO recompute_runs (id, cycle_id, requested_by, total) VALUES ($1, $2, $3, $4)', [runId, cycleId, userId, rows.length]);
-    for (let i = 0; i < rows.length; i += BATCH) {
+    const jobs = [];
+    for (let i = 0, n = 0; i < rows.length; i += RECOMPUTE_FORMS_PER_JOB, n++) {
+      const evaluationIds = rows.slice(i, i + RECOMPUTE_FORMS_PER_JOB).map((r) => r.id);
+      jobs.push({ name: 'recompute', data: { evaluationIds, runId }, opts: { jobId: `recompute-${runId}-${n}` } });
+    }
+    for (let i = 0; i < jobs.length; i += JOBS_PER_ADD) {
       try {
-        await this.queue.addBulk(
-          rows.slice(i, i + BATCH).map((r) => ({ name: 'recompute', data: { evaluationId: r.id, runId }, opts: { jobId: `recompute-${runId}-${r.id}` } })),
-        );
+        await this.queue.addBulk(jobs.slice(i, i + JOBS_PER_ADD));
       } catch (error) {
         // Redis went away in between: a run none of whose jobs were queued is taken back.
         if (i === 0) await this.dataSource.query('DELETE FROM recompute_runs WHERE id = $1', [runId]);

@@ -4,6 +4,7 @@ import { EvaluationRepository } from './infrastructure/evaluation.repository.js'
 import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
 import { ScoringProjection } from './infrastructure/scoring.projection.js';
+import { EvaluationCounts } from './infrastructure/evaluation-counts.js';
 import { Clock, SystemClock } from './application/clock.js';
 import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
 import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
@@ -30,6 +31,7 @@ import { CyclesModule } from '../../cycles/src/cycles.module.js';
     EvaluationStateProjector,
     ProjectionRebuild,
     ScoringProjection,
+    EvaluationCounts,
     EvaluationCommandRunner,
     CreateEvaluationHandler,
     CopyEvaluationHandler,
@@ -45,6 +47,6 @@ import { CyclesModule } from '../../cycles/src/cycles.module.js';
     EvaluationHistoryHandler,
     ImportSelfEvaluationsHandler,
   ],
-  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, Clock],
+  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, Clock],
 })
 export class EvaluationModule {}

@@ -21,12 +21,12 @@ export class LivePublisher implements OnApplicationShutdown {
   }
 
   evaluationsChanged(changes: readonly LiveEvaluationChange[]): void {
-    for (const change of changes) this.publish(this.channels.evaluations, change);
+    this.publishAll(this.channels.evaluations, changes);
   }
 
   /** Call after the transaction that stored the notifications has committed. */
   notificationsStored(notifications: readonly LiveNotification[]): void {
-    for (const notification of notifications) this.publish(this.channels.notifications, notification);
+    this.publishAll(this.channels.notifications, notifications);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -35,11 +35,20 @@ export class LivePublisher implements OnApplicationShutdown {
     this.client = null;
   }
 
-  private publish(channel: string, message: object): void {
+  /** One message per hint; many (a reminder tick stores thousands) go out as one pipeline, one promise. */
+  private publishAll(channel: string, messages: readonly object[]): void {
+    if (messages.length === 0) return;
     if (!this.client) {
       this.client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
       this.client.on('error', (error: Error) => this.logger.debug(`live publisher: ${error.message}`));
     }
-    this.client.publish(channel, JSON.stringify(message)).catch((error: Error) => this.logger.warn(`live hint not published: ${error.message}`));
+    const warn = (error: Error) => this.logger.warn(`live hint not published: ${error.message}`);
+    if (messages.length === 1) {
+      this.client.publish(channel, JSON.stringify(messages[0])).catch(warn);
+      return;
+    }
+    const pipeline = this.client.pipeline();
+    for (const message of messages) pipeline.publish(channel, JSON.stringify(message));
+    pipeline.exec().catch(warn);
   }
 }

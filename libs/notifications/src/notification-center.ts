@@ -33,6 +33,13 @@ export interface PendingDelivery {
   channel: 'email' | 'webhook';
 }
 
+/** Notices stored in one transaction (a reminder tick over a year runs many). */
+const NOTICES_PER_TRANSACTION = 1000;
+
+type Recipient = { id: string; email: string | null };
+/** Lists of people by audience, unit and authors: read once per batch of notices. */
+type PeopleCache = Map<string, Recipient[]>;
+
 interface EvaluationFacts {
   unit_id: string;
   unit_name: string;
@@ -64,54 +71,95 @@ export class NotificationCenter {
    */
   async notify(notices: NoticeRequest[], manager?: EntityManager): Promise<PendingDelivery[]> {
     if (notices.length === 0) return [];
-    if (manager) return (await this.insert(manager, notices)).deliveries;
-    const { deliveries, stored } = await this.dataSource.transaction((m) => this.insert(m, notices));
+    if (manager) return (await this.insert(manager, notices, new Map())).deliveries;
+    const { deliveries, stored } = await this.dataSource.transaction((m) => this.insert(m, notices, new Map()));
     this.live?.notificationsStored(stored);
     return deliveries;
   }
 
-  private async insert(manager: EntityManager, notices: NoticeRequest[]): Promise<{ deliveries: PendingDelivery[]; stored: LiveNotification[] }> {
+  /**
+   * Stores many notices (a reminder tick over a whole year) NOTICES_PER_TRANSACTION at a time, each
+   * slice in a transaction of its own, handing each slice's deliveries to `each` once it has committed:
+   * memory stays that of one slice, and the lists of people are read once for all slices.
+   */
+  async notifyMany(notices: NoticeRequest[], each: (deliveries: PendingDelivery[]) => Promise<void>): Promise<number> {
+    const people: PeopleCache = new Map();
+    let stored = 0;
+    for (let i = 0; i < notices.length; i += NOTICES_PER_TRANSACTION) {
+      const slice = notices.slice(i, i + NOTICES_PER_TRANSACTION);
+      const result = await this.dataSource.transaction((m) => this.insert(m, slice, people));
+      this.live?.notificationsStored(result.stored);
+      stored += result.stored.length;
+      await each(result.deliveries);
+    }
+    return stored;
+  }
+
+  /**
+   * One statement for the facts of all the notices' evaluations, one to find which (kind, evaluation,
+   * moment, recipient) are stored already (a later tick composes nothing again), one INSERT of the rest
+   * in dedupe-key order (two scans at once lock keys in the same order, so they cannot deadlock; the
+   * loser of a key inserts nothing), one INSERT of their deliveries.
+   */
+  private async insert(manager: EntityManager, notices: NoticeRequest[], people: PeopleCache): Promise<{ deliveries: PendingDelivery[]; stored: LiveNotification[] }> {
     const channels = this.channels();
-    const deliveries: PendingDelivery[] = [];
-    const stored: LiveNotification[] = [];
-    const facts = new Map<string, EvaluationFacts | null>();
-    // A tick's notices share units and audiences: each list of people is read once per batch.
-    const people = new Map<string, { id: string; email: string | null }[]>();
+    const facts = await this.factsOf(manager, [...new Set(notices.map((n) => n.evaluationId))]);
+    const candidates: { notice: NoticeRequest; evaluation: EvaluationFacts; recipient: Recipient; key: string }[] = [];
     for (const notice of notices) {
-      if (!facts.has(notice.evaluationId)) facts.set(notice.evaluationId, await this.factsOf(manager, notice.evaluationId));
       const evaluation = facts.get(notice.evaluationId);
       if (!evaluation) continue;
-      const key = notice.audience === 'authors' ? `authors|${notice.evaluationId}` : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
-      if (!people.has(key)) people.set(key, await this.recipients(manager, notice.audience, evaluation));
-      const recipients = people.get(key)!.filter((r) => !notice.exclude?.includes(r.id));
-      const link = `${publicUrl()}/#/evaluations/${notice.evaluationId}`;
-      const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
-      for (const recipient of recipients) {
-        const inserted: { id: string }[] = await manager.query(
-          `INSERT INTO notifications (id, dedupe_key, recipient_id, kind, evaluation_id, cycle_id, title, body, link)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-          [randomUUID(), `${notice.kind}|${notice.evaluationId}|${notice.key}|${recipient.id}`, recipient.id, notice.kind, notice.evaluationId, notice.cycleId, title, body, link],
-        );
-        if (!inserted[0]) continue;
-        stored.push({ recipientId: recipient.id, id: inserted[0].id, kind: notice.kind, evaluationId: notice.evaluationId, title });
-        const wanted = [...(channels.email && recipient.email ? (['email'] as const) : []), ...(channels.webhook ? (['webhook'] as const) : [])];
-        for (const channel of wanted) {
-          await manager.query(`INSERT INTO notification_deliveries (notification_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [inserted[0].id, channel]);
-          deliveries.push({ notificationId: inserted[0].id, channel });
-        }
+      const audienceKey = notice.audience === 'authors' ? `authors|${notice.evaluationId}` : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
+      if (!people.has(audienceKey)) people.set(audienceKey, await this.recipients(manager, notice.audience, evaluation));
+      for (const recipient of people.get(audienceKey)!) {
+        if (notice.exclude?.includes(recipient.id)) continue;
+        candidates.push({ notice, evaluation, recipient, key: `${notice.kind}|${notice.evaluationId}|${notice.key}|${recipient.id}` });
       }
+    }
+    if (candidates.length === 0) return { deliveries: [], stored: [] };
+    const existing: { dedupe_key: string }[] = await manager.query('SELECT dedupe_key FROM notifications WHERE dedupe_key = ANY($1::text[])', [candidates.map((c) => c.key)]);
+    const known = new Set(existing.map((r) => r.dedupe_key));
+    const fresh = candidates.filter((c) => !known.has(c.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (fresh.length === 0) return { deliveries: [], stored: [] };
+    const base = publicUrl();
+    const rows = fresh.map(({ notice, evaluation, recipient, key }) => {
+      const link = `${base}/#/evaluations/${notice.evaluationId}`;
+      const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
+      return { id: randomUUID(), dedupe_key: key, recipient_id: recipient.id, kind: notice.kind, evaluation_id: notice.evaluationId, cycle_id: notice.cycleId, title, body, link };
+    });
+    const inserted: { id: string }[] = await manager.query(
+      `INSERT INTO notifications (id, dedupe_key, recipient_id, kind, evaluation_id, cycle_id, title, body, link)
+       SELECT id, dedupe_key, recipient_id, kind, evaluation_id, cycle_id, title, body, link
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, dedupe_key text, recipient_id uuid, kind text, evaluation_id uuid, cycle_id uuid, title text, body text, link text)
+       ORDER BY dedupe_key
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      [JSON.stringify(rows)],
+    );
+    const ids = new Set(inserted.map((r) => r.id));
+    const deliveries: PendingDelivery[] = [];
+    const stored: LiveNotification[] = [];
+    for (const [i, row] of rows.entries()) {
+      if (!ids.has(row.id)) continue;
+      stored.push({ recipientId: row.recipient_id, id: row.id, kind: row.kind, evaluationId: row.evaluation_id, title: row.title });
+      if (channels.email && fresh[i].recipient.email) deliveries.push({ notificationId: row.id, channel: 'email' });
+      if (channels.webhook) deliveries.push({ notificationId: row.id, channel: 'webhook' });
+    }
+    if (deliveries.length > 0) {
+      await manager.query(
+        `INSERT INTO notification_deliveries (notification_id, channel) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING`,
+        [deliveries.map((d) => d.notificationId), deliveries.map((d) => d.channel)],
+      );
     }
     return { deliveries, stored };
   }
 
-  private async factsOf(manager: EntityManager, evaluationId: string): Promise<EvaluationFacts | null> {
-    const rows: EvaluationFacts[] = await manager.query(
-      `SELECT e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.state->>'lastEditedBy' AS last_edited_by,
+  private async factsOf(manager: EntityManager, evaluationIds: string[]): Promise<Map<string, EvaluationFacts>> {
+    const rows: (EvaluationFacts & { id: string })[] = await manager.query(
+      `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
               COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors
-       FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = $1`,
-      [evaluationId],
+       FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1::uuid[])`,
+      [evaluationIds],
     );
-    return rows[0] ?? null;
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts): Promise<{ id: string; email: string | null }[]> {

@@ -7,6 +7,7 @@ import type { EvaluationForm } from '../../evaluation/src/domain/evaluation-form
 import type { EvaluationScores } from '../../evaluation/src/scoring/score-evaluation.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
 import { SqlFilter } from '../../persistence/src/sql-filter.js';
+import { readQuery } from '../../persistence/src/prepared-query.js';
 
 export class SummaryQuery extends Query<SummaryTable> {
   constructor(
@@ -36,8 +37,9 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
       .addIf(unitId, 'e.unit_id = ?', unitId)
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     // p: the last published revision of a form whose current revision is not published (a correction
-    // under way), with the scoring recorded for that revision's form version.
-    const rows: Row[] = await this.dataSource.query(
+    // under way), with the scoring recorded for that revision's form version. Only a form past its first
+    // revision can have one (a reopen starts a new revision), so the others skip the look-up.
+    const rows: Row[] = await readQuery(this.dataSource, 
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
               e.computed_total, e.grade, e.status, e.error_count, e.warning_count, e.revision,
               p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
@@ -53,7 +55,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
            WHERE s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
            ORDER BY s.recorded_at DESC LIMIT 1
          ) s ON true
-         WHERE r.evaluation_id = e.id AND e.status <> 'Published'
+         WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
          ORDER BY r.revision DESC LIMIT 1
        ) p ON true
        ${sql.where}

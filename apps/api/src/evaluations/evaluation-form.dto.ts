@@ -16,7 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Decimal, isAmountInput, toAmount } from '../../../../libs/evaluation/src/domain/amount.js';
+import { isNonNegativeAmountInput, toAmount } from '../../../../libs/evaluation/src/domain/amount.js';
 import { EVALUATION_METHODS, type EvaluationForm, type EvaluationMethod, type FundsRow } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
 import type { NewEvaluationForm } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
 
@@ -28,7 +28,7 @@ function IsAmount(options?: ValidationOptions) {
       target: object.constructor,
       propertyName,
       options: { message: `${propertyName} 须为不小于 0 的金额（万元，数字或字符串，最多 6 位小数）`, ...options },
-      validator: { validate: (value: unknown) => value === null || value === undefined || (isAmountInput(value) && !new Decimal(toAmount(value)).isNegative()) },
+      validator: { validate: (value: unknown) => value === null || value === undefined || isNonNegativeAmountInput(value) },
     });
 }
 

@@ -9,6 +9,7 @@ import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { assertVisible, mayAct } from './evaluation-access.js';
+import { readQuery } from '../../../persistence/src/prepared-query.js';
 
 export interface EvaluationView {
   id: string;
@@ -60,7 +61,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
   async execute({ id, user, revision }: GetEvaluationQuery): Promise<EvaluationView> {
     const rows: Row[] =
       isUuid(id)
-        ? await this.dataSource.query(
+        ? await readQuery(this.dataSource, 
             `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
              SELECT e.state, e.scores, e.findings, e.scored_version, e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
                (SELECT array_agg(r.revision ORDER BY r.revision) FROM evaluation_revisions r WHERE r.evaluation_id = e.id) AS revisions
@@ -72,7 +73,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
     assertVisible(user, row?.state ?? null, id);
     let { state, scores, findings, scored_version: scoredVersion } = row;
     if (revision !== undefined && revision !== state.revision) {
-      const published: Row[] = await this.dataSource.query(
+      const published: Row[] = await readQuery(this.dataSource, 
         `SELECT r.state, s.scores, s.findings, s.form_version AS scored_version FROM evaluation_revisions r
          LEFT JOIN evaluation_scorings s ON s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
          WHERE r.evaluation_id = $1 AND r.revision = $2`,

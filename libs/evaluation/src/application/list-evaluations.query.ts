@@ -9,6 +9,8 @@ import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CT
 export type { ApplicableDeadline };
 import { Clock } from './clock.js';
 import { addQueueFilter, queueOrder, type EvaluationQueue } from './evaluation-queues.js';
+import { COUNTS_RELATION } from '../infrastructure/evaluation-counts.js';
+import { readQuery } from '../../../persistence/src/prepared-query.js';
 
 export interface EvaluationListFilter {
   status?: EvaluationStatus;
@@ -60,7 +62,15 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Reads the list straight from the evaluations table; nothing is replayed at request time. */
+/**
+ * Reads the list straight from the evaluations table; nothing is replayed at request time.
+ *
+ * The total comes from the pre-aggregated counters whenever the filter only names columns they keep
+ * (units, status, year, the publish/drafts/overdue queues); a name search or the review queue (the
+ * self-review rule looks at each form) counts the rows. The page is found on an index in the list's
+ * order (year, status, updated_at) by its ids alone, then only its rows are read: a late page costs its
+ * offset in index entries, not a sort of the year.
+ */
 @QueryHandler(ListEvaluationsQuery)
 export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuery, { items: EvaluationListItem[]; total: number }> {
   constructor(
@@ -77,19 +87,27 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
       .addIf(filter.fiscalYear, 'e.fiscal_year = ?', filter.fiscalYear)
       .addIf(filter.q, `e.project_name ILIKE ?`, likeContains(filter.q ?? ''));
     if (filter.queue) addQueueFilter(sql, user, filter.queue, now);
-    const [{ n }]: { n: string }[] = await this.dataSource.query(
-      `WITH ${OPEN_CYCLE_BY_YEAR_CTE} SELECT count(*) AS n FROM evaluations e ${APPLICABLE_CYCLE_JOINS} ${sql.where}`,
-      sql.params,
-    );
-    const rows: ListRow[] = await this.dataSource.query(
-      `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
-       SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
-              e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
-              e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS}
-       FROM evaluations e JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS} ${sql.where}
-       ORDER BY ${queueOrder(filter.queue)} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
-      [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
-    );
+    const counted = !filter.q && filter.queue !== 'review';
+    const order = queueOrder(filter.queue);
+    // Only the overdue queue filters or orders by the applicable deadline (`ac`).
+    const pageJoins = filter.queue === 'overdue' ? APPLICABLE_CYCLE_JOINS : '';
+    const [[{ n }], rows]: [{ n: string }[], ListRow[]] = await Promise.all([
+      readQuery(this.dataSource, 
+        `WITH ${OPEN_CYCLE_BY_YEAR_CTE} SELECT ${counted ? 'COALESCE(sum(e.n), 0)' : 'count(*)'} AS n
+         FROM ${counted ? COUNTS_RELATION : 'evaluations'} e ${APPLICABLE_CYCLE_JOINS} ${sql.where}`,
+        sql.params,
+      ),
+      readQuery(this.dataSource, 
+        `WITH ${OPEN_CYCLE_BY_YEAR_CTE},
+         page AS (SELECT e.id FROM evaluations e ${pageJoins} ${sql.where} ORDER BY ${order} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)})
+         SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
+                e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
+                e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS}
+         FROM page JOIN evaluations e ON e.id = page.id JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS}
+         ORDER BY ${order}`,
+        [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+      ),
+    ]);
     return { total: Number(n), items: rows.map((r) => toItem(r, now)) };
   }
 }

@@ -17,6 +17,11 @@ export function isAmountInput(value: unknown): value is number | string {
   return typeof value === 'string' && AMOUNT_PATTERN.test(value.trim());
 }
 
+/** An amount as budgets and spending take it: never negative. */
+export function isNonNegativeAmountInput(value: unknown): value is number | string {
+  return isAmountInput(value) && !new Decimal(toAmount(value)).isNegative();
+}
+
 /** Canonical form: no exponent, no trailing zeros ("46.107788", "90", "0.5"). */
 export function toAmount(value: number | string): Amount {
   if (!isAmountInput(value)) throw new InvalidAmountError(value);

@@ -62,6 +62,8 @@ export interface RowStatement {
   with: string | null;
   sql: string;
   params: unknown[];
+  /** The placeholder of the state's JSON among the params (a statement may read the form out of it). */
+  stateParam: string;
 }
 
 /** The statement as one SQL text, its CTE (if any) in front. */
@@ -69,11 +71,11 @@ export function withClause(statement: RowStatement): string {
   return statement.with ? `WITH ${statement.with} ${statement.sql}` : statement.sql;
 }
 
-/** The read-model columns of the row, in the order of rowParams ($1 … $21). */
+/** The read-model columns of the row, in the order of rowParams ($1 … $22). */
 const ROW_COLUMNS = [
   'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
   'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
-  'cycle_id', 'form_version', 'submitted_at',
+  'cycle_id', 'form_version', 'submitted_at', 'last_edited_by',
 ] as const;
 
 function rowParams(state: EvaluationState): unknown[] {
@@ -100,6 +102,7 @@ function rowParams(state: EvaluationState): unknown[] {
     form.cycleId ?? null,
     state.formVersion,
     state.submittedAt,
+    state.lastEditedBy ?? null,
   ];
 }
 
@@ -120,7 +123,8 @@ function rowColumns(state: EvaluationState, offset: number, scoring: ScoringReco
   const declared = p(ROW_COLUMNS.indexOf('self_score') + 1);
   const formVersion = p(ROW_COLUMNS.indexOf('form_version') + 1);
   columns[ROW_COLUMNS.indexOf('self_score')][1] = selfScore(declared);
-  if (!scoring) return { columns, with: null, params, param, p };
+  const stateParam = p(ROW_COLUMNS.indexOf('state') + 1);
+  if (!scoring) return { columns, with: null, params, param, p, stateParam };
   const values = scoredValues(scoring);
   const scores = param(JSON.stringify(scoring.scores), 'jsonb');
   const findings = param(JSON.stringify(scoring.findings), 'jsonb');
@@ -144,13 +148,14 @@ function rowColumns(state: EvaluationState, offset: number, scoring: ScoringReco
   }
   const record = `sc AS (INSERT INTO evaluation_scorings (evaluation_id, form_version, rule_set_id, rule_version, scores, findings)
          VALUES (${p(1)}::uuid, ${formVersion}::integer, ${ruleSetId}, ${ruleVersion}, ${scores}, ${findings}) ON CONFLICT DO NOTHING)`;
-  return { columns, with: record, params, param, p };
+  return { columns, with: record, params, param, p, stateParam };
 }
 
 /** The INSERT of a new evaluation's row (with its scoring, when the command computed one). */
 export function rowInsert(state: EvaluationState, scoring: ScoringRecord | null = null): RowStatement {
-  const { columns, with: record, params } = rowColumns(state, 0, scoring, (declared) => declared);
+  const { columns, with: record, params, stateParam } = rowColumns(state, 0, scoring, (declared) => declared);
   return {
+    stateParam,
     with: record,
     sql: `INSERT INTO evaluations (${columns.map(([c]) => c).join(', ')}) VALUES (${columns.map(([, v]) => v).join(', ')})`,
     params,
@@ -165,9 +170,10 @@ export function rowInsert(state: EvaluationState, scoring: ScoringRecord | null 
  * shows it at once; without one the row keeps its scores and the statement answers them (RETURNING).
  */
 export function rowUpdate(state: EvaluationState, offset: number, expectedVersion?: number, scoring: ScoringRecord | null = null): RowStatement {
-  const { columns, with: record, params, param, p } = rowColumns(state, offset, scoring, (declared) => `COALESCE(${declared}, computed_total)`);
+  const { columns, with: record, params, param, p, stateParam } = rowColumns(state, offset, scoring, (declared) => `COALESCE(${declared}, computed_total)`);
   const guard = expectedVersion === undefined ? '' : ` AND version = ${param(expectedVersion, 'integer')}`;
   return {
+    stateParam,
     with: record,
     sql: `UPDATE evaluations SET ${columns
       .filter(([c]) => c !== 'id')

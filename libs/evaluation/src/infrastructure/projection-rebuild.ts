@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationStateProjector } from './evaluation-state.projector.js';
 import { ScoringProjection } from './scoring.projection.js';
+import { EvaluationCounts } from './evaluation-counts.js';
 
 const BATCH = 500;
 
@@ -16,6 +17,7 @@ export class ProjectionRebuild {
     private readonly dataSource: DataSource,
     private readonly projector: EvaluationStateProjector,
     private readonly scoring: ScoringProjection,
+    private readonly counts: EvaluationCounts,
   ) {}
 
   async run(): Promise<{ evaluations: number; events: number }> {
@@ -44,6 +46,8 @@ export class ProjectionRebuild {
         events += rows.length;
       }
       await this.scoring.follow(manager);
+      // The row trigger tracked every delete and insert; the correction only guards against what it could not see.
+      await this.counts.refresh(manager);
       return { evaluations: ids.length, events };
     });
   }

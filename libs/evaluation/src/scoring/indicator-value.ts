@@ -153,13 +153,14 @@ function magnitudeOf(unit: string): string {
   return MAGNITUDES.find((magnitude) => unit.startsWith(magnitude)) ?? '';
 }
 
+/** Full-width digits and the FULL_WIDTH characters (all single UTF-16 units, so no surrogate half can match). */
+const TYPED = new RegExp(`[\\uff10-\\uff19${Object.keys(FULL_WIDTH).join('')}]`, 'g');
+
 function normalizeTyping(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code >= 0xff10 && code <= 0xff19) out += String.fromCodePoint(code - 0xff10 + 0x30);
-    else out += FULL_WIDTH[char] ?? char;
-  }
+  const out = text.replace(TYPED, (char) => {
+    const code = char.charCodeAt(0);
+    return code >= 0xff10 && code <= 0xff19 ? String.fromCharCode(code - 0xff10 + 0x30) : FULL_WIDTH[char];
+  });
   // Thousands separators only in their strict ASCII form, so "1，2" stays two numbers.
   return out.replace(/[\s\u3000]+/g, '').replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
 }
