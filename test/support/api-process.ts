@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -133,6 +133,16 @@ export class ApiProcess {
 
   cli(args: string[]): string {
     return execFileSync('node', [path.join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { env: this.env(), stdio: 'pipe' }).toString();
+  }
+
+  /** The CLI without blocking this process (requests of the test go on meanwhile). */
+  cliAsync(args: string[], extra: Record<string, string> = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile('node', [path.join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { env: this.env({ ...this.extra, ...extra }) }, (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr }));
+        else resolve(stdout);
+      });
+    });
   }
 
   async stop(): Promise<void> {
