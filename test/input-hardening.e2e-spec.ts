@@ -219,7 +219,7 @@ describe('Input hardening', () => {
       const malformed = await post('/api/evaluations').set('Content-Type', 'application/json').send('{"fiscalYear": 2021,');
       refusal(malformed, 400, 'MALFORMED_JSON');
       const importJson = await post('/api/imports/self-evaluations').send({ text: 'x' });
-      refusal(importJson, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      refusal(importJson, 415, 'IMPORT_UNSUPPORTED_TYPE');
       const tooLarge = await post('/api/evaluations').set('Content-Type', 'application/json').send(`{"projectName":"${'x'.repeat(1_100_000)}"}`);
       refusal(tooLarge, 413, 'PAYLOAD_TOO_LARGE');
       refusal(await request(api.baseUrl).get('/api/no-such-thing'), 404, 'NOT_FOUND');

@@ -5,8 +5,14 @@ import type { NextFunction, Request, Response } from 'express';
 /** The form is 4 levels deep; 32 leaves room for any body the API takes and none for a nesting bomb. */
 export const MAX_JSON_DEPTH = 32;
 
-/** The one endpoint that takes text/plain (the Word dump); every other body is JSON. */
-const TEXT_BODY_PATHS = new Set(['/api/imports/self-evaluations']);
+/** The one endpoint that takes files (the Word dump as text, Word and Excel files, multipart uploads); every other body is JSON. */
+const IMPORT_PATHS = new Set(['/api/imports/self-evaluations']);
+const IMPORT_TYPES = [
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'multipart/form-data',
+];
 
 /**
  * body-parser's `verify` hook runs on the raw bytes before JSON.parse: a linear scan that counts bracket
@@ -41,18 +47,32 @@ function deepestOfText(text: string): number {
 
 /**
  * A body in a media type the endpoint does not read is refused with 415 before it is read, instead of
- * arriving as a string or not at all (and failing later with a misleading validation error).
+ * arriving as a string or not at all (and failing later with a misleading validation error): JSON everywhere
+ * (UNSUPPORTED_MEDIA_TYPE), text, Word, Excel or multipart at the import (IMPORT_UNSUPPORTED_TYPE, as the
+ * import names every other refusal of what was uploaded).
  */
 export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
-  const text = TEXT_BODY_PATHS.has(req.path);
-  if (req.is(text ? 'text/plain' : 'application/json')) return next();
+  if (IMPORT_PATHS.has(req.path)) {
+    if (req.is(IMPORT_TYPES)) return next();
+    return next(
+      new HttpException(
+        {
+          code: 'IMPORT_UNSUPPORTED_TYPE',
+          message: `不支持的 Content-Type：${req.headers['content-type'] || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`,
+          details: { contentType: req.headers['content-type'] ?? null, expected: IMPORT_TYPES },
+        },
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      ),
+    );
+  }
+  if (req.is('application/json')) return next();
   next(
     new HttpException(
       {
         code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: text ? '请以 Content-Type: text/plain 上传自评表文本' : '请求体须为 JSON（Content-Type: application/json）',
-        details: { contentType: req.headers['content-type'] ?? null, expected: text ? 'text/plain' : 'application/json' },
+        message: '请求体须为 JSON（Content-Type: application/json）',
+        details: { contentType: req.headers['content-type'] ?? null, expected: 'application/json' },
       },
       HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     ),

@@ -10,7 +10,9 @@ export type { FieldError };
  */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'custom') {
+    // Word or Excel bytes posted as text/plain: the import names that mistake (IMPORT_UNSUPPORTED_TYPE) rather than the NULs of a zip.
+    const zipAsText = metadata.type === 'body' && typeof value === 'string' && value.startsWith('PK\u0003\u0004');
+    if (metadata.type !== 'custom' && !zipAsText) {
       const errors: FieldError[] = [];
       value = cleanText(value, metadata.data ?? '', errors);
       if (errors.length > 0) throw validationFailed(errors);
