@@ -9,7 +9,7 @@ import { checkInvariants, settled, type InvariantReport } from './invariants.js'
  */
 export class FaultSystem {
   readonly postgres = new PrivatePostgres();
-  readonly redis = new PrivateRedis();
+  readonly redis = new PrivateRedis({ appendOnly: true });
   api!: ApiProcess;
 
   async start(env: Record<string, string> = {}, withWorker = true): Promise<this> {
@@ -31,11 +31,29 @@ export class FaultSystem {
     return this.api.query<T>(sql, params);
   }
 
-  /** Waits for the worker to catch up, then checks every invariant; answers the report (violations listed). */
-  async invariants(options: { deliveriesSettled?: boolean; settleMs?: number } = {}): Promise<InvariantReport & { settledInMs: number }> {
-    const settledInMs = await settled((sql, params) => this.query(sql, params), options.settleMs ?? 60_000);
-    return { ...(await checkInvariants((sql, params) => this.query(sql, params), options)), settledInMs };
+  /** Waits until the worker has caught up with everything (outbox, scores, deliveries, queued jobs); answers how long it took. */
+  async settled(timeoutMs = 60_000): Promise<number> {
+    this.admin ??= await this.login('admin');
+    const admin = this.admin;
+    return settled((sql, params) => this.query(sql, params), timeoutMs, async () => {
+      const res = await admin.get('/api/admin/queues');
+      if (res.status !== 200) return -1;
+      return (res.body as { queue: string; counts: Record<string, number> }[])
+        .filter((q) => q.queue !== 'reminders')
+        .reduce((n, q) => n + q.counts.waiting + q.counts.active + q.counts.delayed, 0);
+    });
   }
+
+  /** Waits for the worker to catch up, then checks every invariant (and that no job ran out of retries); answers the report. */
+  async invariants(options: { deliveriesSettled?: boolean; settleMs?: number } = {}): Promise<InvariantReport & { settledInMs: number }> {
+    const settledInMs = await this.settled(options.settleMs ?? 60_000);
+    const report = await checkInvariants((sql, params) => this.query(sql, params), options);
+    const failed = (await this.admin!.get('/api/admin/failed-jobs')).body as { queue: string; failedReason: string }[];
+    for (const job of failed) report.violations.push(`job of ${job.queue} out of retries: ${job.failedReason}`);
+    return { ...report, settledInMs };
+  }
+
+  private admin: ApiClient | null = null;
 
   async stop(): Promise<void> {
     await this.api?.stop().catch(() => undefined);

@@ -94,8 +94,12 @@ export async function checkInvariants(query: Query, options: { deliveriesSettled
   return { evaluations: rows.length, events: events.length, notifications: Number(notifications.n), violations };
 }
 
-/** Waits until the worker has relayed every event and scored every form (then the invariants may be checked). */
-export async function settled(query: Query, timeoutMs = 60_000): Promise<number> {
+/**
+ * Waits until the worker has relayed every event, scored every form and sent every delivery, and (with
+ * `jobsLeft`, e.g. queue counts from GET /api/admin/queues) until no job is waiting, running or retrying:
+ * only then are the consequences of every event (notifications) stored. Answers how long it took.
+ */
+export async function settled(query: Query, timeoutMs = 60_000, jobsLeft?: () => Promise<number>): Promise<number> {
   const started = Date.now();
   for (;;) {
     const [row] = await query<{ outbox: string; unscored: string; pending: string }>(
@@ -103,8 +107,9 @@ export async function settled(query: Query, timeoutMs = 60_000): Promise<number>
               (SELECT count(*) FROM evaluations WHERE scored_version IS DISTINCT FROM form_version) AS unscored,
               (SELECT count(*) FROM notification_deliveries WHERE status = 'pending') AS pending`,
     );
-    if (row.outbox === '0' && row.unscored === '0' && row.pending === '0') return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`not settled after ${timeoutMs} ms: ${JSON.stringify(row)}`);
+    const jobs = row.outbox === '0' && row.unscored === '0' && row.pending === '0' && jobsLeft ? await jobsLeft().catch(() => -1) : 0;
+    if (row.outbox === '0' && row.unscored === '0' && row.pending === '0' && jobs === 0) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`not settled after ${timeoutMs} ms: ${JSON.stringify({ ...row, jobs })}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
