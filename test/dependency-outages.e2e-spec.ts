@@ -5,40 +5,7 @@ import { ApiClient } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
 import { newMediaForm } from './support/forms.js';
-
-interface Dependency {
-  status: 'up' | 'down' | 'unknown';
-  since?: string | null;
-  reason?: string;
-  lastBeatAt?: string | null;
-}
-
-type Dependencies = Record<'database' | 'redis' | 'worker', Dependency>;
-
-async function health(baseUrl: string): Promise<{ status: number; body: Record<string, unknown>; dependencies: Dependencies; retryAfter: string | undefined }> {
-  const res = await request(baseUrl).get('/api/health').timeout(5_000);
-  const dependencies = (res.body.dependencies ?? res.body.details?.dependencies) as Dependencies;
-  return { status: res.status, body: res.body, dependencies, retryAfter: res.headers['retry-after'] };
-}
-
-/** Answers within `ms` or fails the test: an outage must never make a request hang. */
-async function within<T>(ms: number, what: string, call: () => PromiseLike<T>): Promise<T> {
-  const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([call(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-    expect(Date.now() - started).toBeLessThan(ms);
-  }
-}
-
-function expectUnavailable(res: request.Response, dependency: 'database' | 'redis'): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
-  expect(res.body.message).toMatch(/[\u4e00-\u9fff]/);
-  expect(res.body.details).toMatchObject({ dependency });
-  expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-}
+import { expectUnavailable, health, within } from './support/outage-checks.js';
 
 /** Redis, PostgreSQL or the worker away: fast, honest 503s and a health report that says which and since when. */
 describe('Dependency outages', () => {

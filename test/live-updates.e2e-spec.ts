@@ -47,11 +47,11 @@ describe('Live updates over server-sent events (real API and worker)', () => {
     await api.start({ STREAM_HEARTBEAT_MS: '500' });
     [drafter, reviewer, manager] = await Promise.all(['drafter', 'reviewer', 'manager'].map((u) => ApiClient.login(api.baseUrl, u)));
     admin = await ApiClient.login(api.baseUrl, 'admin');
-    await admin.post('/api/users', { username: 'colleague', password: 'colleague-1', displayName: '同事', roles: ['drafter'], unitIds: drafter.session!.user.unitIds });
+    await admin.post('/api/users', { username: 'colleague', password: 'colleague-pass-1', displayName: '同事', roles: ['drafter'], unitIds: drafter.session!.user.unitIds });
     const unit = await admin.post('/api/units', { name: '北京市某区教育委员会', competentDepartment: '北京市教育委员会' });
-    await admin.post('/api/users', { username: 'outsider', password: 'outsider-1', displayName: '外单位', roles: ['drafter', 'reviewer'], unitIds: [unit.body.id] });
-    colleague = await ApiClient.login(api.baseUrl, 'colleague', 'colleague-1');
-    outsider = await ApiClient.login(api.baseUrl, 'outsider', 'outsider-1');
+    await admin.post('/api/users', { username: 'outsider', password: 'outsider-pass-1', displayName: '外单位', roles: ['drafter', 'reviewer'], unitIds: [unit.body.id] });
+    colleague = await ApiClient.login(api.baseUrl, 'colleague', 'colleague-pass-1');
+    outsider = await ApiClient.login(api.baseUrl, 'outsider', 'outsider-pass-1');
   });
 
   afterAll(async () => {

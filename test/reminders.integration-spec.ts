@@ -29,10 +29,10 @@ describe('Reminders on a moved clock', () => {
     const directory = new Directory(dataSource);
     const unit = await directory.createUnit('测试单位', '测试主管部门');
     unitId = unit.id;
-    const d1 = await directory.createUser({ username: 'd1', password: 'password1', displayName: '填报一', roles: ['drafter'], unitIds: [unitId] });
-    const d2 = await directory.createUser({ username: 'd2', password: 'password1', displayName: '填报二', roles: ['drafter'], unitIds: [unitId] });
-    const m = await directory.createUser({ username: 'm1', password: 'password1', displayName: '管理员', roles: ['manager'], unitIds: [unitId] });
-    await directory.createUser({ username: 'r1', password: 'password1', displayName: '审核人', roles: ['reviewer'], unitIds: [unitId] });
+    const d1 = await directory.createUser({ username: 'd1', password: 'reminder-pass-1', displayName: '填报一', roles: ['drafter'], unitIds: [unitId] });
+    const d2 = await directory.createUser({ username: 'd2', password: 'reminder-pass-1', displayName: '填报二', roles: ['drafter'], unitIds: [unitId] });
+    const m = await directory.createUser({ username: 'm1', password: 'reminder-pass-1', displayName: '管理员', roles: ['manager'], unitIds: [unitId] });
+    await directory.createUser({ username: 'r1', password: 'reminder-pass-1', displayName: '审核人', roles: ['reviewer'], unitIds: [unitId] });
     drafterIds = [d1.id, d2.id];
     managerId = m.id;
     cycles = new CyclesStore(dataSource);

@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -7,6 +7,13 @@ import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(import.meta.dirname ?? '.', '../..');
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Where the processes find PostgreSQL and Redis: the machine's (shared, as for npm test) or a test's own. */
+export interface ServiceUrls {
+  /** A PostgreSQL URL to the `postgres` database, to create and drop the test's database. */
+  postgresAdminUrl?: string;
+  redisUrl?: string;
+}
 
 /**
  * The compiled API started as a real process on its own database (created here, dropped at the end),
@@ -19,9 +26,16 @@ export class ApiProcess {
   private workers: ChildProcess[] = [];
   private moreApis: ChildProcess[] = [];
   private output = '';
+  private readonly adminUrl: string;
+  private readonly redisUrl: string;
+
+  constructor(services: ServiceUrls = {}) {
+    this.adminUrl = services.postgresAdminUrl ?? ADMIN_URL;
+    this.redisUrl = services.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  }
 
   get databaseUrl(): string {
-    const url = new URL(ADMIN_URL);
+    const url = new URL(this.adminUrl);
     url.pathname = `/${this.databaseName}`;
     return url.toString();
   }
@@ -30,7 +44,7 @@ export class ApiProcess {
     return {
       ...process.env,
       DATABASE_URL: this.databaseUrl,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+      REDIS_URL: this.redisUrl,
       QUEUE_PREFIX: this.databaseName,
       LOG_LEVEL: 'warn',
       LOG_REQUESTS: 'false',
@@ -47,12 +61,42 @@ export class ApiProcess {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.extra = { PORT: String(port), ...extra };
-    this.child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env(this.extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout?.on('data', (d) => (this.output += d));
-    this.child.stderr?.on('data', (d) => (this.output += d));
+    this.spawnApi();
     if (withWorker) this.startWorker();
     await this.waitUntilHealthy(withWorker);
     return this;
+  }
+
+  private spawnApi(): void {
+    this.child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env(this.extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d) => (this.output += d));
+    this.child.stderr?.on('data', (d) => (this.output += d));
+  }
+
+  /** Stops the API process started by start() with `signal` (SIGKILL: as a crash) and answers how it exited. */
+  async stopApi(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> {
+    const child = this.child!;
+    return new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode as NodeJS.Signals | null, at: Date.now() });
+      child.once('exit', (code, sig) => resolve({ code, signal: sig, at: Date.now() }));
+      child.kill(signal);
+    });
+  }
+
+  /** Starts the API again on the same port (after stopApi), and waits until it answers. */
+  async restartApi(): Promise<void> {
+    this.spawnApi();
+    const until = Date.now() + 30_000;
+    for (;;) {
+      if (this.child?.exitCode !== null) throw new Error(`API exited early:\n${this.output.slice(-3000)}`);
+      try {
+        if ((await fetch(`${this.baseUrl}/api/vocabulary`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > until) throw new Error(`API did not restart:\n${this.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   private extra: Record<string, string> = {};
@@ -135,9 +179,32 @@ export class ApiProcess {
     return execFileSync('node', [path.join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { env: this.env(), stdio: 'pipe' }).toString();
   }
 
+  /** The CLI without blocking this process (requests of the test go on meanwhile). */
+  cliAsync(args: string[], extra: Record<string, string> = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile('node', [path.join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { env: this.env({ ...this.extra, ...extra }) }, (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr }));
+        else resolve(stdout);
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     await Promise.all([this.child, ...this.moreApis, ...this.workers].map((p) => (p ? stopProcess(p) : undefined)));
-    const redis = new Redis(this.env().REDIS_URL!);
+    await this.cleanUp();
+  }
+
+  /** Drops the database and the Redis keys of this test (each only if its server still runs). */
+  private async cleanUp(): Promise<void> {
+    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+    } catch {
+      redis.disconnect();
+      await this.dropDatabase();
+      return;
+    }
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.databaseName}:*`, 'COUNT', 1000);
@@ -145,10 +212,20 @@ export class ApiProcess {
       cursor = next;
     } while (cursor !== '0');
     await redis.quit();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await this.dropDatabase();
+  }
+
+  private async dropDatabase(): Promise<void> {
+    const admin = new pg.Client({ connectionString: this.adminUrl });
+    admin.on('error', () => undefined);
+    try {
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
+    } catch {
+      // a private PostgreSQL already stopped: its directory goes with it
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -12,13 +12,16 @@ export class PrivateRedis {
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'pe-redis-'));
   port = 0;
 
+  /** `appendOnly`: as production runs it (AOF), so that queued jobs survive a stop and start. */
+  constructor(private readonly options: { appendOnly?: boolean } = {}) {}
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {
     if (!this.port) this.port = await freePort();
-    execFileSync('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', path.join(this.dir, 'redis.pid'), '--logfile', path.join(this.dir, 'redis.log')]);
+    execFileSync('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', this.options.appendOnly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', '--daemonize', 'yes', '--pidfile', path.join(this.dir, 'redis.pid'), '--logfile', path.join(this.dir, 'redis.log')]);
     await waitFor(() => canConnect(this.port), 10_000, `redis on ${this.port}`);
     return this;
   }

@@ -11,6 +11,7 @@ import { securityHeaders, trustProxySetting } from './security-headers.js';
 import { refuseDeepJson, requireKnownMediaType } from './request-body.js';
 import { closeGracefullyOnSignals } from './graceful-shutdown.js';
 import { LiveHub } from './live/live-hub.js';
+import { answerClientErrors } from './client-errors.js';
 
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
@@ -41,6 +42,7 @@ async function bootstrap(): Promise<void> {
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
   const port = Number(process.env.PORT ?? 3000);
+  answerClientErrors(app.getHttpServer());
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
   closeGracefullyOnSignals(app, app.get(Logger), () => app.get(LiveHub).endStreams());
   app.get(Logger).log(`API listening on http://localhost:${port}/api (docs: /api/docs)`);

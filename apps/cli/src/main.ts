@@ -23,6 +23,8 @@ const USAGE = `用法 / usage: npm run cli -- <command> [options]
   create-unit --name 单位名称 --department 主管部门
   create-user --username u --password p --display-name 姓名 --roles drafter,reviewer --units <unit id or name>,...
   update-user --username u [--roles …] [--units …] [--password p] [--display-name 姓名] [--email e] [--active true|false]
+                                         a new password or --active false revokes the user's tokens at once in every API process
+  passwords: at least 10 characters (a passphrase is welcome), not the username, not a common password (WEAK_PASSWORD)
   list-units
   list-users`;
 
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
           password: values.password,
           displayName: values['display-name'],
           email: values.email,
-          active: values.active === undefined ? undefined : values.active === 'true',
+          active: values.active === undefined ? undefined : parseActive(values.active),
         });
         console.log(JSON.stringify(updated));
         return 0;
@@ -153,6 +155,11 @@ function unitRefs(text: string, units: { id: string; name: string }[]): string[]
     .map((u) => u.trim())
     .filter(Boolean)
     .map((ref) => units.find((u) => u.id === ref || u.name === ref)?.id ?? ref);
+}
+
+function parseActive(text: string): boolean {
+  if (text !== 'true' && text !== 'false') throw new Error(`--active 只能是 true 或 false (--active must be true or false): ${text}`);
+  return text === 'true';
 }
 
 function required(value: string | undefined, flag: string): string {

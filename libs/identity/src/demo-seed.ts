@@ -21,12 +21,17 @@ export function demoAccountsHint(env: NodeJS.ProcessEnv = process.env): { accoun
   return { accounts: DEMO_USERS.map(({ username, roles }) => ({ username, roles })), password: password === DEFAULT_DEMO_PASSWORD ? password : null };
 }
 
-/** On an empty database only: the sample unit and the four demo users. Returns whether it seeded. */
+/**
+ * On an empty database only: the sample unit and the four demo users. Returns whether it seeded. The demo's
+ * password (`demo1234` unless DEMO_PASSWORD says otherwise) is the one password exempt from the password
+ * policy, so that `npm start` signs in as the README says; changing a demo account's password later goes
+ * through the policy like any other.
+ */
 export async function seedDemo(directory: Directory, password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD): Promise<boolean> {
   if ((await directory.countUsers()) > 0) return false;
   const unit = await directory.unitNamed(DEMO_UNIT.name, DEMO_UNIT.competentDepartment);
   for (const user of DEMO_USERS) {
-    await directory.createUser({ username: user.username, password, displayName: user.displayName, roles: user.roles, unitIds: user.inUnit ? [unit.id] : [] });
+    await directory.createUser({ username: user.username, password, displayName: user.displayName, roles: user.roles, unitIds: user.inUnit ? [unit.id] : [] }, { exemptFromPasswordPolicy: true });
   }
   return true;
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccountDisabledError, InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
+import { assertPasswordAllowed } from './password-policy.js';
+import { UserChangePublisher } from './user-changes.js';
 
 export interface Unit {
   id: string;
@@ -36,6 +38,13 @@ export interface UserRecord extends AuthenticatedUser {
   createdAt: string;
 }
 
+/** What the API's guard needs of a user: who they are now, and which tokens still stand for them. */
+export interface UserSession {
+  user: AuthenticatedUser;
+  /** Tokens carry the generation they were issued under; a password change or disabling moves it on. */
+  tokenGeneration: number;
+}
+
 const BCRYPT_ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 10);
 
 /** Units and users: the same operations for the admin API, the CLI and the demo seed. */
@@ -48,7 +57,10 @@ export class Directory {
    */
   private placeholder: Promise<string> | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly changes?: UserChangePublisher,
+  ) {}
 
   async createUnit(name: string, competentDepartment: string): Promise<Unit> {
     const id = randomUUID();
@@ -83,7 +95,12 @@ export class Directory {
     if (missing.length > 0) throw new UnknownUnitError(missing);
   }
 
-  async createUser(input: NewUser): Promise<UserRecord> {
+  /**
+   * Creates a user whose password passes the policy (password-policy.ts); only the demo seed passes
+   * `exemptFromPasswordPolicy`, for its well-known demo password.
+   */
+  async createUser(input: NewUser, options: { exemptFromPasswordPolicy?: boolean } = {}): Promise<UserRecord> {
+    if (!options.exemptFromPasswordPolicy) assertPasswordAllowed(input.password, input.username);
     const unitIds = [...new Set(input.unitIds)];
     await this.unitsExist(unitIds);
     const hash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
@@ -96,12 +113,17 @@ export class Directory {
     return toUser(rows[0]);
   }
 
-  /** Changes what an admin may change of a user; `active: false` locks them out. */
+  /**
+   * Changes what an admin may change of a user. A new password (it must pass the policy) or `active: false`
+   * moves the user's token generation on: every token issued before is refused from then on, in every API
+   * process (the change is announced over Redis so that none of them goes on trusting what it cached).
+   */
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord> {
     if (patch.unitIds) await this.unitsExist([...new Set(patch.unitIds)]);
-    const current = await this.dataSource.query('SELECT id FROM users WHERE id = $1', [id]);
+    const current: { username: string }[] = await this.dataSource.query('SELECT username FROM users WHERE id = $1', [id]);
     if (!current[0]) throw new UnknownUserError(id);
-    const hash = patch.password ? await bcrypt.hash(patch.password, BCRYPT_ROUNDS) : null;
+    if (patch.password !== undefined) assertPasswordAllowed(patch.password, current[0].username);
+    const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, BCRYPT_ROUNDS) : null;
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows]: [UserRow[], number] = await this.dataSource.query(
       `UPDATE users SET
@@ -110,7 +132,8 @@ export class Directory {
          unit_ids = COALESCE($4, unit_ids),
          email = CASE WHEN $5::boolean THEN $6 ELSE email END,
          active = COALESCE($7, active),
-         password_hash = COALESCE($8, password_hash)
+         password_hash = COALESCE($8, password_hash),
+         token_generation = token_generation + CASE WHEN $8::text IS NOT NULL OR $7::boolean IS FALSE THEN 1 ELSE 0 END
        WHERE id = $1 RETURNING *`,
       [
         id,
@@ -123,6 +146,7 @@ export class Directory {
         hash,
       ],
     );
+    await this.changes?.announce(id);
     return toUser(rows[0]);
   }
 
@@ -136,6 +160,17 @@ export class Directory {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
+  /** An active user and their token generation (null: no such user, or disabled). */
+  async findSession(id: string): Promise<UserSession | null> {
+    const rows: UserRow[] = await this.dataSource.query(
+      'SELECT id, username, display_name, roles, unit_ids, token_generation FROM users WHERE id = $1 AND active',
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return { user: { id: r.id, username: r.username, displayName: r.display_name, roles: r.roles, unitIds: r.unit_ids }, tokenGeneration: r.token_generation };
+  }
+
   async usersWithRoleInUnit(role: Role, unitId: string): Promise<UserRecord[]> {
     const rows: UserRow[] = await this.dataSource.query(
       'SELECT * FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username',
@@ -144,13 +179,16 @@ export class Directory {
     return rows.map(toUser);
   }
 
-  /** The user with this username and password; a disabled account is told so only after the right password. */
-  async verifyCredentials(username: string, password: string): Promise<UserRecord> {
+  /**
+   * The user with this username and password, with the token generation a token issued now carries;
+   * a disabled account is told so only after the right password.
+   */
+  async verifyCredentials(username: string, password: string): Promise<UserRecord & { tokenGeneration: number }> {
     const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE username = $1', [username]);
     const ok = await bcrypt.compare(password, rows[0]?.password_hash ?? (await this.placeholderHash()));
     if (!rows[0] || !ok) throw new InvalidCredentialsError();
     if (!rows[0].active) throw new AccountDisabledError();
-    return toUser(rows[0]);
+    return { ...toUser(rows[0]), tokenGeneration: rows[0].token_generation };
   }
 
   /** The API makes it at start, so that not even the first unknown username is answered differently. */
@@ -188,6 +226,7 @@ interface UserRow {
   unit_ids: string[];
   email: string | null;
   active: boolean;
+  token_generation: number;
   created_at: Date;
 }
 

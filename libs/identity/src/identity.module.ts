@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Directory } from './directory.js';
+import { UserChangePublisher } from './user-changes.js';
 
-@Module({ providers: [Directory], exports: [Directory] })
+@Module({ providers: [Directory, UserChangePublisher], exports: [Directory, UserChangePublisher] })
 export class IdentityModule {}

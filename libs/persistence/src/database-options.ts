@@ -7,10 +7,21 @@ import { RuleVersions1764460800000 } from './migrations/1764460800000-rule-versi
 import { Queues1764547200300 } from './migrations/1764547200300-queues.js';
 import { OutboxNotify1764720000000 } from './migrations/1764720000000-outbox-notify.js';
 import { FlatReads1764720000100 } from './migrations/1764720000100-flat-reads.js';
+import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-generation.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/perf_eval';
 
-export const MIGRATIONS = [InitialSchema1764115200000, SummaryAndImports1764201600000, Workers1764288000000, LighterWrites1764374400000, RuleVersions1764460800000, Queues1764547200300, OutboxNotify1764720000000, FlatReads1764720000100];
+export const MIGRATIONS = [
+  InitialSchema1764115200000,
+  SummaryAndImports1764201600000,
+  Workers1764288000000,
+  LighterWrites1764374400000,
+  RuleVersions1764460800000,
+  Queues1764547200300,
+  OutboxNotify1764720000000,
+  FlatReads1764720000100,
+  TokenGeneration1764806400000,
+];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */
 export function databaseOptions(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DataSourceOptions {

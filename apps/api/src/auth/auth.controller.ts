@@ -40,7 +40,7 @@ export class AuthController implements OnApplicationBootstrap {
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() req: Request) {
     const user = await checkPassword(this.attempts, this.directory, req.ip ?? 'unknown', body.username, body.password);
-    const claims: TokenClaims = { sub: user.id, username: user.username, name: user.displayName, roles: user.roles, units: user.unitIds };
+    const claims: TokenClaims = { sub: user.id, username: user.username, name: user.displayName, roles: user.roles, units: user.unitIds, gen: user.tokenGeneration };
     return {
       accessToken: await this.jwt.signAsync(claims),
       user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, unitIds: user.unitIds },

@@ -13,6 +13,8 @@ export interface TokenClaims {
   name: string;
   roles: Role[];
   units: string[];
+  /** The user's token generation when the token was issued (tokens from before it existed: 0). */
+  gen?: number;
 }
 
 /** Denies by default: a route is open only when marked @Public(), and @Roles() narrows it further. */
@@ -38,9 +40,12 @@ export class AuthGuard implements CanActivate {
     }
     // Tokens are signed here with a user id; any other subject (a secret shared elsewhere, a forged claim) names nobody.
     if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw unauthenticated('访问令牌无效或已过期，请重新登录');
-    const user = await this.users.get(claims.sub);
+    const session = await this.users.session(claims.sub);
     // Users are disabled, never deleted: a valid token without an active user is a disabled account's.
-    if (!user) throw new AccountDisabledError();
+    if (!session) throw new AccountDisabledError();
+    // The password changed (or the account was disabled and enabled again) since this token was issued.
+    if ((claims.gen ?? 0) !== session.tokenGeneration) throw unauthenticated('登录凭据已失效（密码已更改或账号曾被停用），请重新登录');
+    const user = session.user;
     request.user = user;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (required && !required.some((role) => user.roles.includes(role))) {

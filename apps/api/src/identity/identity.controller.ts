@@ -7,6 +7,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsOption
 import { Directory } from '../../../../libs/identity/src/directory.js';
 import { ROLES, type Role } from '../../../../libs/identity/src/roles.js';
 import { Roles } from '../auth/auth.decorators.js';
+import { MAX_PASSWORD_LENGTH } from '../../../../libs/identity/src/password-policy.js';
 
 export class CreateUnitDto {
   @IsString()
@@ -26,9 +27,9 @@ export class CreateUserDto {
   @MaxLength(64)
   username: string;
 
+  /** Checked by the password policy (WEAK_PASSWORD, libs/identity/src/password-policy.ts), not here. */
   @IsString()
-  @MinLength(8)
-  @MaxLength(200)
+  @MaxLength(MAX_PASSWORD_LENGTH)
   password: string;
 
   @IsString()
@@ -52,10 +53,10 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
+  /** A new password: checked by the password policy; revokes every token the user holds. */
   @IsOptional()
   @IsString()
-  @MinLength(8)
-  @MaxLength(200)
+  @MaxLength(MAX_PASSWORD_LENGTH)
   password?: string;
 
   @IsOptional()

@@ -19,6 +19,8 @@ const SUBSCRIBE_WAIT_MS = 5_000;
 
 interface Connection {
   userId: string;
+  /** The token generation the stream's ticket was issued under: the stream ends when the user's moves on. */
+  tokenGeneration: number;
   res: Response;
   queuesTimer: NodeJS.Timeout | null;
 }
@@ -56,6 +58,10 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
       this.logger.warn(`live subscription failed: ${error.message}`);
     });
     this.subscriber = subscriber;
+    // A user changed (here or in another process): their streams end at once if the change revoked their tokens.
+    this.users.onChange((userId) => {
+      for (const connection of [...this.connections]) if (connection.userId === userId) void this.userOf(connection);
+    });
     this.heartbeat = setInterval(() => void this.ping(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -81,7 +87,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Turns the response into an event stream for `user` until the client goes away or the process stops. */
-  async open(user: AuthenticatedUser, req: Request, res: Response): Promise<void> {
+  async open(user: AuthenticatedUser, tokenGeneration: number, req: Request, res: Response): Promise<void> {
     await Promise.race([this.subscribed, new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_MS).unref())]);
     if (req.destroyed || res.destroyed) return;
     res.status(200);
@@ -92,7 +98,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     res.flushHeaders();
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
-    const connection: Connection = { userId: user.id, res, queuesTimer: null };
+    const connection: Connection = { userId: user.id, tokenGeneration, res, queuesTimer: null };
     this.connections.add(connection);
     res.on('close', () => this.forget(connection));
     this.write(connection, 'retry: 3000\n\n');
@@ -127,19 +133,23 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The stream's user as the directory says now (briefly cached); a disabled account's streams end.
+   * The stream's user as the directory says now (cached until a change is announced); the streams of a disabled
+   * account, and those opened under a token generation since revoked (password changed), end.
    * While the directory cannot be read, the stream is skipped (not ended).
    */
   private async userOf(connection: Connection): Promise<AuthenticatedUser | null> {
-    let user: AuthenticatedUser | null;
+    let session;
     try {
-      user = await this.users.get(connection.userId);
+      session = await this.users.session(connection.userId);
     } catch (error) {
       this.logger.warn(`live stream user not read: ${(error as Error).message}`);
       return null;
     }
-    if (!user) this.close(connection);
-    return user;
+    if (!session || session.tokenGeneration !== connection.tokenGeneration) {
+      this.close(connection);
+      return null;
+    }
+    return session.user;
   }
 
   private queuesSoon(connection: Connection): void {

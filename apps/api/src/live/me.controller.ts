@@ -38,8 +38,11 @@ export class MeController {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiOperation({ summary: '一次性实时通道票据（60 秒内有效）：GET /api/me/stream?ticket=…' })
-  streamTicket(@CurrentUser() user: AuthenticatedUser): Promise<{ ticket: string; expiresAt: string }> {
-    return this.tickets.issue(user.id);
+  async streamTicket(@CurrentUser() user: AuthenticatedUser): Promise<{ ticket: string; expiresAt: string }> {
+    // The guard has just checked the token against this generation (cached, or read for this request).
+    const session = await this.users.session(user.id);
+    if (!session) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    return this.tickets.issue(user.id, session.tokenGeneration);
   }
 
   /** Server-sent events: `evaluation`, `notification`, `queues`. Authenticated by the one-time ticket only. */
@@ -48,13 +51,13 @@ export class MeController {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: '实时更新（text/event-stream）：evaluation、notification、queues 事件' })
   async stream(@Query() query: StreamDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const userId = await this.tickets.consume(query.ticket);
-    if (!userId) {
+    const issued = await this.tickets.consume(query.ticket);
+    if (!issued) {
       throw new UnauthorizedException({ code: 'STREAM_TICKET_INVALID', message: '实时通道票据无效、已过期或已使用，请重新获取' });
     }
-    this.users.forget(userId);
-    const user = await this.users.get(userId);
-    if (!user) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
-    await this.hub.open(user, req, res);
+    const session = await this.users.session(issued.userId);
+    if (!session) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    if (session.tokenGeneration !== issued.tokenGeneration) throw new UnauthorizedException({ code: 'STREAM_TICKET_INVALID', message: '登录凭据已失效，请重新登录' });
+    await this.hub.open(session.user, issued.tokenGeneration, req, res);
   }
 }

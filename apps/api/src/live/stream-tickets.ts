@@ -14,16 +14,20 @@ export const STREAM_TICKET_TTL_SECONDS = 60;
 export class StreamTickets {
   constructor(private readonly redis: RedisConnection) {}
 
-  async issue(userId: string, now = new Date()): Promise<{ ticket: string; expiresAt: string }> {
+  /** A ticket for `userId`, whose token was issued under `tokenGeneration`: the stream ends when that generation does. */
+  async issue(userId: string, tokenGeneration: number, now = new Date()): Promise<{ ticket: string; expiresAt: string }> {
     const ticket = randomBytes(32).toString('base64url');
-    await this.redis.run((client) => client.set(keyOf(ticket), userId, 'EX', STREAM_TICKET_TTL_SECONDS));
+    await this.redis.run((client) => client.set(keyOf(ticket), `${userId}:${tokenGeneration}`, 'EX', STREAM_TICKET_TTL_SECONDS));
     return { ticket, expiresAt: new Date(now.getTime() + STREAM_TICKET_TTL_SECONDS * 1000).toISOString() };
   }
 
-  /** The user the ticket was issued to, once; null for an unknown, expired or already used ticket. */
-  async consume(ticket: string | undefined): Promise<string | null> {
+  /** The user the ticket was issued to and the token generation, once; null for an unknown, expired or already used ticket. */
+  async consume(ticket: string | undefined): Promise<{ userId: string; tokenGeneration: number } | null> {
     if (!ticket || !/^[A-Za-z0-9_-]{16,128}$/.test(ticket)) return null;
-    return this.redis.run((client) => client.getdel(keyOf(ticket)));
+    const value = await this.redis.run((client) => client.getdel(keyOf(ticket)));
+    if (!value) return null;
+    const [userId, generation] = value.split(':');
+    return { userId, tokenGeneration: Number(generation ?? 0) };
   }
 }
 

@@ -1,0 +1,45 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { queuePrefix } from '../../persistence/src/queues.js';
+import { REDIS_COMMAND_TIMEOUT_MS, redisUrl } from '../../persistence/src/redis-connection.js';
+
+/**
+ * A user's row changed (roles, units, active flag, password, token generation): every API process drops what it
+ * cached of that user. Redis pub/sub under QUEUE_PREFIX, as the live hints; the message is the user's id.
+ */
+export function userChangesChannel(prefix = queuePrefix()): string {
+  return `${prefix}:identity:user-changed`;
+}
+
+/**
+ * Announces committed changes of users, from whichever process made them (an API process or the CLI). Publishing
+ * is awaited (the CLI exits right after) but bounded by REDIS_COMMAND_TIMEOUT_MS, and never fails the change: an
+ * API process that cannot hear announcements does not cache users at all (see CurrentUsers).
+ */
+@Injectable()
+export class UserChangePublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(UserChangePublisher.name);
+  private client: Redis | null = null;
+
+  /** Answers whether Redis took the announcement (false: logged, and the change stays committed). */
+  async announce(userId: string): Promise<boolean> {
+    if (!this.client) {
+      this.client = new Redis(redisUrl(), { maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: REDIS_COMMAND_TIMEOUT_MS, retryStrategy: () => null });
+      this.client.on('error', () => undefined);
+    }
+    try {
+      await this.client.publish(userChangesChannel(), userId);
+      return true;
+    } catch (error) {
+      this.logger.warn(`user change not announced (${(error as Error).message}): API processes that cache users see it within AUTH_CACHE_MS`);
+      this.client.disconnect();
+      this.client = null;
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.quit().catch(() => undefined);
+    this.client = null;
+  }
+}
