@@ -90,6 +90,35 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await u.close();
   });
 
+  it('tells an administrator creating a user why a password is refused, next to the password, and accepts a passphrase', async () => {
+    const u = await person('new-user');
+    u.expectConsoleError(/status of 400/);
+    await u.login('admin');
+    await u.page.goto('/#/admin');
+    await u.page.getByRole('button', { name: '＋ 新建用户' }).click();
+    const dialog = u.page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^用户名/ }).fill('newcomer');
+    await dialog.getByRole('textbox', { name: /^姓名/ }).fill('李新来');
+    const password = dialog.getByLabel(/^初始密码/);
+    const slot = dialog.locator('.field-error').filter({ hasText: /./ });
+
+    await password.fill('short-pw');
+    await dialog.getByRole('button', { name: '创建', exact: true }).click();
+    await slot.filter({ hasText: '至少 10 个字符' }).waitFor();
+
+    await password.fill('Password2021!'); // long enough, but a common password with a year: the server says why
+    await dialog.getByRole('button', { name: '创建', exact: true }).click();
+    await slot.filter({ hasText: '最常见的密码' }).waitFor();
+    await u.shot(SHOTS, 'weak-password');
+    expect((await adminApi.get('/api/users')).body.map((x: { username: string }) => x.username)).not.toContain('newcomer');
+
+    await password.fill('春眠不觉晓处处闻啼鸟');
+    await dialog.getByRole('button', { name: '创建', exact: true }).click();
+    await u.page.getByText('已创建用户 newcomer').waitFor();
+    await u.close();
+    expect((await ApiClient.login(api.baseUrl, 'newcomer', '春眠不觉晓处处闻啼鸟')).session?.user.username).toBe('newcomer');
+  });
+
   it('saves a new form without an error page or stray text, and shows its scores at once', async () => {
     const u = await person('new-form');
     await u.login('drafter');

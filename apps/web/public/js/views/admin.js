@@ -163,7 +163,7 @@ function editUser(user, state, reload) {
   const username = h('input', { name: 'username', value: user?.username ?? '', maxlength: 64, autocomplete: 'off', readOnly: !isNew });
   const displayName = h('input', { name: 'displayName', value: user?.displayName ?? '', maxlength: 100 });
   const email = h('input', { name: 'email', type: 'email', value: user?.email ?? '', maxlength: 200, placeholder: '可不填' });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', placeholder: isNew ? '至少 8 位' : '留空则不修改' });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', placeholder: isNew ? '至少 10 个字符' : '留空则不修改' });
   const active = h('input', { type: 'checkbox', checked: user ? user.active : true });
   const roleBoxes = ROLES.map((r) => h('input', { type: 'checkbox', value: r, checked: user?.roles?.includes(r) ?? r === 'drafter' }));
   const unitBoxes = state.units.map((u) => h('input', { type: 'checkbox', value: u.id, checked: user?.unitIds?.includes(u.id) ?? false }));
@@ -181,7 +181,7 @@ function editUser(user, state, reload) {
     h('div.form-grid.form-grid-2',
       field('用户名', username, errors.slot('username'), isNew ? '2–64 个字符，创建后不可修改' : '用户名不可修改'),
       field('姓名', displayName, errors.slot('displayName')),
-      field(isNew ? '初始密码' : '重设密码', password, errors.slot('password'), isNew ? '至少 8 位' : '留空则不修改'),
+      field(isNew ? '初始密码' : '重设密码', password, errors.slot('password'), isNew ? '至少 10 个字符，可用一句好记的话；不能含用户名或是常见密码' : '留空则不修改；新密码至少 10 个字符'),
       field('邮箱', email, errors.slot('email'), '用于接收提醒，可不填'),
       h('div.field.field-wide', h('span.field-label', '角色'), roleGroup, errors.slot('roles')),
       h('div.field.field-wide', h('span.field-label', '所属单位'), unitGroup,
@@ -202,7 +202,7 @@ function editUser(user, state, reload) {
     const problems = [
       [isNew && v.username.length < 2, 'username', '用户名至少 2 个字符'],
       [!v.displayName, 'displayName', '请填写姓名'],
-      [(isNew || v.password) && v.password.length < 8, 'password', '密码至少 8 位'],
+      [(isNew || v.password) && [...v.password].length < 10, 'password', '密码至少 10 个字符（可用一句好记的话作密码）'],
       [!v.roles.length, 'roles', '请至少选择一个角色'],
       [v.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email), 'email', '邮箱格式不正确'],
     ].filter(([bad]) => bad);
@@ -356,7 +356,7 @@ function fieldErrors(controls) {
     },
     fromApi(err) {
       if (!err || err.status === 401) return;
-      const fields = err.code === 'VALIDATION_FAILED' && Array.isArray(err.details?.fields) ? err.details.fields : null;
+      const fields = Array.isArray(err.details?.fields) ? err.details.fields : null; // VALIDATION_FAILED, WEAK_PASSWORD
       if (!fields) {
         general.textContent = err.message || '操作失败';
         general.hidden = false;
