@@ -17,4 +17,4 @@ COPY samples samples
 COPY apps/web/public apps/web/public
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["sh", "-c", "exec node --max-old-space-size=${API_HEAP_MB:-384} dist/apps/api/src/main.js"]

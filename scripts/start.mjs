@@ -27,8 +27,11 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < Math.max(newest(path.join(ro
 }
 run('node', ['dist/apps/cli/src/main.js', 'setup']);
 
+// The API's heap is bounded (API_HEAP_MB, default 384): V8 otherwise sizes it from the machine's memory and lets a
+// live set of ~70 MB sit in 300+ MB between full collections (docs/operations.md, "Memory").
+const nodeArgs = { api: [`--max-old-space-size=${process.env.API_HEAP_MB || 384}`], worker: [] };
 const children = ['api', ...(existsSync(path.join(root, 'dist/apps/worker/src/main.js')) ? ['worker'] : [])].map((app) =>
-  spawn('node', [`dist/apps/${app}/src/main.js`], { cwd: root, stdio: 'inherit', env: process.env }),
+  spawn('node', [...nodeArgs[app], `dist/apps/${app}/src/main.js`], { cwd: root, stdio: 'inherit', env: process.env }),
 );
 let stopping = false;
 const stop = (signal) => {

@@ -239,6 +239,27 @@ describe('Import of the units\' own Word files', () => {
       await refused(await manager.postFile(IMPORT, bytes, DOCX), 400, 'IMPORT_FILE_UNREADABLE', before);
     });
 
+    it('a file of millions of tiny XML tags (small when packed, gigabytes as a DOM): 400 before it is parsed, the API still up', async () => {
+      // 150k paragraphs, 900k tags in 5 MB unpacked (far under the 64 MB ceiling): as a DOM about 500 MB, past the API's heap
+      // (API_HEAP_MB), so parsed it would end the process with "heap out of memory"; 64 MB of such tags would need gigabytes.
+      const before = await counts();
+      const tags = new JSZip();
+      tags.file('word/document.xml', `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${'<w:p><w:r><w:t>x</w:t></w:r></w:p>'.repeat(150_000)}</w:body></w:document>`);
+      const docx = await tags.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+      const sheet = new JSZip();
+      sheet.file('xl/workbook.xml', '<workbook/>');
+      sheet.file('xl/worksheets/sheet1.xml', `<worksheet><sheetData>${'<row><c><v>1</v></c></row>'.repeat(150_000)}</sheetData></worksheet>`);
+      const xlsx = await sheet.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+      const answers = await Promise.all([manager.postFile(IMPORT, docx, DOCX), manager.postFile(IMPORT, xlsx, XLSX), manager.upload(IMPORT, docx, 'many.docx')]);
+      for (const res of answers) {
+        await refused(res, 400, 'IMPORT_FILE_UNREADABLE', before);
+        expect(res.body.message).toContain('万个 XML 标记');
+      }
+      expect((await request(api.baseUrl).get('/api/health')).status).toBe(200);
+      // A real year's file in the same minute still imports (it waits its turn behind any other document being opened).
+      expect((await manager.postFile(`${IMPORT}?unitId=${otherUnitId}`, await samplesDocx(), DOCX)).status).toBeLessThan(300);
+    });
+
     it('a wrong content type: 415 IMPORT_UNSUPPORTED_TYPE', async () => {
       const before = await counts();
       const docx = await samplesDocx();

@@ -6,10 +6,14 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(import.meta.dirname ?? '.', '../..');
+/** The API runs as `npm run start:api`, `npm start` and the container run it: with its heap bounded (API_HEAP_MB, default 384). */
+export const API_NODE_ARGS = [`--max-old-space-size=${process.env.API_HEAP_MB || 384}`];
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Where the processes find PostgreSQL and Redis: the machine's (shared, as for npm test) or a test's own. */
 export interface ServiceUrls {
+  /** Node flags for the API process beyond API_NODE_ARGS (a test's diagnostics, e.g. `--trace-gc`). */
+  apiNodeArgs?: string[];
   /** A PostgreSQL URL to the `postgres` database, to create and drop the test's database. */
   postgresAdminUrl?: string;
   redisUrl?: string;
@@ -27,10 +31,12 @@ export class ApiProcess {
   private moreApis: ChildProcess[] = [];
   private output = '';
   private readonly adminUrl: string;
+  private readonly apiNodeArgs: string[];
   private readonly redisUrl: string;
 
   constructor(services: ServiceUrls = {}) {
     this.adminUrl = services.postgresAdminUrl ?? ADMIN_URL;
+    this.apiNodeArgs = [...API_NODE_ARGS, ...(services.apiNodeArgs ?? [])];
     this.redisUrl = services.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   }
 
@@ -68,7 +74,7 @@ export class ApiProcess {
   }
 
   private spawnApi(): void {
-    this.child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env(this.extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn('node', [...this.apiNodeArgs, path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env(this.extra), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d) => (this.output += d));
     this.child.stderr?.on('data', (d) => (this.output += d));
   }
@@ -101,6 +107,11 @@ export class ApiProcess {
 
   private extra: Record<string, string> = {};
 
+  /** What the processes have printed so far (stdout and stderr of API, workers and other APIs). */
+  get log(): string {
+    return this.output;
+  }
+
   /** The API process started by start(). */
   get apiProcess(): ChildProcess {
     return this.child!;
@@ -109,7 +120,7 @@ export class ApiProcess {
   /** Another API process on the same database and Redis prefix (as behind a load balancer). */
   async startAnotherApi(extra: Record<string, string> = {}): Promise<string> {
     const port = await freePort();
-    const child = spawn('node', [path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env({ ...this.extra, ...extra, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [...this.apiNodeArgs, path.join(ROOT, 'dist/apps/api/src/main.js')], { env: this.env({ ...this.extra, ...extra, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => (this.output += d));
     child.stderr?.on('data', (d) => (this.output += d));
     this.moreApis.push(child);

@@ -12,9 +12,9 @@ export class FaultSystem {
   readonly redis = new PrivateRedis({ appendOnly: true });
   api!: ApiProcess;
 
-  async start(env: Record<string, string> = {}, withWorker = true): Promise<this> {
+  async start(env: Record<string, string> = {}, withWorker = true, apiNodeArgs: string[] = []): Promise<this> {
     await Promise.all([this.postgres.start(), this.redis.start()]);
-    this.api = new ApiProcess({ postgresAdminUrl: this.postgres.url('postgres'), redisUrl: this.redis.url });
+    this.api = new ApiProcess({ postgresAdminUrl: this.postgres.url('postgres'), redisUrl: this.redis.url, apiNodeArgs });
     await this.api.start(env, withWorker);
     return this;
   }

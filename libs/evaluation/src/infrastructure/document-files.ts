@@ -17,6 +17,12 @@ export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
 
 /** What a zip may unpack to, in total (the upload itself is limited by IMPORT_BODY_LIMIT). */
 const MAX_UNPACKED_BYTES = Number(process.env.IMPORT_MAX_UNPACKED_BYTES ?? 64 * 1024 * 1024);
+/**
+ * What the unpacked XML may hold, counted as tags (each `<`). A parsed DOM costs about 600 bytes of heap a tag
+ * (xmldom; ExcelJS's model is of the same order): 64 MB of tiny tags would need gigabytes and end the process, while a
+ * unit's year of forms in Word is some thousands of tags a form. 400k tags is about 230 MB of heap at worst.
+ */
+export const MAX_XML_TAGS = 400_000;
 
 export class UnreadableFileError extends EvaluationError {
   readonly code = 'IMPORT_FILE_UNREADABLE';
@@ -41,8 +47,17 @@ export interface OpenedDocument {
   blocks: DocumentBlock[];
 }
 
-/** Opens a .docx or .xlsx by its content. */
-export async function openDocument(bytes: Buffer): Promise<OpenedDocument> {
+/** One document is opened at a time in a process: two of the largest at once would not fit the API's heap. */
+let opening: Promise<unknown> = Promise.resolve();
+
+/** Opens a .docx or .xlsx by its content (one at a time in this process; the others wait their turn). */
+export function openDocument(bytes: Buffer): Promise<OpenedDocument> {
+  const turn = opening.then(() => openNow(bytes));
+  opening = turn.catch(() => undefined);
+  return turn;
+}
+
+async function openNow(bytes: Buffer): Promise<OpenedDocument> {
   if (!isZip(bytes)) throw new UnreadableFileError('文件不是有效的 Word（.docx）或 Excel（.xlsx）文件');
   let zip: JSZip;
   try {
@@ -65,6 +80,7 @@ export async function openDocument(bytes: Buffer): Promise<OpenedDocument> {
 async function inflate(zip: JSZip, names: string[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   let total = 0;
+  let tags = 0;
   for (const name of names) {
     const entry = zip.file(name);
     if (!entry) continue;
@@ -77,6 +93,13 @@ async function inflate(zip: JSZip, names: string[]): Promise<Map<string, Buffer>
           stream.pause();
           stream.removeAllListeners('data');
           reject(new UnreadableFileError(`文件解压后超过 ${Math.round(MAX_UNPACKED_BYTES / 1024 / 1024)} MB，不予导入`));
+          return;
+        }
+        for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) tags++;
+        if (tags > MAX_XML_TAGS) {
+          stream.pause();
+          stream.removeAllListeners('data');
+          reject(new UnreadableFileError(`文件内容过多（超过 ${MAX_XML_TAGS / 10_000} 万个 XML 标记），请拆分为几个文件分批导入`));
           return;
         }
         chunks.push(chunk);
