@@ -19,13 +19,16 @@ import { SseStream } from '../support/sse.js';
  * - DOMAIN.md's people, evaluation-access.ts's role table: drafters create (and copy to next year: only
  *   from their own units), edit and submit; reviewers approve and return; managers publish; a correction
  *   (reopen) is for managers and drafters; admins run units and users and act on no form (role → 403 FORBIDDEN);
+ *   a drafter drafts for the units they belong to ("creates and edits drafts for the units they belong to"),
+ *   also when another role lets them see every unit (role → 403 FORBIDDEN in another unit);
  * - the state machine Draft → Submitted → Reviewed → Published (state → 409 ILLEGAL_TRANSITION); reads,
  *   history, exports and copies are open in every state;
  * - nobody reviews a revision they created, edited or submitted (→ 403 SELF_REVIEW_FORBIDDEN).
  *
  * Roles: `author` is a person with both drafter and reviewer roles; in their own unit they created and
  * submitted the form (in the other unit they are just another drafter-reviewer; a Published form arrives
- * imported by a manager, and no cell of a Published form depends on who wrote it). `anonymous` sends no token.
+ * imported by a manager, and no cell of a Published form depends on who wrote it). `lead` is a drafter who is
+ * also a manager (a unit's 管理员 who fills forms too). `anonymous` sends no token.
  * Columns: the form's state (Draft, Submitted, Reviewed, Published) in the person's own unit, then in the other unit.
  * Outcomes: 2xx (200; a copy 201), 404 NOT_FOUND, 403 FORBIDDEN, SELF 403 SELF_REVIEW_FORBIDDEN,
  * 409 ILLEGAL_TRANSITION, 401 UNAUTHENTICATED, `-` not applicable.
@@ -37,78 +40,90 @@ read       reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
 read       author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 read       manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 read       admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+read       lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 read       anonymous  | 401  401  401  401  | -    -    -    -
 history    drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 history    reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
 history    author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 history    manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 history    admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+history    lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 history    anonymous  | 401  401  401  401  | -    -    -    -
 form.xlsx  drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.xlsx  reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.xlsx  author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.xlsx  manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.xlsx  admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+form.xlsx  lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.xlsx  anonymous  | 401  401  401  401  | -    -    -    -
 form.docx  drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.docx  reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.docx  author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.docx  manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.docx  admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+form.docx  lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.docx  anonymous  | 401  401  401  401  | -    -    -    -
 form.pdf   drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.pdf   reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.pdf   author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 form.pdf   manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.pdf   admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+form.pdf   lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
 form.pdf   anonymous  | 401  401  401  401  | -    -    -    -
 edit       drafter    | 2xx  409  409  409  | 404  404  404  404
 edit       reviewer   | 403  403  403  403  | 404  404  404  404
 edit       author     | 2xx  409  409  409  | 404  404  404  404
 edit       manager    | 403  403  403  403  | 403  403  403  403
 edit       admin      | 403  403  403  403  | 403  403  403  403
+edit       lead       | 2xx  409  409  409  | 403  403  403  403
 edit       anonymous  | 401  401  401  401  | -    -    -    -
 submit     drafter    | 2xx  409  409  409  | 404  404  404  404
 submit     reviewer   | 403  403  403  403  | 404  404  404  404
 submit     author     | 2xx  409  409  409  | 404  404  404  404
 submit     manager    | 403  403  403  403  | 403  403  403  403
 submit     admin      | 403  403  403  403  | 403  403  403  403
+submit     lead       | 2xx  409  409  409  | 403  403  403  403
 submit     anonymous  | 401  401  401  401  | -    -    -    -
 approve    drafter    | 403  403  403  403  | 404  404  404  404
 approve    reviewer   | 409  2xx  409  409  | 404  404  404  404
 approve    author     | 409  SELF 409  409  | 404  404  404  404
 approve    manager    | 403  403  403  403  | 403  403  403  403
 approve    admin      | 403  403  403  403  | 403  403  403  403
+approve    lead       | 403  403  403  403  | 403  403  403  403
 approve    anonymous  | 401  401  401  401  | -    -    -    -
 return     drafter    | 403  403  403  403  | 404  404  404  404
 return     reviewer   | 409  2xx  409  409  | 404  404  404  404
 return     author     | 409  SELF 409  409  | 404  404  404  404
 return     manager    | 403  403  403  403  | 403  403  403  403
 return     admin      | 403  403  403  403  | 403  403  403  403
+return     lead       | 403  403  403  403  | 403  403  403  403
 return     anonymous  | 401  401  401  401  | -    -    -    -
 publish    drafter    | 403  403  403  403  | 404  404  404  404
 publish    reviewer   | 403  403  403  403  | 404  404  404  404
 publish    author     | 403  403  403  403  | 404  404  404  404
 publish    manager    | 409  409  2xx  409  | 409  409  2xx  409
 publish    admin      | 403  403  403  403  | 403  403  403  403
+publish    lead       | 409  409  2xx  409  | 409  409  2xx  409
 publish    anonymous  | 401  401  401  401  | -    -    -    -
 reopen     drafter    | 409  409  409  2xx  | 404  404  404  404
 reopen     reviewer   | 403  403  403  403  | 404  404  404  404
 reopen     author     | 409  409  409  2xx  | 404  404  404  404
 reopen     manager    | 409  409  409  2xx  | 409  409  409  2xx
 reopen     admin      | 403  403  403  403  | 403  403  403  403
+reopen     lead       | 409  409  409  2xx  | 409  409  409  2xx
 reopen     anonymous  | 401  401  401  401  | -    -    -    -
 copy       drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 copy       reviewer   | 403  403  403  403  | 404  404  404  404
 copy       author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
 copy       manager    | 403  403  403  403  | 403  403  403  403
 copy       admin      | 403  403  403  403  | 403  403  403  403
+copy       lead       | 2xx  2xx  2xx  2xx  | 403  403  403  403
 copy       anonymous  | 401  401  401  401  | -    -    -    -
 `;
 
 const STATES = ['Draft', 'Submitted', 'Reviewed', 'Published'] as const;
 type State = (typeof STATES)[number];
-const ROLES = ['drafter', 'reviewer', 'author', 'manager', 'admin', 'anonymous'] as const;
+const ROLES = ['drafter', 'reviewer', 'author', 'manager', 'admin', 'lead', 'anonymous'] as const;
 type MatrixRole = (typeof ROLES)[number];
 type Side = 'own' | 'other';
 type Outcome = '2xx' | '404' | '403' | 'SELF' | '409' | '401';
@@ -302,7 +317,7 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
     const created = await admin.post('/api/units', { name: '乙市某区教育委员会', competentDepartment: '乙市教育委员会' });
     expect(created.status).toBe(201);
     unitB = created.body.id;
-    const roles: Record<Exclude<MatrixRole, 'anonymous'>, string[]> = { drafter: ['drafter'], reviewer: ['reviewer'], author: ['drafter', 'reviewer'], manager: ['manager'], admin: ['admin'] };
+    const roles: Record<Exclude<MatrixRole, 'anonymous'>, string[]> = { drafter: ['drafter'], reviewer: ['reviewer'], author: ['drafter', 'reviewer'], manager: ['manager'], admin: ['admin'], lead: ['drafter', 'manager'] };
     await Promise.all(
       (['own', 'other'] as const).flatMap((side) =>
         Object.entries(roles).map(async ([role, list]) => {
