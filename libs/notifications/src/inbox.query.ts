@@ -1,5 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { seesAllUnits, type AuthenticatedUser } from '../../identity/src/roles.js';
 import type { NotificationKind, NotificationMessage } from './notification.js';
 
 /** A notification as its recipient reads it. */
@@ -7,7 +8,7 @@ export type InboxItem = Omit<NotificationMessage, 'recipientId'> & { readAt: str
 
 export class InboxQuery extends Query<InboxItem[]> {
   constructor(
-    readonly userId: string,
+    readonly user: AuthenticatedUser,
     readonly unreadOnly: boolean,
     readonly limit: number,
   ) {
@@ -19,12 +20,17 @@ export class InboxQuery extends Query<InboxItem[]> {
 export class InboxHandler implements IQueryHandler<InboxQuery, InboxItem[]> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute({ userId, unreadOnly, limit }: InboxQuery): Promise<InboxItem[]> {
+  async execute({ user, unreadOnly, limit }: InboxQuery): Promise<InboxItem[]> {
+    // A notice about a form of a unit the reader no longer sees (moved to another unit) is not shown: that
+    // form answers 404 to them, its name and id stay in its unit (the access rule of GET, canSeeUnit).
     const rows: { id: string; kind: NotificationKind; evaluation_id: string | null; cycle_id: string | null; title: string; body: string; link: string | null; created_at: Date; read_at: Date | null }[] =
       await this.dataSource.query(
-        `SELECT id, kind, evaluation_id, cycle_id, title, body, link, created_at, read_at FROM notifications
-         WHERE recipient_id = $1 ${unreadOnly ? 'AND read_at IS NULL' : ''} ORDER BY created_at DESC, id LIMIT $2`,
-        [userId, limit],
+        `SELECT n.id, n.kind, n.evaluation_id, n.cycle_id, n.title, n.body, n.link, n.created_at, n.read_at FROM notifications n
+         WHERE n.recipient_id = $1 ${unreadOnly ? 'AND n.read_at IS NULL' : ''}
+           AND ($3::boolean OR n.evaluation_id IS NULL
+                OR EXISTS (SELECT 1 FROM evaluations e WHERE e.id = n.evaluation_id AND e.unit_id = ANY($4::uuid[])))
+         ORDER BY n.created_at DESC, n.id LIMIT $2`,
+        [user.id, limit, seesAllUnits(user), user.unitIds],
       );
     return rows.map((r) => ({
       id: r.id,

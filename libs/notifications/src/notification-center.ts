@@ -165,9 +165,12 @@ export class NotificationCenter {
   private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts): Promise<{ id: string; email: string | null }[]> {
     switch (audience) {
       case 'authors':
-        return manager.query('SELECT id, email FROM users WHERE active AND id = ANY($1::uuid[]) ORDER BY username', [
-          reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }),
-        ]);
+        // Only the authors who may still see the form (canSeeUnit): someone moved to another unit hears no more of it.
+        return manager.query(
+          `SELECT id, email FROM users WHERE active AND id = ANY($1::uuid[])
+             AND ($2::uuid = ANY(unit_ids) OR 'manager' = ANY(roles) OR 'admin' = ANY(roles)) ORDER BY username`,
+          [reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }), evaluation.unit_id],
+        );
       case 'drafters':
         return this.withRole(manager, 'drafter', evaluation.unit_id);
       case 'reviewers': {

@@ -35,7 +35,7 @@ export class NotificationsController {
 
   @Get()
   inbox(@CurrentUser() user: AuthenticatedUser, @Query() query: InboxDto) {
-    return this.queries.execute(new InboxQuery(user.id, query.unread ?? false, query.limit ?? 100));
+    return this.queries.execute(new InboxQuery(user, query.unread ?? false, query.limit ?? 100));
   }
 
   @Post(':id/read')

@@ -22,9 +22,18 @@ const ACTION_ROLES: Record<EvaluationAction | 'create', Role[]> = {
   reopen: ['manager', 'drafter'],
 };
 
-export function assertMay(user: AuthenticatedUser, action: EvaluationAction | 'create'): void {
+/**
+ * A drafter drafts for the units they belong to (DOMAIN.md), also when another role (manager, admin) lets them
+ * see every unit: on a form of `unitId`, the drafter role counts only in the drafter's own units.
+ */
+function actsAs(user: AuthenticatedUser, role: Role, unitId: string | undefined): boolean {
+  return user.roles.includes(role) && (role !== 'drafter' || unitId === undefined || user.unitIds.includes(unitId));
+}
+
+/** `unitId`: the unit of the form acted on (create, copy and import check the unit themselves). */
+export function assertMay(user: AuthenticatedUser, action: EvaluationAction | 'create', unitId?: string): void {
   const required = ACTION_ROLES[action];
-  if (!required.some((role) => user.roles.includes(role))) throw new ActionForbiddenError(action, required);
+  if (!required.some((role) => actsAs(user, role, unitId))) throw new ActionForbiddenError(action, required);
 }
 
 /** Another unit's evaluation answers as if it did not exist. */
@@ -32,6 +41,6 @@ export function assertVisible(user: AuthenticatedUser, state: EvaluationState | 
   if (!state || !canSeeUnit(user, state.form.unitId)) throw new EvaluationNotFoundError(id);
 }
 
-export function mayAct(user: AuthenticatedUser, action: EvaluationAction): boolean {
-  return ACTION_ROLES[action].some((role) => user.roles.includes(role));
+export function mayAct(user: AuthenticatedUser, action: EvaluationAction, unitId: string): boolean {
+  return ACTION_ROLES[action].some((role) => actsAs(user, role, unitId));
 }

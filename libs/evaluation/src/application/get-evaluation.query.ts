@@ -94,7 +94,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       findings: placeFindings(findings),
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments.map((c) => ({ ...c, place: c.target ? describeFormPath(c.target) : null })),
-      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a) && !(REVIEW_ACTIONS.has(a) && isSelfReview(user.id, state))) : [],
+      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a, state.form.unitId) && !(REVIEW_ACTIONS.has(a) && isSelfReview(user.id, state))) : [],
       submittedAt: current && state.status !== 'Draft' && row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
       deadline: current ? toApplicableDeadline(row as ApplicableCycleColumns) : null,
       ruleSetId: state.ruleSetId,
