@@ -164,7 +164,10 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     return this.directory.unitNamed(name, competentDepartment, manager);
   }
 
-  /** The same file imported by another unit answers as if it were new to this one: it was not theirs. */
+  /**
+ * The same content already imported into a unit this user cannot see: refused with 403 naming no form (a file is
+ * imported once, system-wide, by its sha256; per-unit duplicates would need the key to include the unit).
+ */
   private async visible(user: AuthenticatedUser, result: ImportResult): Promise<ImportResult> {
     const rows: { unit_id: string }[] = await this.dataSource.query('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
       result.evaluations.map((e) => e.id),
