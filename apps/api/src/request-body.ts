@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../../libs/evaluation/src/infrastructure/document-files.js';
+import { DOCX_CONTENT_TYPE, UnsupportedFileError, XLSX_CONTENT_TYPE } from '../../../libs/evaluation/src/infrastructure/document-files.js';
+import { UnsupportedMediaTypeError } from './api.errors.js';
 
 /** The form is 4 levels deep; 32 leaves room for any body the API takes and none for a nesting bomb. */
 export const MAX_JSON_DEPTH = 32;
@@ -51,21 +51,11 @@ export function requireKnownMediaType(req: Request, _res: Response, next: NextFu
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
   const isImport = req.path === IMPORT_PATH;
   if (req.is(isImport ? IMPORT_TYPES : 'application/json')) return next();
+  const contentType = req.headers['content-type'] ?? null;
   next(
-    new HttpException(
-      isImport
-        ? {
-            code: 'IMPORT_UNSUPPORTED_TYPE',
-            message: `不支持的 Content-Type：${req.headers['content-type'] || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`,
-            details: { contentType: req.headers['content-type'] ?? null, expected: IMPORT_TYPES },
-          }
-        : {
-            code: 'UNSUPPORTED_MEDIA_TYPE',
-            message: '请求体须为 JSON（Content-Type: application/json）',
-            details: { contentType: req.headers['content-type'] ?? null, expected: 'application/json' },
-          },
-      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    ),
+    isImport
+      ? new UnsupportedFileError(`不支持的 Content-Type：${contentType || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`, { contentType, expected: IMPORT_TYPES })
+      : new UnsupportedMediaTypeError('请求体须为 JSON（Content-Type: application/json）', { contentType, expected: 'application/json' }),
   );
 }
 

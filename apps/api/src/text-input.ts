@@ -1,7 +1,6 @@
-export interface FieldError {
-  field: string;
-  messages: string[];
-}
+import type { FieldError } from '../../../libs/errors/src/index.js';
+
+export type { FieldError };
 
 /**
  * Keys that mean something to JavaScript's object model rather than to a form. class-transformer drops

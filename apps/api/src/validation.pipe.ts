@@ -1,9 +1,8 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { cleanText, type FieldError } from './text-input.js';
+import { ValidationFailedError } from './api.errors.js';
 import { EvaluationFormDto, UpdateEvaluationDto } from './evaluations/evaluation-form.dto.js';
 import { isCertainlyValidForm } from './evaluations/form-fast-check.js';
-
-export type { FieldError };
 
 /**
  * Every body, query string and route parameter: first the text policy (text-input.ts) on the raw value,
@@ -18,7 +17,7 @@ class RequestValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom' && !zipAsText) {
       const errors: FieldError[] = [];
       value = cleanText(value, metadata.data ?? '', errors);
-      if (errors.length > 0) throw validationFailed(errors);
+      if (errors.length > 0) throw new ValidationFailedError(errors);
     }
     // The self-evaluation form bodies (create and edit, ~3 KB, the hot path) then go through a plain check
     // that is never more permissive than their decorators (form-fast-check.ts): a body it is sure of is
@@ -37,19 +36,11 @@ export const VALIDATION_OPTIONS: ConstructorParameters<typeof ValidationPipe>[0]
   forbidUnknownValues: true,
   transform: true,
   validationError: { target: false, value: false },
-  exceptionFactory: (errors) => validationFailed(flatten(errors)),
+  exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
 };
 
 export function validationPipe(): ValidationPipe {
   return new RequestValidationPipe(VALIDATION_OPTIONS);
-}
-
-export function validationFailed(fields: FieldError[]): BadRequestException {
-  return new BadRequestException({
-    code: 'VALIDATION_FAILED',
-    message: `输入有误：${fields.map((f) => f.field).join('、')}`,
-    details: { fields },
-  });
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {

@@ -1,5 +1,6 @@
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from './reminder-policy.js';
 import { isIsoDuration } from './iso-duration.js';
+import { DomainError } from '../../errors/src/index.js';
 
 export interface CycleInput {
   fiscalYear: number;
@@ -9,19 +10,18 @@ export interface CycleInput {
   reminderPolicy?: ReminderPolicy;
 }
 
-export class InvalidCycleError extends Error {
+export class InvalidCycleError extends DomainError {
   readonly code = 'INVALID_CYCLE';
   constructor(
     message: string,
-    readonly details: { field: string },
+    override readonly details: { field: string },
   ) {
     super(message);
   }
 }
 
-export class CycleNotFoundError extends Error {
+export class CycleNotFoundError extends DomainError {
   readonly code = 'CYCLE_NOT_FOUND';
-  readonly details = undefined;
   constructor(id: string) {
     super(`评价批次不存在：${id}`);
   }

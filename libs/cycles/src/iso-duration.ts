@@ -1,7 +1,9 @@
+import { DomainError } from '../../errors/src/index.js';
+
 /** ISO-8601 durations as reminder policies write them: P7D, P1W, PT2M, P1DT12H, PT30S. */
 const PATTERN = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
-export class InvalidDurationError extends Error {
+export class InvalidDurationError extends DomainError {
   readonly code = 'INVALID_DURATION';
   constructor(readonly input: string) {
     super(`时长格式无效（应为 ISO-8601，如 P7D、PT2M）：${input}`);

@@ -1,8 +1,7 @@
-/** Refusals of the identity context, each with a stable code. */
-export abstract class IdentityError extends Error {
-  abstract readonly code: string;
-  readonly details: unknown = undefined;
-}
+import { DomainError } from '../../errors/src/index.js';
+
+/** The refusals of the identity context (sign-in, units, users, passwords). */
+export abstract class IdentityError extends DomainError {}
 
 export class InvalidCredentialsError extends IdentityError {
   readonly code = 'INVALID_CREDENTIALS';

@@ -1,3 +1,5 @@
+import { DomainError } from '../../errors/src/index.js';
+
 export type Dependency = 'database' | 'redis';
 
 /** How long a client is asked to wait before trying again (Retry-After). */
@@ -12,9 +14,9 @@ const MESSAGES: Record<Dependency, string> = {
  * PostgreSQL or Redis cannot be reached: the request is refused at once (503 with Retry-After) rather
  * than left waiting or answered as an internal error. `reason` is short and names no host or secret.
  */
-export class DependencyUnavailableError extends Error {
+export class DependencyUnavailableError extends DomainError {
   readonly code = 'DEPENDENCY_UNAVAILABLE';
-  readonly details: { dependency: Dependency; retryAfterSeconds: number };
+  override readonly details: { dependency: Dependency; retryAfterSeconds: number };
 
   constructor(
     readonly dependency: Dependency,

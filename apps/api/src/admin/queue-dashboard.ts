@@ -11,6 +11,7 @@ import { checkPassword } from '../auth/auth.controller.js';
 import { LoginAttempts } from '../auth/login-attempts.js';
 import { QUEUES } from '../../../../libs/persistence/src/queues.js';
 import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
+import { UnauthenticatedError } from '../api.errors.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -25,20 +26,20 @@ export function mountQueueDashboard(app: INestApplication): void {
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: '后台任务队列' } } });
   const directory = app.get(Directory);
   const attempts = app.get(LoginAttempts);
-  const challenge = (res: Response) => {
+  const challenge = (res: Response, next: NextFunction) => {
     res.setHeader('WWW-Authenticate', 'Basic realm="perf-eval admin", charset="UTF-8"');
-    res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: '需要系统管理员账号' });
+    next(new UnauthenticatedError('需要系统管理员账号'));
   };
   // Password guessing here counts against the same limits as the login (LoginAttempts).
   const adminsOnly = async (req: Request, res: Response, next: NextFunction) => {
     const credentials = basicCredentials(req.headers.authorization);
-    if (!credentials) return challenge(res);
+    if (!credentials) return challenge(res, next);
     try {
       const user = await checkPassword(attempts, directory, req.ip ?? 'unknown', credentials.username, credentials.password);
       if (user.roles.includes('admin')) return next();
-      challenge(res);
+      challenge(res, next);
     } catch (error) {
-      if (error instanceof IdentityError) return challenge(res);
+      if (error instanceof IdentityError) return challenge(res, next);
       next(error);
     }
   };

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
@@ -6,6 +6,7 @@ import { AccountDisabledError } from '../../../../libs/identity/src/identity.err
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 import { CurrentUsers } from './current-users.js';
 import { isUuid } from '../../../../libs/persistence/src/uuid.js';
+import { RoleRequiredError, UnauthenticatedError } from '../api.errors.js';
 
 export interface TokenClaims {
   sub: string;
@@ -31,30 +32,26 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthenticatedUser }>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) throw unauthenticated('缺少访问令牌');
+    if (scheme !== 'Bearer' || !token) throw new UnauthenticatedError('缺少访问令牌');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
-      throw unauthenticated('访问令牌无效或已过期，请重新登录');
+      throw new UnauthenticatedError('访问令牌无效或已过期，请重新登录');
     }
     // Tokens are signed here with a user id; any other subject (a secret shared elsewhere, a forged claim) names nobody.
-    if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw unauthenticated('访问令牌无效或已过期，请重新登录');
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw new UnauthenticatedError('访问令牌无效或已过期，请重新登录');
     const session = await this.users.session(claims.sub);
     // Users are disabled, never deleted: a valid token without an active user is a disabled account's.
     if (!session) throw new AccountDisabledError();
     // The password changed (or the account was disabled and enabled again) since this token was issued.
-    if ((claims.gen ?? 0) !== session.tokenGeneration) throw unauthenticated('登录凭据已失效（密码已更改或账号曾被停用），请重新登录');
+    if ((claims.gen ?? 0) !== session.tokenGeneration) throw new UnauthenticatedError('登录凭据已失效（密码已更改或账号曾被停用），请重新登录');
     const user = session.user;
     request.user = user;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (required && !required.some((role) => user.roles.includes(role))) {
-      throw new ForbiddenException({ code: 'FORBIDDEN', message: `没有权限（需要角色：${required.join(' / ')}）` });
+      throw new RoleRequiredError(required);
     }
     return true;
   }
-}
-
-function unauthenticated(message: string): UnauthorizedException {
-  return new UnauthorizedException({ code: 'UNAUTHENTICATED', message });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../../../libs/errors/src/index.js';
 import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
 import { queuePrefix } from '../../../../libs/persistence/src/queues.js';
 
@@ -34,12 +35,13 @@ for i = 1, #KEYS do
 end
 return 1`;
 
-export class TooManyAttemptsError extends HttpException {
+/** `details.retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyAttemptsError extends DomainError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  override readonly details: { retryAfterSeconds: number };
   constructor(readonly retryAfterSeconds: number) {
-    super(
-      { code: 'TOO_MANY_REQUESTS', message: `登录尝试过于频繁，请 ${retryAfterSeconds} 秒后再试`, details: { retryAfterSeconds } },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    super(`登录尝试过于频繁，请 ${retryAfterSeconds} 秒后再试`);
+    this.details = { retryAfterSeconds };
   }
 }
 

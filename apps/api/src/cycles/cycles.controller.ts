@@ -9,7 +9,7 @@ import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { CyclesStore } from '../../../../libs/cycles/src/cycles.store.js';
 import { RecomputeCycleCommand } from '../../../../libs/cycles/src/recompute-cycle.command.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundError } from '../api.errors.js';
 import { FiscalYearFilterDto } from '../query-filters.dto.js';
 
 /** Deadlines are instants: a time without its zone would be read in the server's zone, not Beijing's. */
@@ -132,7 +132,7 @@ export class CyclesController {
           [id],
         )
       : [];
-    if (!rows[0]) throw new NotFoundException({ code: 'NOT_FOUND', message: `任务不存在：${id}` });
+    if (!rows[0]) throw new NotFoundError(`任务不存在：${id}`);
     const done = Number(rows[0].done);
     return { id, kind: 'recompute', cycleId: rows[0].cycle_id, total: rows[0].total, done, status: done >= rows[0].total ? 'completed' : 'running', createdAt: new Date(rows[0].created_at).toISOString() };
   }

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Headers, Post, Query, UnsupportedMediaTypeException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Headers, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
@@ -6,10 +6,10 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { ImportSelfEvaluationsCommand, type ImportSource } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
-import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
+import { DOCX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { cleanText, type FieldError } from '../text-input.js';
-import { validationFailed } from '../validation.pipe.js';
+import { ValidationFailedError } from '../api.errors.js';
 
 export class ImportQueryDto extends UnitYearFilterDto {
   @IsOptional()
@@ -64,23 +64,23 @@ export class ImportsController {
     let source: ImportSource;
     let defaultName: string;
     if (type === 'multipart/form-data') {
-      if (!file || file.size === 0) throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请在表单字段 file 中上传自评表文件（.docx、.xlsx 或 .txt）' });
+      if (!file || file.size === 0) throw new EmptyUploadError('请在表单字段 file 中上传自评表文件（.docx、.xlsx 或 .txt）');
       source = await sourceOf(file.buffer);
       defaultName = safeName(file.originalname) ?? `upload.${source.format === 'text' ? 'txt' : source.format}`;
     } else if (type === DOCX_CONTENT_TYPE || type === XLSX_CONTENT_TYPE) {
-      if (!Buffer.isBuffer(body) || body.length === 0) throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请求体为空：请上传文件内容' });
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new EmptyUploadError('请求体为空：请上传文件内容');
       source = await sourceOf(body, true);
       defaultName = `upload.${source.format}`;
     } else if (type === 'text/plain') {
       if (typeof body !== 'string' || body.trim() === '') {
-        throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '请以 Content-Type: text/plain 上传自评表文本' });
+        throw new EmptyUploadError('请以 Content-Type: text/plain 上传自评表文本');
       }
       // Word or Excel bytes sent as text would read as garbage: name the mistake instead.
-      if (body.startsWith('PK\u0003\u0004')) throw unsupported('内容是 Word/Excel（zip）文件，请以其自身的 Content-Type 或 multipart 上传，而不是 text/plain');
+      if (body.startsWith('PK\u0003\u0004')) throw new UnsupportedFileError('内容是 Word/Excel（zip）文件，请以其自身的 Content-Type 或 multipart 上传，而不是 text/plain');
       source = { format: 'text', text: body };
       defaultName = 'upload.txt';
     } else {
-      throw unsupported(`不支持的 Content-Type：${type || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`);
+      throw new UnsupportedFileError(`不支持的 Content-Type：${type || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`);
     }
     const fileName = query.fileName ?? fileNameFromHeader(headerFileName) ?? defaultName;
     return this.commands.execute(
@@ -94,8 +94,8 @@ async function sourceOf(bytes: Buffer, mustBeDocument = false): Promise<ImportSo
   if (isZip(bytes)) return openDocument(bytes);
   if (mustBeDocument) return openDocument(bytes); // refuses it, naming what it is not
   const text = textOf(bytes);
-  if (text === null) throw unsupported('文件既不是 Word（.docx）、Excel（.xlsx），也不是 UTF-8 文本');
-  if (text.trim() === '') throw new BadRequestException({ code: 'IMPORT_BODY_REQUIRED', message: '上传的文件是空的' });
+  if (text === null) throw new UnsupportedFileError('文件既不是 Word（.docx）、Excel（.xlsx），也不是 UTF-8 文本');
+  if (text.trim() === '') throw new EmptyUploadError('上传的文件是空的');
   return { format: 'text', text };
 }
 
@@ -106,10 +106,6 @@ function textOf(bytes: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-function unsupported(message: string): UnsupportedMediaTypeException {
-  return new UnsupportedMediaTypeException({ code: 'IMPORT_UNSUPPORTED_TYPE', message });
 }
 
 /** Multer hands the name as latin1; a name from a browser is UTF-8. Path parts are dropped. */
@@ -129,10 +125,10 @@ function fileNameFromHeader(header: string | undefined): string | null {
   } catch {
     // refused below
   }
-  if (name === null || name.length > 255) throw validationFailed([{ field: 'X-File-Name', messages: ['须为 URL 编码的文件名，最长 255 个字符'] }]);
+  if (name === null || name.length > 255) throw new ValidationFailedError([{ field: 'X-File-Name', messages: ['须为 URL 编码的文件名，最长 255 个字符'] }]);
   // Headers do not pass the validation pipe: the same text policy as every other field.
   const errors: FieldError[] = [];
   const cleaned = cleanText(name, 'X-File-Name', errors) as string;
-  if (errors.length > 0) throw validationFailed(errors);
+  if (errors.length > 0) throw new ValidationFailedError(errors);
   return cleaned;
 }

@@ -1,6 +1,7 @@
-import { Controller, Get, Header, HttpException, HttpStatus } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
+import { ServiceDegradedError } from '../api.errors.js';
 import { RETRY_AFTER_SECONDS } from '../../../../libs/persistence/src/dependency-unavailable.js';
 import { DependencyMonitor, type DependencyName, type HealthReport } from './dependency-monitor.js';
 
@@ -23,10 +24,7 @@ export class HealthController {
     if (report.status === 'up') return report;
     const down = (Object.entries(report.dependencies) as [DependencyName, HealthReport['dependencies'][DependencyName]][]).filter(([, d]) => d.status !== 'up');
     const words = down.map(([name, d]) => (d.status === 'unknown' ? `${LABELS[name]}状态未知` : `${LABELS[name]}自 ${beijingTime(d.since)}起不可用`));
-    throw new HttpException(
-      { code: 'DEPENDENCY_UNAVAILABLE', message: `服务暂不可用：${words.join('；')}`, details: { ...report, down: down.map(([name]) => name), retryAfterSeconds: RETRY_AFTER_SECONDS } },
-      HttpStatus.SERVICE_UNAVAILABLE,
-    );
+    throw new ServiceDegradedError(`服务暂不可用：${words.join('；')}`, { ...report, down: down.map(([name]) => name), retryAfterSeconds: RETRY_AFTER_SECONDS });
   }
 }
 

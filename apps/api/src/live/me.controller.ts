@@ -1,9 +1,11 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
+import { AccountDisabledError } from '../../../../libs/identity/src/identity.errors.js';
+import { StreamTicketInvalidError } from '../api.errors.js';
 import { MyQueuesQuery, type QueueCounts } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
 import { CurrentUser, Public } from '../auth/auth.decorators.js';
 import { CurrentUsers } from '../auth/current-users.js';
@@ -41,7 +43,7 @@ export class MeController {
   async streamTicket(@CurrentUser() user: AuthenticatedUser): Promise<{ ticket: string; expiresAt: string }> {
     // The guard has just checked the token against this generation (cached, or read for this request).
     const session = await this.users.session(user.id);
-    if (!session) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
+    if (!session) throw new AccountDisabledError();
     return this.tickets.issue(user.id, session.tokenGeneration);
   }
 
@@ -53,11 +55,11 @@ export class MeController {
   async stream(@Query() query: StreamDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const issued = await this.tickets.consume(query.ticket);
     if (!issued) {
-      throw new UnauthorizedException({ code: 'STREAM_TICKET_INVALID', message: '实时通道票据无效、已过期或已使用，请重新获取' });
+      throw new StreamTicketInvalidError('实时通道票据无效、已过期或已使用，请重新获取');
     }
     const session = await this.users.session(issued.userId);
-    if (!session) throw new UnauthorizedException({ code: 'ACCOUNT_DISABLED', message: '账号已停用或不存在，请联系系统管理员' });
-    if (session.tokenGeneration !== issued.tokenGeneration) throw new UnauthorizedException({ code: 'STREAM_TICKET_INVALID', message: '登录凭据已失效，请重新登录' });
+    if (!session) throw new AccountDisabledError();
+    if (session.tokenGeneration !== issued.tokenGeneration) throw new StreamTicketInvalidError('登录凭据已失效，请重新登录');
     await this.hub.open(session.user, issued.tokenGeneration, req, res);
   }
 }

@@ -1,5 +1,5 @@
 import { isUuid } from '../../../../libs/persistence/src/uuid.js';
-import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { InboxQuery } from '../../../../libs/notifications/src/inbox.query.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
+import { NotFoundError } from '../api.errors.js';
 
 export class InboxDto {
   @IsOptional()
@@ -48,7 +49,7 @@ export class NotificationsController {
           [id, user.id],
         )
       : [[], 0];
-    if (!rows[0]) throw new NotFoundException({ code: 'NOT_FOUND', message: `通知不存在：${id}` });
+    if (!rows[0]) throw new NotFoundError(`通知不存在：${id}`);
     return { id, readAt: new Date(rows[0].read_at).toISOString() };
   }
 }

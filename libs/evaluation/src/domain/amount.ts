@@ -1,11 +1,12 @@
 import { Decimal } from 'decimal.js';
 import type { Amount } from './evaluation-form.js';
+import { DomainError } from '../../../errors/src/index.js';
 
 /** Amounts are 万元 with at most 6 decimals (exact to the fen is 46.107788). */
 export const AMOUNT_DECIMALS = 6;
 const AMOUNT_PATTERN = /^-?\d{1,12}(\.\d{1,6})?$/;
 
-export class InvalidAmountError extends Error {
+export class InvalidAmountError extends DomainError {
   readonly code = 'INVALID_AMOUNT';
   constructor(readonly input: unknown) {
     super(`金额格式无效（最多 6 位小数）: ${String(input)}`);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The layer rule of STYLE.md, checked: the domain and the rules import no framework. */
-const PURE_FOLDERS = ['libs/evaluation/src/domain', 'libs/evaluation/src/scoring', 'libs/evaluation/src/import'];
+const PURE_FOLDERS = ['libs/evaluation/src/domain', 'libs/evaluation/src/scoring', 'libs/evaluation/src/import', 'libs/errors/src'];
 const FORBIDDEN = /from '(@nestjs\/[^']+|typeorm|bullmq|ioredis|class-validator|class-transformer|pg|express)'/;
 
 function sources(dir: string): string[] {

@@ -1,12 +1,10 @@
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationStatus } from './evaluation.js';
+import { DomainError } from '../../../errors/src/index.js';
 
-/** Every refusal the domain can give, with a stable code that the API maps to HTTP in one place. */
-export abstract class EvaluationError extends Error {
-  abstract readonly code: string;
-  readonly details: unknown = undefined;
-}
+/** The refusals of the evaluation context (the aggregate, its commands, imports and reports). */
+export abstract class EvaluationError extends DomainError {}
 
 export class IllegalTransitionError extends EvaluationError {
   readonly code = 'ILLEGAL_TRANSITION';

@@ -12,6 +12,7 @@
  * guessed weight or amount would silently change a unit's published result.
  */
 import { InvalidAmountError, toAmount } from '../domain/amount.js';
+import { DomainError } from '../../../errors/src/index.js';
 import {
   EVALUATION_METHODS,
   type Amount,
@@ -85,8 +86,10 @@ export interface ParseSelfEvaluationOptions {
   fileName?: string;
 }
 
-export class SelfEvaluationParseError extends Error {
-  readonly code = 'IMPORT_PARSE_ERROR' as const;
+/** Where the file stops making sense, as the client reads it: `details.line` or `details.at`, the form (from 1), its project name. */
+export class SelfEvaluationParseError extends DomainError {
+  readonly code = 'IMPORT_PARSE_ERROR';
+  override readonly details: { line: number | null; at: SourceLocation; form: number | null; projectName: string | null; fileName: string | null };
   /** The text dump's line; null when the place is a table cell (see `at`). */
   readonly line: number | null;
   readonly at: SourceLocation;
@@ -103,12 +106,12 @@ export class SelfEvaluationParseError extends Error {
     fileName?: string | null;
   }) {
     super(args.message);
-    this.name = 'SelfEvaluationParseError';
     this.at = args.at;
     this.line = lineOf(args.at);
     this.formIndex = args.formIndex ?? null;
     this.projectName = args.projectName ?? null;
     this.fileName = args.fileName ?? null;
+    this.details = { line: this.line, at: this.at, form: this.formIndex === null ? null : this.formIndex + 1, projectName: this.projectName, fileName: this.fileName };
   }
 }
 

@@ -9,17 +9,14 @@
  * fallback copy of alternate content.
  */
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import { DomainError } from '../../../errors/src/index.js';
 import { computeRowSpans, type DocumentBlock, type DocumentTable, type TableCell, type TableRow, type VerticalMerge } from './document-tables.js';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
 
-export class WordDocumentError extends Error {
-  readonly code = 'IMPORT_FILE_UNREADABLE' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'WordDocumentError';
-  }
+export class WordDocumentError extends DomainError {
+  readonly code = 'IMPORT_FILE_UNREADABLE';
 }
 
 /** Containers whose children belong to the flow they stand in (content controls, custom XML, inserted revisions). */

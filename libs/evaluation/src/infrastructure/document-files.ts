@@ -26,16 +26,22 @@ export const MAX_XML_TAGS = 400_000;
 
 export class UnreadableFileError extends EvaluationError {
   readonly code = 'IMPORT_FILE_UNREADABLE';
-  constructor(message: string) {
+}
+
+/** Neither Word, Excel nor text; `details` names the content type sent and those taken, when the refusal is by content type. */
+export class UnsupportedFileError extends EvaluationError {
+  readonly code = 'IMPORT_UNSUPPORTED_TYPE';
+  constructor(
+    message: string,
+    override readonly details: { contentType: string | null; expected: string[] } | undefined = undefined,
+  ) {
     super(message);
   }
 }
 
-export class UnsupportedFileError extends EvaluationError {
-  readonly code = 'IMPORT_UNSUPPORTED_TYPE';
-  constructor(message: string) {
-    super(message);
-  }
+/** An import without anything to read (no file, an empty body, a blank text). */
+export class EmptyUploadError extends EvaluationError {
+  readonly code = 'IMPORT_BODY_REQUIRED';
 }
 
 export function isZip(bytes: Uint8Array): boolean {

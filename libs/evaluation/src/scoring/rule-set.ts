@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DomainError } from '../../../errors/src/index.js';
 /**
  * Scoring rules as versioned data: a province or a later year gets its own RuleSet with its own id,
  * and a stored evaluation keeps the id it was scored under, so old forms never re-score silently.
@@ -77,7 +78,7 @@ export const NATIONAL_2020: RuleSet = deepFreeze({
 
 export const ruleSets: ReadonlyMap<string, RuleSet> = new Map([[NATIONAL_2020.id, NATIONAL_2020]]);
 
-export class UnknownRuleSetError extends Error {
+export class UnknownRuleSetError extends DomainError {
   readonly code = 'UNKNOWN_RULE_SET';
   constructor(readonly ruleSetId: string) {
     super(`未知的评分规则：${ruleSetId}`);
