@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { TestDatabase } from './support/test-database.js';
+import { loadConfig } from '../libs/config/src/index.js';
 import { Directory } from '../libs/identity/src/directory.js';
 import { CyclesStore } from '../libs/cycles/src/cycles.store.js';
 import { ReminderScan } from '../libs/cycles/src/reminder-scan.js';
@@ -26,7 +27,8 @@ describe('Reminders on a moved clock', () => {
 
   beforeAll(async () => {
     dataSource = await db.create();
-    const directory = new Directory(dataSource);
+    const config = loadConfig({});
+    const directory = new Directory(dataSource, config);
     const unit = await directory.createUnit('测试单位', '测试主管部门');
     unitId = unit.id;
     const d1 = await directory.createUser({ username: 'd1', password: 'reminder-pass-1', displayName: '填报一', roles: ['drafter'], unitIds: [unitId] });
@@ -36,7 +38,7 @@ describe('Reminders on a moved clock', () => {
     drafterIds = [d1.id, d2.id];
     managerId = m.id;
     cycles = new CyclesStore(dataSource);
-    scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource));
+    scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource, config));
     repository = new EvaluationRepository(dataSource, new EvaluationStateProjector());
   });
 

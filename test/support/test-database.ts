@@ -18,7 +18,7 @@ export class TestDatabase {
     await admin.end();
     const url = new URL(ADMIN_URL);
     url.pathname = `/${this.name}`;
-    this.dataSource = await new DataSource({ ...databaseOptions(url.toString()), extra: { max: 10 } }).initialize();
+    this.dataSource = await new DataSource(databaseOptions({ databaseUrl: url.toString(), databasePoolSize: 10 })).initialize();
     await migrate(this.dataSource);
     return this.dataSource;
   }

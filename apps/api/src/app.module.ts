@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { AppConfig, AppConfigModule } from '../../../libs/config/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
 import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
 import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
@@ -14,8 +15,8 @@ import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js
 import { ReportingController } from './reporting/reporting.controller.js';
 import { ImportsController } from './evaluations/imports.controller.js';
 import { BullModule } from '@nestjs/bullmq';
-import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
-import { producerRedisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES } from '../../../libs/persistence/src/queues.js';
+import { producerRedisOptions } from '../../../libs/persistence/src/redis-connection.js';
 import { CyclesModule } from '../../../libs/cycles/src/cycles.module.js';
 import { RecomputeCycleHandler } from '../../../libs/cycles/src/recompute-cycle.command.js';
 import { InboxHandler } from '../../../libs/notifications/src/inbox.query.js';
@@ -42,22 +43,26 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
 
 @Module({
   imports: [
-    LoggerModule.forRoot({
-      pinoHttp: {
-        level: process.env.LOG_LEVEL ?? 'info',
-        autoLogging: process.env.LOG_REQUESTS !== 'false',
-        redact: ['req.headers.authorization'],
-      },
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          autoLogging: config.logRequests,
+          redact: ['req.headers.authorization'],
+        },
+      }),
     }),
     PersistenceModule,
     LiveModule,
     JwtModule.registerAsync({
       global: true,
-      inject: [DataSource],
-      useFactory: async (dataSource: DataSource) => ({
+      inject: [DataSource, AppConfig],
+      useFactory: async (dataSource: DataSource, config: AppConfig) => ({
         // A KeyObject spares jsonwebtoken from re-deriving the key on every verification.
-        secret: createSecretKey(Buffer.from(await signingSecret(dataSource))),
-        signOptions: { expiresIn: (process.env.JWT_TTL ?? '2h') as never },
+        secret: createSecretKey(Buffer.from(await signingSecret(dataSource, config.jwtSecret))),
+        signOptions: { expiresIn: config.jwtTtl as never },
       }),
     }),
     CqrsModule.forRoot(),
@@ -65,7 +70,14 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
     EvaluationModule,
     ReportingModule,
     CyclesModule,
-    BullModule.forRoot({ connection: { url: redisUrl(), ...producerRedisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        connection: { url: config.redisUrl, ...producerRedisOptions(config.redisCommandTimeoutMs) },
+        prefix: config.queuePrefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      }),
+    }),
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
   controllers: [

@@ -2,8 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 
-/** How long in-flight requests may take after SIGTERM before their connections are cut. */
-export const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 8_000);
 /** A connection accepted just before SIGTERM may not have sent its request yet: it gets this long to. */
 const NEW_CONNECTION_GRACE_MS = 500;
 const IDLE_SWEEP_MS = 100;
@@ -12,12 +10,12 @@ const IDLE_SWEEP_MS = 100;
  * SIGTERM / SIGINT: stop accepting connections, answer what is in flight or arriving on open connections
  * (every answer from then on carries `Connection: close`, so keep-alive clients go away after it), end the
  * live event streams, close idle connections, then close the application (database, Redis) and exit —
- * within SHUTDOWN_TIMEOUT_MS plus a moment, whatever the clients do.
+ * within `timeoutMs` (SHUTDOWN_TIMEOUT_MS: how long in-flight requests may take) plus a moment, whatever the clients do.
  *
  * Node's own server.close() would close idle connections at once, which resets a connection whose request
  * has not been read yet, and would keep serving keep-alive connections until their clients stop.
  */
-export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerService, beforeDrain: () => void): void {
+export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerService, beforeDrain: () => void, timeoutMs: number): void {
   const server = app.getHttpServer() as Server;
   const inFlight = new Set<ServerResponse>();
   let draining = false;
@@ -39,16 +37,16 @@ export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerSe
     setTimeout(() => {
       logger.error(`shutdown still not done after ${Date.now() - started} ms: exiting`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS + 1_500).unref();
+    }, timeoutMs + 1_500).unref();
     draining = true;
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     // net.Server's close stops listening and leaves open connections alone (http.Server's would cut idle ones now).
     net.Server.prototype.close.call(server);
     beforeDrain();
-    await drain(server, connections, started);
+    await drain(server, connections, started, timeoutMs);
     const cut = connections.size;
     if (cut > 0) {
-      logger.warn(`${cut} connection(s) still busy after ${SHUTDOWN_TIMEOUT_MS} ms: closed`);
+      logger.warn(`${cut} connection(s) still busy after ${timeoutMs} ms: closed`);
       server.closeAllConnections();
     }
     await app.close();
@@ -69,9 +67,9 @@ export function closeGracefullyOnSignals(app: INestApplication, logger: LoggerSe
   }
 }
 
-async function drain(server: Server, connections: Set<net.Socket>, started: number): Promise<void> {
+async function drain(server: Server, connections: Set<net.Socket>, started: number, timeoutMs: number): Promise<void> {
   await sleep(NEW_CONNECTION_GRACE_MS);
-  while (connections.size > 0 && Date.now() - started < SHUTDOWN_TIMEOUT_MS) {
+  while (connections.size > 0 && Date.now() - started < timeoutMs) {
     server.closeIdleConnections();
     if (connections.size === 0) break;
     await sleep(IDLE_SWEEP_MS);

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import path from 'node:path';
 import express from 'express';
+import { processConfigOrExit } from '../../../libs/config/src/index.js';
 import { AppModule } from './app.module.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { securityHeaders, trustProxySetting } from './security-headers.js';
@@ -16,17 +17,17 @@ import { answerClientErrors } from './client-errors.js';
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../../apps/web/public');
 
 async function bootstrap(): Promise<void> {
+  const config = processConfigOrExit();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // req.secure, req.ip and the login throttle read X-Forwarded-* only behind a proxy named by TRUST_PROXY.
-  app.set('trust proxy', trustProxySetting());
-  const limit = process.env.BODY_LIMIT ?? '1mb';
+  app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.use(requireKnownMediaType);
   // express.json itself: Nest's useBodyParser keeps `verify` for its rawBody option.
-  app.use(express.json({ limit, verify: refuseDeepJson }));
-  app.useBodyParser('text', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb' });
+  app.use(express.json({ limit: config.bodyLimit, verify: refuseDeepJson }));
+  app.useBodyParser('text', { limit: config.importBodyLimit });
   // Word and Excel files posted as themselves (POST /api/imports/self-evaluations); multipart uploads are read by Multer on that route.
-  app.useBodyParser('raw', { limit: process.env.IMPORT_BODY_LIMIT ?? '5mb', type: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] });
+  app.useBodyParser('raw', { limit: config.importBodyLimit, type: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] });
   // The dashboard ships its own inline scripts: mounted before helmet's strict CSP.
   mountQueueDashboard(app);
   app.use(securityHeaders());
@@ -41,10 +42,10 @@ async function bootstrap(): Promise<void> {
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
-  const port = Number(process.env.PORT ?? 3000);
+  const port = config.port;
   answerClientErrors(app.getHttpServer());
-  await app.listen(port, process.env.HOST ?? '0.0.0.0');
-  closeGracefullyOnSignals(app, app.get(Logger), () => app.get(LiveHub).endStreams());
+  await app.listen(port, config.host);
+  closeGracefullyOnSignals(app, app.get(Logger), () => app.get(LiveHub).endStreams(), config.shutdownTimeoutMs);
   app.get(Logger).log(`API listening on http://localhost:${port}/api (docs: /api/docs)`);
 }
 

@@ -41,7 +41,7 @@ export function securityHeaders(): RequestHandler {
  * `true` trusts every hop; a number trusts that many hops; anything else is a list of addresses or
  * subnets (`loopback`, `10.0.0.0/8, 192.168.1.2`).
  */
-export function trustProxySetting(value = process.env.TRUST_PROXY): boolean | number | string {
+export function trustProxySetting(value: string | null | undefined): boolean | number | string {
   const v = value?.trim() ?? '';
   if (v === '' || v === 'false') return false;
   if (v === 'true') return true;

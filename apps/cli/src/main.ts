@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
+import { processConfigOrExit, type AppConfig } from '../../../libs/config/src/index.js';
 import { Directory } from '../../../libs/identity/src/directory.js';
 import { ROLES, type Role } from '../../../libs/identity/src/roles.js';
 import { seedDemo } from '../../../libs/identity/src/demo-seed.js';
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
+  const config = processConfigOrExit();
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
@@ -57,9 +59,9 @@ async function main(): Promise<number> {
     const directory = app.get(Directory);
     switch (command) {
       case 'setup': {
-        const seeded = process.env.SEED_DEMO !== 'false' && (await seedDemo(directory));
+        const seeded = config.seedDemo && (await seedDemo(directory, config.demoPassword));
         if (seeded) {
-          const result = await importFile(app, SAMPLE_FILE, 'manager', { asPublished: true });
+          const result = await importFile(app, config, SAMPLE_FILE, 'manager', { asPublished: true });
           console.log(`已初始化演示数据：演示用户与 ${result.evaluations.length} 张 2021 年度自评表 (demo users and sample forms seeded)`);
         } else {
           console.log('数据库已就绪 (database ready)');
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
       case 'import': {
         const file = positionals[0];
         if (!file) throw new Error('缺少文件 missing <file>');
-        const result = await importFile(app, file, required(values['as-user'], '--as-user'), {
+        const result = await importFile(app, config, file, required(values['as-user'], '--as-user'), {
           asPublished: values.published ?? false,
           fiscalYear: values['fiscal-year'] ? Number(values['fiscal-year']) : undefined,
         });
@@ -131,13 +133,13 @@ async function main(): Promise<number> {
 
 const SAMPLE_FILE = path.resolve(import.meta.dirname, '../../../../samples/beijing-gwc-2021-self-evaluations.txt');
 
-async function importFile(app: INestApplicationContext, file: string, username: string, options: { asPublished: boolean; fiscalYear?: number }) {
+async function importFile(app: INestApplicationContext, config: AppConfig, file: string, username: string, options: { asPublished: boolean; fiscalYear?: number }) {
   const users = await app.get(Directory).listUsers();
   const user = users.find((u) => u.username === username);
   if (!user) throw new Error(`用户不存在 unknown user: ${username}`);
   // A Word or Excel file by its bytes (as the API decides), else the text dump.
   const bytes = await readFile(file);
-  const source = isZip(bytes) ? await openDocument(bytes) : bytes.toString('utf8');
+  const source = isZip(bytes) ? await openDocument(bytes, config.importMaxUnpackedBytes) : bytes.toString('utf8');
   return app.get(CommandBus).execute(new ImportSelfEvaluationsCommand(user, source, path.basename(file), options));
 }
 

@@ -2,8 +2,9 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { emailChannelFromEnv } from '../../../libs/notifications/src/email.channel.js';
-import { webhookChannelFromEnv } from '../../../libs/notifications/src/webhook.channel.js';
+import { AppConfig } from '../../../libs/config/src/index.js';
+import { emailChannelFromConfig, type EmailChannel } from '../../../libs/notifications/src/email.channel.js';
+import { webhookChannelFromConfig, type WebhookChannel } from '../../../libs/notifications/src/webhook.channel.js';
 import type { NotificationKind, NotificationMessage } from '../../../libs/notifications/src/notification.js';
 import type { PendingDelivery } from '../../../libs/notifications/src/notification-center.js';
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
@@ -25,14 +26,19 @@ interface DeliveryRow {
 }
 
 /** Sends one notification through one channel; a delivery already sent is not sent again. */
-@Processor(QUEUES.deliveries, processorOptions(Number(process.env.DELIVERY_CONCURRENCY ?? 8)))
+@Processor(QUEUES.deliveries, processorOptions((config) => config.deliveryConcurrency))
 export class DeliveriesProcessor extends WorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveriesProcessor.name);
-  private readonly email = emailChannelFromEnv();
-  private readonly webhook = webhookChannelFromEnv();
+  private readonly email: EmailChannel | null;
+  private readonly webhook: WebhookChannel | null;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
     super();
+    this.email = emailChannelFromConfig(config);
+    this.webhook = webhookChannelFromConfig(config);
   }
 
   async process(job: Job<PendingDelivery>): Promise<void> {

@@ -14,7 +14,7 @@ import { DeliveryQueue } from './delivery.queue.js';
  * events in RELAYED_EVENTS reach the outbox; the others are handled (as nothing) for outbox rows
  * written before that rule.
  */
-@Processor(QUEUES.evaluationEvents, processorOptions(Number(process.env.EVENTS_CONCURRENCY ?? 16)))
+@Processor(QUEUES.evaluationEvents, processorOptions((config) => config.eventsConcurrency))
 export class EvaluationEventsProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../../libs/config/src/index.js';
 import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
 import { workersKey, workersLastBeatKey } from '../../../libs/persistence/src/queues.js';
 
@@ -12,8 +13,16 @@ const LAST_BEAT_KEPT_MS = 7 * 24 * 3600_000;
 export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private readonly id = `${hostname()}:${process.pid}`;
+  private readonly workers: string;
+  private readonly lastBeat: string;
 
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    config: AppConfig,
+  ) {
+    this.workers = workersKey(config.queuePrefix);
+    this.lastBeat = workersLastBeatKey(config.queuePrefix);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.beat();
@@ -24,8 +33,8 @@ export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.timer) clearInterval(this.timer);
     await this.redis.client
       .multi()
-      .zrem(workersKey(), this.id)
-      .set(workersLastBeatKey(), String(Date.now()), 'PX', LAST_BEAT_KEPT_MS)
+      .zrem(this.workers, this.id)
+      .set(this.lastBeat, String(Date.now()), 'PX', LAST_BEAT_KEPT_MS)
       .exec()
       .catch(() => undefined);
   }
@@ -34,9 +43,9 @@ export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown 
     const now = Date.now();
     await this.redis.client
       .multi()
-      .zadd(workersKey(), now, this.id)
-      .zremrangebyscore(workersKey(), '-inf', now - LAST_BEAT_KEPT_MS)
-      .set(workersLastBeatKey(), String(now), 'PX', LAST_BEAT_KEPT_MS)
+      .zadd(this.workers, now, this.id)
+      .zremrangebyscore(this.workers, '-inf', now - LAST_BEAT_KEPT_MS)
+      .set(this.lastBeat, String(now), 'PX', LAST_BEAT_KEPT_MS)
       .exec();
   }
 }

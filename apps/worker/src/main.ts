@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { processConfigOrExit } from '../../../libs/config/src/index.js';
 import { WorkerModule } from './worker.module.js';
-
-const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 8_000);
 
 /** The workers: outbox relay, scoring, reminders and deliveries. SIGTERM lets in-flight jobs finish. */
 async function bootstrap(): Promise<void> {
+  const { shutdownTimeoutMs } = processConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const logger = app.get(Logger);
@@ -20,9 +20,9 @@ async function bootstrap(): Promise<void> {
       stopping = true;
       logger.log(`${signal}: finishing the jobs in flight`);
       setTimeout(() => {
-        logger.warn(`jobs still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting; another worker retries them when their lock expires`);
+        logger.warn(`jobs still running after ${shutdownTimeoutMs} ms: exiting; another worker retries them when their lock expires`);
         process.exit(1);
-      }, SHUTDOWN_TIMEOUT_MS).unref();
+      }, shutdownTimeoutMs).unref();
       app.close().then(
         () => process.exit(0),
         (error: Error) => {

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import pg from 'pg';
+import { AppConfig } from '../../../libs/config/src/index.js';
 import { QUEUES } from '../../../libs/persistence/src/queues.js';
 import { OUTBOX_CHANNEL } from '../../../libs/persistence/src/outbox-channel.js';
 
@@ -29,13 +30,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Set by every notification; the loop relays again before it sleeps. */
   private pending = false;
   private wake: (() => void) | null = null;
-  private readonly fallbackMs = Number(process.env.OUTBOX_POLL_MS ?? 10_000);
-  private readonly reconnectMs = Number(process.env.OUTBOX_LISTEN_RETRY_MS ?? 500);
+  private readonly fallbackMs: number;
+  private readonly reconnectMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUES.evaluationEvents) private readonly queue: Queue,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.fallbackMs = config.outboxPollMs;
+    this.reconnectMs = config.outboxListenRetryMs;
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;

@@ -1,18 +1,17 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
+import { AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/evaluation/src/application/clock.js';
 import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { DeliveryQueue } from './delivery.queue.js';
 
-export const REMINDER_TICK_MS = Number(process.env.REMINDER_TICK_MS ?? 15_000);
-
 /**
  * A job scheduler ticks every REMINDER_TICK_MS; each tick asks the clock for the time and stores the
  * notices that are due. Concurrency 1 per worker; two workers at once still store each notice once.
  */
-@Processor(QUEUES.reminders, processorOptions(1))
+@Processor(QUEUES.reminders, processorOptions(() => 1))
 export class RemindersProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(RemindersProcessor.name);
 
@@ -21,12 +20,13 @@ export class RemindersProcessor extends WorkerHost implements OnApplicationBoots
     private readonly clock: Clock,
     private readonly deliveries: DeliveryQueue,
     @InjectQueue(QUEUES.reminders) private readonly queue: Queue,
+    private readonly config: AppConfig,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler('reminder-tick', { every: REMINDER_TICK_MS }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 1000 } });
+    await this.queue.upsertJobScheduler('reminder-tick', { every: this.config.reminderTickMs }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 1000 } });
   }
 
   async process(_job: Job): Promise<{ notices: number }> {

@@ -14,7 +14,7 @@ export interface ScoringJob {
 }
 
 /** Bulk recomputation of a cycle: each job scores its forms in one transaction and counts each done once. */
-@Processor(QUEUES.scoring, processorOptions(Number(process.env.SCORING_CONCURRENCY ?? 16)))
+@Processor(QUEUES.scoring, processorOptions((config) => config.scoringConcurrency))
 export class ScoringProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,

@@ -3,8 +3,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { LoggerModule } from 'nestjs-pino';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
 import { LiveModule } from '../../../libs/live/src/live.module.js';
-import { RedisConnection, redisOptions, redisUrl } from '../../../libs/persistence/src/redis-connection.js';
-import { DEFAULT_JOB_OPTIONS, QUEUES, queuePrefix } from '../../../libs/persistence/src/queues.js';
+import { AppConfig, AppConfigModule } from '../../../libs/config/src/index.js';
+import { RedisConnection, redisOptions } from '../../../libs/persistence/src/redis-connection.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES } from '../../../libs/persistence/src/queues.js';
 import { Clock, SystemClock } from '../../../libs/evaluation/src/application/clock.js';
 import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
 import { EvaluationCounts, countsFolderProvider } from '../../../libs/evaluation/src/infrastructure/evaluation-counts.js';
@@ -22,10 +23,14 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
 
 @Module({
   imports: [
-    LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL ?? 'info' } }),
+    AppConfigModule,
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ pinoHttp: { level: config.logLevel } }) }),
     PersistenceModule,
     LiveModule,
-    BullModule.forRoot({ connection: { url: redisUrl(), ...redisOptions() }, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ connection: { url: config.redisUrl, ...redisOptions() }, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    }),
     BullModule.registerQueue({ name: QUEUES.evaluationEvents }, { name: QUEUES.scoring }, { name: QUEUES.reminders }, { name: QUEUES.deliveries }),
   ],
   providers: [

@@ -15,9 +15,9 @@ const DEMO_USERS: { username: string; displayName: string; roles: Role[]; inUnit
  * What the sign-in page may say about the demo: its accounts while the demo is seeded (SEED_DEMO is not
  * `false`), and their password only when it is the well-known default (a chosen DEMO_PASSWORD stays unsaid).
  */
-export function demoAccountsHint(env: NodeJS.ProcessEnv = process.env): { accounts: { username: string; roles: Role[] }[]; password: string | null } {
-  if (env.SEED_DEMO === 'false') return { accounts: [], password: null };
-  const password = env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
+export function demoAccountsHint(config: { seedDemo: boolean; demoPassword: string }): { accounts: { username: string; roles: Role[] }[]; password: string | null } {
+  if (!config.seedDemo) return { accounts: [], password: null };
+  const password = config.demoPassword;
   return { accounts: DEMO_USERS.map(({ username, roles }) => ({ username, roles })), password: password === DEFAULT_DEMO_PASSWORD ? password : null };
 }
 
@@ -27,7 +27,7 @@ export function demoAccountsHint(env: NodeJS.ProcessEnv = process.env): { accoun
  * policy, so that `npm start` signs in as the README says; changing a demo account's password later goes
  * through the policy like any other.
  */
-export async function seedDemo(directory: Directory, password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD): Promise<boolean> {
+export async function seedDemo(directory: Directory, password: string): Promise<boolean> {
   if ((await directory.countUsers()) > 0) return false;
   const unit = await directory.unitNamed(DEMO_UNIT.name, DEMO_UNIT.competentDepartment);
   for (const user of DEMO_USERS) {

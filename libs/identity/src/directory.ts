@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/src/index.js';
 import { AccountDisabledError, InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
 import { assertPasswordAllowed } from './password-policy.js';
@@ -45,8 +46,6 @@ export interface UserSession {
   tokenGeneration: number;
 }
 
-const BCRYPT_ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 10);
-
 /** Units and users: the same operations for the admin API, the CLI and the demo seed. */
 @Injectable()
 export class Directory {
@@ -59,6 +58,7 @@ export class Directory {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
     @Optional() private readonly changes?: UserChangePublisher,
   ) {}
 
@@ -103,7 +103,7 @@ export class Directory {
     if (!options.exemptFromPasswordPolicy) assertPasswordAllowed(input.password, input.username);
     const unitIds = [...new Set(input.unitIds)];
     await this.unitsExist(unitIds);
-    const hash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
+    const hash = await bcrypt.hash(input.password, this.config.bcryptRounds);
     const rows: UserRow[] = await this.dataSource.query(
       `INSERT INTO users (id, username, password_hash, display_name, roles, unit_ids, email)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING *`,
@@ -123,7 +123,7 @@ export class Directory {
     const current: { username: string }[] = await this.dataSource.query('SELECT username FROM users WHERE id = $1', [id]);
     if (!current[0]) throw new UnknownUserError(id);
     if (patch.password !== undefined) assertPasswordAllowed(patch.password, current[0].username);
-    const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, BCRYPT_ROUNDS) : null;
+    const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, this.config.bcryptRounds) : null;
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows]: [UserRow[], number] = await this.dataSource.query(
       `UPDATE users SET
@@ -196,7 +196,7 @@ export class Directory {
     if (!this.placeholder) {
       this.placeholder = (async () => {
         const rows: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users ORDER BY created_at DESC LIMIT 1');
-        const rounds = rows[0] ? bcrypt.getRounds(rows[0].password_hash) : BCRYPT_ROUNDS;
+        const rounds = rows[0] ? bcrypt.getRounds(rows[0].password_hash) : this.config.bcryptRounds;
         return bcrypt.hash('not-a-password', rounds);
       })();
       this.placeholder.catch(() => (this.placeholder = null));

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 /**
- * The token signing secret: JWT_SECRET when set; otherwise one generated on first start and kept in
- * the database, so that a zero-configuration install is not signed with a secret everyone knows.
+ * The token signing secret: JWT_SECRET when set (`configured`); otherwise one generated on first start and kept
+ * in the database, so that a zero-configuration install is not signed with a secret everyone knows.
  */
-export async function signingSecret(dataSource: DataSource): Promise<string> {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+export async function signingSecret(dataSource: DataSource, configured: string | null): Promise<string> {
+  if (configured) return configured;
   await dataSource.query(
     `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`,
     [randomBytes(48).toString('base64url')],

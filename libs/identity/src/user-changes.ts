@@ -1,13 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { queuePrefix } from '../../persistence/src/queues.js';
-import { REDIS_COMMAND_TIMEOUT_MS, redisUrl } from '../../persistence/src/redis-connection.js';
+import { AppConfig } from '../../config/src/index.js';
 
 /**
  * A user's row changed (roles, units, active flag, password, token generation): every API process drops what it
  * cached of that user. Redis pub/sub under QUEUE_PREFIX, as the live hints; the message is the user's id.
  */
-export function userChangesChannel(prefix = queuePrefix()): string {
+export function userChangesChannel(prefix: string): string {
   return `${prefix}:identity:user-changed`;
 }
 
@@ -21,14 +20,17 @@ export class UserChangePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(UserChangePublisher.name);
   private client: Redis | null = null;
 
+  constructor(private readonly config: AppConfig) {}
+
   /** Answers whether Redis took the announcement (false: logged, and the change stays committed). */
   async announce(userId: string): Promise<boolean> {
     if (!this.client) {
-      this.client = new Redis(redisUrl(), { maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: REDIS_COMMAND_TIMEOUT_MS, retryStrategy: () => null });
+      const timeout = this.config.redisCommandTimeoutMs;
+      this.client = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: timeout, connectTimeout: timeout, retryStrategy: () => null });
       this.client.on('error', () => undefined);
     }
     try {
-      await this.client.publish(userChangesChannel(), userId);
+      await this.client.publish(userChangesChannel(this.config.queuePrefix), userId);
       return true;
     } catch (error) {
       this.logger.warn(`user change not announced (${(error as Error).message}): API processes that cache users see it within AUTH_CACHE_MS`);

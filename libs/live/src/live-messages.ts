@@ -1,4 +1,3 @@
-import { queuePrefix } from '../../persistence/src/queues.js';
 import type { EvaluationEventType, EvaluationState, EvaluationStatus, RecordedEvent } from '../../evaluation/src/domain/evaluation.js';
 import type { NotificationKind } from '../../notifications/src/notification.js';
 
@@ -7,7 +6,7 @@ import type { NotificationKind } from '../../notifications/src/notification.js';
  * sharing one Redis do not hear each other). Published after commit; a hint lost to a crash between
  * commit and publish is acceptable — the web app reloads its data on navigation anyway.
  */
-export function liveChannels(prefix = queuePrefix()) {
+export function liveChannels(prefix: string) {
   return { evaluations: `${prefix}:live:evaluations`, notifications: `${prefix}:live:notifications` } as const;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { redisUrl } from '../../persistence/src/redis-connection.js';
+import { AppConfig } from '../../config/src/index.js';
 import type { EvaluationState, RecordedEvent } from '../../evaluation/src/domain/evaluation.js';
 import { evaluationChange, liveChannels, type LiveEvaluationChange, type LiveNotification } from './live-messages.js';
 
@@ -11,8 +11,12 @@ import { evaluationChange, liveChannels, type LiveEvaluationChange, type LiveNot
 @Injectable()
 export class LivePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(LivePublisher.name);
-  private readonly channels = liveChannels();
+  private readonly channels: ReturnType<typeof liveChannels>;
   private client: Redis | null = null;
+
+  constructor(private readonly config: AppConfig) {
+    this.channels = liveChannels(config.queuePrefix);
+  }
 
   /** Call after the transaction that made the change has committed. */
   evaluationCommitted(state: EvaluationState, events: readonly RecordedEvent[]): void {
@@ -39,7 +43,7 @@ export class LivePublisher implements OnApplicationShutdown {
   private publishAll(channel: string, messages: readonly object[]): void {
     if (messages.length === 0) return;
     if (!this.client) {
-      this.client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+      this.client = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
       this.client.on('error', (error: Error) => this.logger.debug(`live publisher: ${error.message}`));
     }
     const warn = (error: Error) => this.logger.warn(`live hint not published: ${error.message}`);

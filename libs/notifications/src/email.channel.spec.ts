@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { EmailChannel, emailChannelFromEnv, DEFAULT_MAIL_FROM } from './email.channel.js';
+import { loadConfig } from '../../config/src/index.js';
+import { EmailChannel, emailChannelFromConfig, DEFAULT_MAIL_FROM } from './email.channel.js';
 import type { NotificationMessage } from './notification.js';
 
 interface Received {
@@ -133,14 +134,14 @@ describe('EmailChannel', () => {
   });
 });
 
-describe('emailChannelFromEnv', () => {
+describe('emailChannelFromConfig', () => {
   it('keeps e-mail off when SMTP_URL is unset', () => {
-    expect(emailChannelFromEnv({})).toBeNull();
-    expect(emailChannelFromEnv({ SMTP_URL: '  ' })).toBeNull();
+    expect(emailChannelFromConfig(loadConfig({}))).toBeNull();
+    expect(emailChannelFromConfig(loadConfig({ SMTP_URL: '  ' }))).toBeNull();
   });
 
   it('builds a channel when SMTP_URL is set', () => {
-    const channel = emailChannelFromEnv({ SMTP_URL: 'smtp://127.0.0.1:2525' });
+    const channel = emailChannelFromConfig(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }));
     expect(channel).toBeInstanceOf(EmailChannel);
     channel?.close();
   });

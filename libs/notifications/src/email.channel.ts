@@ -81,8 +81,7 @@ export class EmailChannel {
 }
 
 /** E-mail is off unless SMTP_URL is set. MAIL_FROM defaults to 绩效自评系统 <no-reply@perf-eval.local>. */
-export function emailChannelFromEnv(env: NodeJS.ProcessEnv = process.env): EmailChannel | null {
-  const url = env.SMTP_URL?.trim();
-  if (!url) return null;
-  return new EmailChannel({ url, from: env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM });
+export function emailChannelFromConfig(config: { smtpUrl: string | null; mailFrom: string }): EmailChannel | null {
+  if (!config.smtpUrl) return null;
+  return new EmailChannel({ url: config.smtpUrl, from: config.mailFrom.trim() });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/src/index.js';
 import type { Role } from '../../identity/src/roles.js';
 import { reviewBarred } from '../../evaluation/src/domain/evaluation.js';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
@@ -58,11 +59,12 @@ interface EvaluationFacts {
 export class NotificationCenter {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
     @Optional() private readonly live?: LivePublisher,
   ) {}
 
   channels(): Channels {
-    return { email: Boolean(process.env.SMTP_URL), webhook: Boolean(process.env.WEBHOOK_URL) };
+    return { email: this.config.smtpUrl !== null, webhook: this.config.webhookUrl !== null };
   }
 
   /**
@@ -120,7 +122,7 @@ export class NotificationCenter {
     const known = new Set(existing.map((r) => r.dedupe_key));
     const fresh = candidates.filter((c) => !known.has(c.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (fresh.length === 0) return { deliveries: [], stored: [] };
-    const base = publicUrl();
+    const base = this.config.publicUrl.replace(/\/$/, '');
     const rows = fresh.map(({ notice, evaluation, recipient, key }) => {
       const link = `${base}/#/evaluations/${notice.evaluationId}`;
       const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
@@ -193,8 +195,4 @@ export class NotificationCenter {
   private withRole(manager: EntityManager, role: Role, unitId: string): Promise<{ id: string; email: string | null }[]> {
     return manager.query('SELECT id, email FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username', [role, unitId]);
   }
-}
-
-export function publicUrl(): string {
-  return (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 }

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebhookChannel, WebhookDeliveryError, verifyWebhookSignature, webhookChannelFromEnv } from './webhook.channel.js';
+import { loadConfig } from '../../config/src/index.js';
+import { WebhookChannel, WebhookDeliveryError, verifyWebhookSignature, webhookChannelFromConfig } from './webhook.channel.js';
 import type { NotificationMessage } from './notification.js';
 
 interface Hit {
@@ -138,10 +139,10 @@ describe('WebhookChannel', () => {
   });
 });
 
-describe('webhookChannelFromEnv', () => {
+describe('webhookChannelFromConfig', () => {
   it('is off without WEBHOOK_URL, refuses an unsigned configuration, and builds a channel otherwise', () => {
-    expect(webhookChannelFromEnv({})).toBeNull();
-    expect(() => webhookChannelFromEnv({ WEBHOOK_URL: 'https://hooks.example.cn/x' })).toThrow(/WEBHOOK_SECRET/);
-    expect(webhookChannelFromEnv({ WEBHOOK_URL: 'https://hooks.example.cn/x', WEBHOOK_SECRET: 's' })).toBeInstanceOf(WebhookChannel);
+    expect(webhookChannelFromConfig(loadConfig({}))).toBeNull();
+    expect(() => webhookChannelFromConfig({ webhookUrl: 'https://hooks.example.cn/x', webhookSecret: null, webhookTimeoutMs: 10_000 })).toThrow(/WEBHOOK_SECRET/);
+    expect(webhookChannelFromConfig(loadConfig({ WEBHOOK_URL: 'https://hooks.example.cn/x', WEBHOOK_SECRET: 's' }))).toBeInstanceOf(WebhookChannel);
   });
 });

@@ -144,12 +144,9 @@ export class WebhookChannel {
   }
 }
 
-/** Webhooks are off unless WEBHOOK_URL is set; WEBHOOK_SECRET is then required. */
-export function webhookChannelFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookChannel | null {
-  const url = env.WEBHOOK_URL?.trim();
-  if (!url) return null;
-  const secret = env.WEBHOOK_SECRET;
-  if (!secret) throw new Error('WEBHOOK_URL is set but WEBHOOK_SECRET is missing: webhook deliveries must be signed');
-  const timeout = env.WEBHOOK_TIMEOUT_MS ? Number(env.WEBHOOK_TIMEOUT_MS) : undefined;
-  return new WebhookChannel({ url, secret, timeoutMs: timeout && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined });
+/** Webhooks are off unless WEBHOOK_URL is set; WEBHOOK_SECRET is then required (the config refuses to load without it). */
+export function webhookChannelFromConfig(config: { webhookUrl: string | null; webhookSecret: string | null; webhookTimeoutMs: number }): WebhookChannel | null {
+  if (!config.webhookUrl) return null;
+  if (!config.webhookSecret) throw new Error('WEBHOOK_URL is set but WEBHOOK_SECRET is missing: webhook deliveries must be signed');
+  return new WebhookChannel({ url: config.webhookUrl, secret: config.webhookSecret, timeoutMs: config.webhookTimeoutMs });
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
+import { processConfigOrExit } from '../../config/src/index.js';
 import { databaseOptions } from './database-options.js';
 
 /** For the TypeORM CLI (`typeorm migration:run -d dist/libs/persistence/src/data-source.js`). */
-export default new DataSource(databaseOptions());
+export default new DataSource(databaseOptions(processConfigOrExit()));

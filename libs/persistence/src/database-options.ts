@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../../config/src/index.js';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-initial-schema.js';
 import { SummaryAndImports1764201600000 } from './migrations/1764201600000-summary-and-imports.js';
 import { Workers1764288000000 } from './migrations/1764288000000-workers.js';
@@ -8,8 +9,6 @@ import { Queues1764547200300 } from './migrations/1764547200300-queues.js';
 import { OutboxNotify1764720000000 } from './migrations/1764720000000-outbox-notify.js';
 import { FlatReads1764720000100 } from './migrations/1764720000100-flat-reads.js';
 import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-generation.js';
-
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/perf_eval';
 
 export const MIGRATIONS = [
   InitialSchema1764115200000,
@@ -24,14 +23,14 @@ export const MIGRATIONS = [
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */
-export function databaseOptions(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DataSourceOptions {
+export function databaseOptions(config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'>): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    url: config.databaseUrl,
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) },
+    extra: { max: config.databasePoolSize },
     logging: ['error'],
   };
 }

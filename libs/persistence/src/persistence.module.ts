@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../../config/src/index.js';
 import { databaseOptions } from './database-options.js';
 import { ensureDatabase } from './ensure-database.js';
 import { migrate } from './migrate.js';
@@ -9,11 +10,13 @@ import { migrate } from './migrate.js';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      useFactory: () => databaseOptions(),
+      inject: [AppConfig],
+      // CREATE_DATABASE rides along to the factory, which TypeORM's module retries while PostgreSQL is not up yet.
+      useFactory: (config: AppConfig) => ({ ...databaseOptions(config), createDatabase: config.createDatabase }),
       dataSourceFactory: async (options) => {
-        const url = (options as { url: string }).url;
-        if (process.env.CREATE_DATABASE !== 'false') await ensureDatabase(url);
-        const dataSource = await new DataSource(options!).initialize();
+        const { createDatabase, ...dataSourceOptions } = options as DataSourceOptions & { url: string; createDatabase: boolean };
+        if (createDatabase) await ensureDatabase(dataSourceOptions.url);
+        const dataSource = await new DataSource(dataSourceOptions).initialize();
         await migrate(dataSource);
         return dataSource;
       },

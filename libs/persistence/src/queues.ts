@@ -1,3 +1,5 @@
+import { processConfig, type AppConfig } from '../../config/src/index.js';
+
 /** The BullMQ queues between the API, the outbox relay and the workers. */
 export const QUEUES = {
   evaluationEvents: 'evaluation-events',
@@ -5,10 +7,6 @@ export const QUEUES = {
   reminders: 'reminders',
   deliveries: 'deliveries',
 } as const;
-
-export function queuePrefix(): string {
-  return process.env.QUEUE_PREFIX ?? 'perf-eval';
-}
 
 /** Retries with backoff; a job that keeps failing stays in the failed set for admins to see. */
 export const DEFAULT_JOB_OPTIONS = {
@@ -19,20 +17,32 @@ export const DEFAULT_JOB_OPTIONS = {
 } as const;
 
 /** Workers beat into this sorted set (score = last beat); /api/health reads it. */
-export function workersKey(): string {
-  return `${queuePrefix()}:workers`;
+export function workersKey(prefix: string): string {
+  return `${prefix}:workers`;
 }
 
 /** The last beat of any worker (or the moment the last one stopped): /api/health says since when they are silent. */
-export function workersLastBeatKey(): string {
-  return `${queuePrefix()}:workers:last-beat`;
+export function workersLastBeatKey(prefix: string): string {
+  return `${prefix}:workers:last-beat`;
 }
 
 /**
  * Options of every processor. A killed worker's jobs are taken up again once their lock expires;
  * JOB_LOCK_MS shortens that for tests and small deployments (jobs here take milliseconds).
+ *
+ * Getters: @Processor runs when its file is imported, before the process has loaded its configuration; Nest
+ * reads these when it builds the worker.
  */
-export function processorOptions(concurrency: number) {
-  const lock = Number(process.env.JOB_LOCK_MS ?? 30_000);
-  return { concurrency, lockDuration: lock, stalledInterval: lock };
+export function processorOptions(concurrency: (config: AppConfig) => number) {
+  return {
+    get concurrency() {
+      return concurrency(processConfig());
+    },
+    get lockDuration() {
+      return processConfig().jobLockMs;
+    },
+    get stalledInterval() {
+      return processConfig().jobLockMs;
+    },
+  };
 }

@@ -1,16 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { AppConfig } from '../../config/src/index.js';
 import { DependencyUnavailableError, redisUnavailable } from './dependency-unavailable.js';
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** A command of a request that Redis has not answered by then has failed (a hung or unreachable Redis). */
-export const REDIS_COMMAND_TIMEOUT_MS = Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 2_000);
-
-export function redisUrl(): string {
-  return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
-}
 
 /** BullMQ needs `maxRetriesPerRequest: null` on the connections its workers block on. */
 export function redisOptions() {
@@ -21,12 +13,12 @@ export function redisOptions() {
  * The API's queues only add and read jobs: while Redis is away their commands fail at once instead of
  * waiting in ioredis' offline queue (and being run later, after the request was already answered).
  */
-export function producerRedisOptions() {
+export function producerRedisOptions(commandTimeoutMs: number) {
   return {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     enableReadyCheck: true,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    commandTimeout: commandTimeoutMs,
     // BullMQ's own default waits up to 20 s between reconnections; the API should be back soon after Redis is.
     retryStrategy: (times: number) => Math.min(times * 200, 2_000),
   };
@@ -34,9 +26,11 @@ export function producerRedisOptions() {
 
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
-  readonly client = new Redis(redisUrl(), { ...redisOptions(), maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+  readonly client: Redis;
 
-  constructor() {
+  constructor(config: AppConfig) {
+    // A command of a request that Redis has not answered by REDIS_COMMAND_TIMEOUT_MS has failed (a hung or unreachable Redis).
+    this.client = new Redis(config.redisUrl, { ...redisOptions(), maxRetriesPerRequest: 1, commandTimeout: config.redisCommandTimeoutMs });
     // Errors are reported through the commands that fail and through /api/health; unhandled, ioredis would print each one.
     this.client.on('error', () => undefined);
   }

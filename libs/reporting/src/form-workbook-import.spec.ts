@@ -11,6 +11,7 @@ import { formWorkbook } from './form-workbook.js';
 const SEED = fs.readFileSync(new URL('../../../samples/beijing-gwc-2021-self-evaluations.txt', import.meta.url), 'utf8');
 const PARSED = parseSelfEvaluationText(SEED);
 const UNIT_NAME = '北京市关心下一代工作委员会办公室';
+const MAX_UNPACKED_BYTES = 64 * 1024 * 1024;
 
 async function exported(form: EvaluationForm): Promise<Buffer> {
   const { scores, findings } = scoreEvaluation(form);
@@ -25,7 +26,7 @@ function entered({ declared: _declared, unitId: _unit, cycleId: _cycle, ...form 
 describe('form.xlsx read back by the import (export, then import gives back the same form)', () => {
   it.each(PARSED.forms.map((entry, index) => [index + 1, entry.form.projectName, index] as const))('seed form %i (%s), field by field', async (_n, _name, index) => {
     const form: EvaluationForm = { ...PARSED.forms[index]!.form, unitId: 'unit-gwc' };
-    const opened = await openDocument(await exported(form));
+    const opened = await openDocument(await exported(form), MAX_UNPACKED_BYTES);
     expect(opened.format).toBe('xlsx');
     const parsed = parseSelfEvaluationTables(opened.blocks, { fileName: 'form.xlsx' });
     expect(parsed.summary).toBeNull();
@@ -40,7 +41,7 @@ describe('form.xlsx read back by the import (export, then import gives back the 
 
   it('keeps an evaluation method other than 单位自评', async () => {
     const form: EvaluationForm = { ...PARSED.forms[1]!.form, unitId: 'u', evaluationMethod: '部门评价' };
-    const parsed = parseSelfEvaluationTables((await openDocument(await exported(form))).blocks);
+    const parsed = parseSelfEvaluationTables((await openDocument(await exported(form), MAX_UNPACKED_BYTES)).blocks);
     expect(parsed.forms[0]!.form.evaluationMethod).toBe('部门评价');
   });
 
@@ -49,7 +50,7 @@ describe('form.xlsx read back by the import (export, then import gives back the 
     let level1 = '';
     const repeated = base.indicators.map((row) => ({ ...row, level1: (level1 = row.level1 || level1) }));
     const form: EvaluationForm = { ...base, unitId: 'u', indicators: repeated, declared: null };
-    const parsed = parseSelfEvaluationTables((await openDocument(await exported(form))).blocks).forms[0]!.form;
+    const parsed = parseSelfEvaluationTables((await openDocument(await exported(form), MAX_UNPACKED_BYTES)).blocks).forms[0]!.form;
     expect(parsed.indicators.map((row) => row.level1)).toEqual(base.indicators.map((row) => row.level1));
     const again = scoreEvaluation({ ...parsed, unitId: 'u' });
     const before = scoreEvaluation(form);
@@ -77,7 +78,7 @@ describe('form.xlsx read back by the import (export, then import gives back the 
       ['合计', null, 174.61],
     ]);
     summary.mergeCells('A1:F1');
-    const parsed = parseSelfEvaluationTables((await openDocument(Buffer.from(await book.xlsx.writeBuffer()))).blocks);
+    const parsed = parseSelfEvaluationTables((await openDocument(Buffer.from(await book.xlsx.writeBuffer()), MAX_UNPACKED_BYTES)).blocks);
     expect(parsed.forms.map((entry) => entry.form.projectName)).toEqual(['青少年迷你冬奥会项目', '关心下一代工作委员会运行保障经费']);
     expect(parsed.summary!.rows.map((row) => [row.seq, row.budget, row.selfScore])).toEqual([
       [1, '90', 92],
@@ -90,7 +91,7 @@ describe('form.xlsx read back by the import (export, then import gives back the 
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await exported({ ...PARSED.forms[2]!.form, unitId: 'u' })) as unknown as ExcelJS.Buffer);
     book.worksheets[0]!.getCell('F7').value = '四十六';
-    const blocks = (await openDocument(Buffer.from(await book.xlsx.writeBuffer()))).blocks;
+    const blocks = (await openDocument(Buffer.from(await book.xlsx.writeBuffer()), MAX_UNPACKED_BYTES)).blocks;
     expect(() => parseSelfEvaluationTables(blocks, { fileName: 'x.xlsx' })).toThrow(
       'x.xlsx 第 1 张自评表（关心下一代工作委员会运行保障经费）工作表“项目支出绩效自评表”单元格 F7：“全年执行数”不是数字：“四十六”',
     );

@@ -3,11 +3,7 @@ import { Redis } from 'ioredis';
 import { Directory, type UserSession } from '../../../../libs/identity/src/directory.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { userChangesChannel } from '../../../../libs/identity/src/user-changes.js';
-import { redisUrl } from '../../../../libs/persistence/src/redis-connection.js';
-
-const TTL_MS = Number(process.env.AUTH_CACHE_MS ?? 30_000);
-/** Users cached at most (each entry a few hundred bytes); the oldest entry goes first. */
-export const MAX_CACHED_USERS = Number(process.env.AUTH_CACHE_MAX_USERS ?? 10_000);
+import { AppConfig } from '../../../../libs/config/src/index.js';
 
 interface Entry {
   session: UserSession | null;
@@ -31,12 +27,21 @@ export class CurrentUsers implements OnModuleInit, OnModuleDestroy {
   private listening = false;
   /** Moves on with every invalidation: a directory read that started before one is not cached. */
   private epoch = 0;
+  private readonly ttlMs: number;
+  /** Users cached at most (AUTH_CACHE_MAX_USERS; each entry a few hundred bytes); the oldest entry goes first. */
+  private readonly maxUsers: number;
 
-  constructor(private readonly directory: Directory) {}
+  constructor(
+    private readonly directory: Directory,
+    private readonly config: AppConfig,
+  ) {
+    this.ttlMs = config.authCacheMs;
+    this.maxUsers = config.authCacheMaxUsers;
+  }
 
   onModuleInit(): void {
-    const channel = userChangesChannel();
-    const subscriber = new Redis(redisUrl(), { maxRetriesPerRequest: null, autoResubscribe: false, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+    const channel = userChangesChannel(this.config.queuePrefix);
+    const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, autoResubscribe: false, retryStrategy: (times) => Math.min(times * 200, 2_000) });
     subscriber.on('error', () => undefined);
     subscriber.on('ready', () => {
       subscriber.subscribe(channel).then(
@@ -78,10 +83,10 @@ export class CurrentUsers implements OnModuleInit, OnModuleDestroy {
     if (hit && hit.until > now && this.listening) return hit.session;
     const epoch = this.epoch;
     const session = await this.directory.findSession(id);
-    if (this.listening && epoch === this.epoch && TTL_MS > 0) {
+    if (this.listening && epoch === this.epoch && this.ttlMs > 0) {
       this.cache.delete(id);
-      this.cache.set(id, { session, until: Date.now() + TTL_MS });
-      if (this.cache.size > MAX_CACHED_USERS) this.evict(Date.now());
+      this.cache.set(id, { session, until: Date.now() + this.ttlMs });
+      if (this.cache.size > this.maxUsers) this.evict(Date.now());
     } else if (hit) {
       this.cache.delete(id);
     }
@@ -119,7 +124,7 @@ export class CurrentUsers implements OnModuleInit, OnModuleDestroy {
   /** Expired entries first, then the oldest, down to nine tenths of the bound (Map keeps insertion order). */
   private evict(now: number): void {
     for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
-    const target = Math.floor(MAX_CACHED_USERS * 0.9);
+    const target = Math.floor(this.maxUsers * 0.9);
     for (const id of this.cache.keys()) {
       if (this.cache.size <= target) break;
       this.cache.delete(id);

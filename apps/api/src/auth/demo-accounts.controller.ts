@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../../../../libs/config/src/index.js';
 import { demoAccountsHint } from '../../../../libs/identity/src/demo-seed.js';
 import { Public } from './auth.decorators.js';
 
@@ -7,7 +8,11 @@ import { Public } from './auth.decorators.js';
 @ApiTags('auth 登录')
 @Controller('auth')
 export class DemoAccountsController {
-  private readonly hint = demoAccountsHint();
+  private readonly hint: ReturnType<typeof demoAccountsHint>;
+
+  constructor(config: AppConfig) {
+    this.hint = demoAccountsHint(config);
+  }
 
   @Public()
   @Get('demo-accounts')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../../../libs/errors/src/index.js';
 import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { queuePrefix } from '../../../../libs/persistence/src/queues.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
 
 const WINDOW_MS = 60_000;
 
@@ -64,15 +64,21 @@ export interface Attempt {
 @Injectable()
 export class LoginAttempts {
   private readonly logger = new Logger(LoginAttempts.name);
-  private readonly perUser = Number(process.env.LOGIN_RATE_LIMIT ?? 20);
-  private readonly perClient = Number(process.env.LOGIN_CLIENT_RATE_LIMIT ?? this.perUser * 5);
+  private readonly perUser: number;
+  private readonly perClient: number;
   private readonly local = new Map<string, { count: number; until: number }>();
 
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly config: AppConfig,
+  ) {
+    this.perUser = config.loginRateLimit;
+    this.perClient = config.loginClientRateLimit;
+  }
 
   /** Counts one password check for `username` from `client`, or refuses it with 429. */
   async reserve(client: string, username: string): Promise<Attempt> {
-    const keys = keysOf(client, username);
+    const keys = keysOf(this.config.queuePrefix, client, username);
     if (this.redis.available) {
       try {
         const wait = Number(await this.redis.client.eval(RESERVE, 2, ...keys, this.perUser, this.perClient, WINDOW_MS));
@@ -108,7 +114,7 @@ export class LoginAttempts {
   }
 }
 
-function keysOf(client: string, username: string): [string, string] {
-  const base = `${queuePrefix()}:login-attempts:${client}`;
+function keysOf(prefix: string, client: string, username: string): [string, string] {
+  const base = `${prefix}:login-attempts:${client}`;
   return [`${base}:${createHash('sha256').update(username).digest('hex')}`, base];
 }

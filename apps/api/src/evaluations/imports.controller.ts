@@ -4,6 +4,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
+import { AppConfig, processConfig } from '../../../../libs/config/src/index.js';
 import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
 import { ImportSelfEvaluationsCommand, type ImportSource } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
 import { DOCX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
@@ -22,13 +23,20 @@ export class ImportQueryDto extends UnitYearFilterDto {
   fileName?: string;
 }
 
-/** The size an import may have (IMPORT_BODY_LIMIT, as the body parsers read it: 5mb, 800kb, 1048576). */
-export function importLimitBytes(): number {
-  const text = (process.env.IMPORT_BODY_LIMIT ?? '5mb').trim().toLowerCase();
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(text);
-  if (!match) return 5 * 1024 * 1024;
-  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b') as 'b' | 'kb' | 'mb' | 'gb'];
-  return Math.floor(Number(match[1]) * unit);
+/**
+ * Multer's limits of an upload: IMPORT_BODY_LIMIT, as the body parsers apply it. A getter, because the decorator
+ * that carries these runs when this file is imported, before the process has loaded its configuration; Multer
+ * reads it for each upload.
+ */
+function uploadLimits() {
+  return {
+    get fileSize() {
+      return processConfig().importBodyLimit;
+    },
+    files: 1,
+    fields: 20,
+    parts: 30,
+  };
 }
 
 interface UploadedImportFile {
@@ -41,7 +49,10 @@ interface UploadedImportFile {
 @ApiBearerAuth()
 @Controller('imports')
 export class ImportsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * A unit's existing forms (项目绩效评价明细表 + 项目支出绩效自评表): the text dump as in samples/
@@ -49,7 +60,7 @@ export class ImportsController {
    * or any of them as a multipart upload in the field `file`. What a file is comes from its bytes.
    */
   @Post('self-evaluations')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: importLimitBytes(), files: 1, fields: 20, parts: 30 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: uploadLimits() }))
   @ApiConsumes('text/plain', DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, 'multipart/form-data')
   @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string', format: 'binary' } } }] } })
   async importSelfEvaluations(
@@ -65,11 +76,11 @@ export class ImportsController {
     let defaultName: string;
     if (type === 'multipart/form-data') {
       if (!file || file.size === 0) throw new EmptyUploadError('请在表单字段 file 中上传自评表文件（.docx、.xlsx 或 .txt）');
-      source = await sourceOf(file.buffer);
+      source = await sourceOf(file.buffer, this.config.importMaxUnpackedBytes);
       defaultName = safeName(file.originalname) ?? `upload.${source.format === 'text' ? 'txt' : source.format}`;
     } else if (type === DOCX_CONTENT_TYPE || type === XLSX_CONTENT_TYPE) {
       if (!Buffer.isBuffer(body) || body.length === 0) throw new EmptyUploadError('请求体为空：请上传文件内容');
-      source = await sourceOf(body, true);
+      source = await sourceOf(body, this.config.importMaxUnpackedBytes, true);
       defaultName = `upload.${source.format}`;
     } else if (type === 'text/plain') {
       if (typeof body !== 'string' || body.trim() === '') {
@@ -90,9 +101,9 @@ export class ImportsController {
 }
 
 /** A Word or Excel file by its bytes; in a multipart upload, a text file too. */
-async function sourceOf(bytes: Buffer, mustBeDocument = false): Promise<ImportSource> {
-  if (isZip(bytes)) return openDocument(bytes);
-  if (mustBeDocument) return openDocument(bytes); // refuses it, naming what it is not
+async function sourceOf(bytes: Buffer, maxUnpackedBytes: number, mustBeDocument = false): Promise<ImportSource> {
+  if (isZip(bytes)) return openDocument(bytes, maxUnpackedBytes);
+  if (mustBeDocument) return openDocument(bytes, maxUnpackedBytes); // refuses it, naming what it is not
   const text = textOf(bytes);
   if (text === null) throw new UnsupportedFileError('文件既不是 Word（.docx）、Excel（.xlsx），也不是 UTF-8 文本');
   if (text.trim() === '') throw new EmptyUploadError('上传的文件是空的');

@@ -1,12 +1,12 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../../../libs/config/src/index.js';
 import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
 import { workersKey, workersLastBeatKey } from '../../../../libs/persistence/src/queues.js';
 import { databaseUnavailable, shortReason, type Dependency } from '../../../../libs/persistence/src/dependency-unavailable.js';
 
 /** A worker that has not beaten for this long counts as gone (it beats every 5 s). */
 const WORKER_SILENCE_MS = 20_000;
-const PROBE_EVERY_MS = Number(process.env.HEALTH_PROBE_MS ?? 5_000);
 const PROBE_TIMEOUT_MS = 2_000;
 
 export type DependencyName = Dependency | 'worker';
@@ -49,13 +49,14 @@ export class DependencyMonitor implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: RedisConnection,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.redis.client.on('ready', () => this.mark('redis', 'up'));
     this.redis.client.on('close', () => this.mark('redis', 'down', 'connection closed'));
     this.redis.client.on('error', (error: Error) => this.mark('redis', 'down', shortReason(error.message)));
-    this.timer = setInterval(() => void this.check().catch(() => undefined), PROBE_EVERY_MS);
+    this.timer = setInterval(() => void this.check().catch(() => undefined), this.config.healthProbeMs);
     this.timer.unref();
   }
 
@@ -118,7 +119,7 @@ export class DependencyMonitor implements OnModuleInit, OnModuleDestroy {
     }
     try {
       const now = Date.now();
-      const [alive, lastBeat] = await this.redis.run((client) => Promise.all([client.zcount(workersKey(), now - WORKER_SILENCE_MS, '+inf'), client.get(workersLastBeatKey())]));
+      const [alive, lastBeat] = await this.redis.run((client) => Promise.all([client.zcount(workersKey(this.config.queuePrefix), now - WORKER_SILENCE_MS, '+inf'), client.get(workersLastBeatKey(this.config.queuePrefix))]));
       const lastBeatAt = lastBeat ? Number(lastBeat) : null;
       if (alive > 0) this.mark('worker', 'up');
       // Silent since its last beat, when there was one.

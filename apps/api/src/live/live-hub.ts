@@ -3,15 +3,11 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { canSeeUnit, type AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { redisUrl } from '../../../../libs/persistence/src/redis-connection.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
 import { liveChannels, type LiveEvaluationChange, type LiveNotification } from '../../../../libs/live/src/live-messages.js';
 import { MyQueuesQuery, type QueueCounts } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
 import { CurrentUsers } from '../auth/current-users.js';
 
-/** Comment heartbeat: keeps proxies from closing an idle stream and lets a dead client be noticed. */
-const HEARTBEAT_MS = Number(process.env.STREAM_HEARTBEAT_MS ?? 15_000);
-/** Queue counts follow the changes a user sees, at most once per this window per stream. */
-const QUEUES_DEBOUNCE_MS = Number(process.env.STREAM_QUEUES_DEBOUNCE_MS ?? 300);
 /** A client that reads nothing while this much waits for it is dropped (it reconnects and reloads). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** How long opening a stream waits for this process's subscription, so that no change made after the open is missed. */
@@ -33,7 +29,7 @@ interface Connection {
 @Injectable()
 export class LiveHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveHub.name);
-  private readonly channels = liveChannels();
+  private readonly channels: ReturnType<typeof liveChannels>;
   private readonly connections = new Set<Connection>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<unknown> = Promise.resolve();
@@ -45,10 +41,13 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly users: CurrentUsers,
     private readonly queries: QueryBus,
-  ) {}
+    private readonly config: AppConfig,
+  ) {
+    this.channels = liveChannels(config.queuePrefix);
+  }
 
   onModuleInit(): void {
-    const subscriber = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
     subscriber.on('error', (error: Error) => this.logger.warn(`live subscription: ${error.message}`));
     subscriber.on('message', (channel: string, message: string) => {
       this.chain = this.chain.then(() => this.dispatch(channel, message)).catch((error: Error) => this.logger.error(`live dispatch: ${error.message}`));
@@ -62,7 +61,8 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     this.users.onChange((userId) => {
       for (const connection of [...this.connections]) if (connection.userId === userId) void this.userOf(connection);
     });
-    this.heartbeat = setInterval(() => void this.ping(), HEARTBEAT_MS);
+    // Comment heartbeat (STREAM_HEARTBEAT_MS): keeps proxies from closing an idle stream and lets a dead client be noticed.
+    this.heartbeat = setInterval(() => void this.ping(), this.config.streamHeartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -152,12 +152,13 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     return session.user;
   }
 
+  /** Queue counts follow the changes a user sees, at most once per STREAM_QUEUES_DEBOUNCE_MS per stream. */
   private queuesSoon(connection: Connection): void {
     if (connection.queuesTimer) return;
     connection.queuesTimer = setTimeout(() => {
       connection.queuesTimer = null;
       void this.sendQueues(connection);
-    }, QUEUES_DEBOUNCE_MS);
+    }, this.config.streamQueuesDebounceMs);
   }
 
   private async sendQueues(connection: Connection): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { queuePrefix } from '../../../../libs/persistence/src/queues.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
 
 export const STREAM_TICKET_TTL_SECONDS = 60;
 
@@ -12,25 +12,28 @@ export const STREAM_TICKET_TTL_SECONDS = 60;
  */
 @Injectable()
 export class StreamTickets {
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly config: AppConfig,
+  ) {}
 
   /** A ticket for `userId`, whose token was issued under `tokenGeneration`: the stream ends when that generation does. */
   async issue(userId: string, tokenGeneration: number, now = new Date()): Promise<{ ticket: string; expiresAt: string }> {
     const ticket = randomBytes(32).toString('base64url');
-    await this.redis.run((client) => client.set(keyOf(ticket), `${userId}:${tokenGeneration}`, 'EX', STREAM_TICKET_TTL_SECONDS));
+    await this.redis.run((client) => client.set(keyOf(this.config.queuePrefix, ticket), `${userId}:${tokenGeneration}`, 'EX', STREAM_TICKET_TTL_SECONDS));
     return { ticket, expiresAt: new Date(now.getTime() + STREAM_TICKET_TTL_SECONDS * 1000).toISOString() };
   }
 
   /** The user the ticket was issued to and the token generation, once; null for an unknown, expired or already used ticket. */
   async consume(ticket: string | undefined): Promise<{ userId: string; tokenGeneration: number } | null> {
     if (!ticket || !/^[A-Za-z0-9_-]{16,128}$/.test(ticket)) return null;
-    const value = await this.redis.run((client) => client.getdel(keyOf(ticket)));
+    const value = await this.redis.run((client) => client.getdel(keyOf(this.config.queuePrefix, ticket)));
     if (!value) return null;
     const [userId, generation] = value.split(':');
     return { userId, tokenGeneration: Number(generation ?? 0) };
   }
 }
 
-function keyOf(ticket: string): string {
-  return `${queuePrefix()}:stream-ticket:${createHash('sha256').update(ticket).digest('hex')}`;
+function keyOf(prefix: string, ticket: string): string {
+  return `${prefix}:stream-ticket:${createHash('sha256').update(ticket).digest('hex')}`;
 }

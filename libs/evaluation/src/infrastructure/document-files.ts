@@ -15,8 +15,6 @@ export type DocumentFormat = 'docx' | 'xlsx';
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** What a zip may unpack to, in total (the upload itself is limited by IMPORT_BODY_LIMIT). */
-const MAX_UNPACKED_BYTES = Number(process.env.IMPORT_MAX_UNPACKED_BYTES ?? 64 * 1024 * 1024);
 /**
  * What the unpacked XML may hold, counted as tags (each `<`). A parsed DOM costs about 600 bytes of heap a tag
  * (xmldom; ExcelJS's model is of the same order): 64 MB of tiny tags would need gigabytes and end the process, while a
@@ -56,14 +54,18 @@ export interface OpenedDocument {
 /** One document is opened at a time in a process: two of the largest at once would not fit the API's heap. */
 let opening: Promise<unknown> = Promise.resolve();
 
-/** Opens a .docx or .xlsx by its content (one at a time in this process; the others wait their turn). */
-export function openDocument(bytes: Buffer): Promise<OpenedDocument> {
-  const turn = opening.then(() => openNow(bytes));
+/**
+ * Opens a .docx or .xlsx by its content (one at a time in this process; the others wait their turn).
+ * `maxUnpackedBytes` (IMPORT_MAX_UNPACKED_BYTES) bounds what it may unpack to, in total; the upload itself is
+ * limited by IMPORT_BODY_LIMIT.
+ */
+export function openDocument(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedDocument> {
+  const turn = opening.then(() => openNow(bytes, maxUnpackedBytes));
   opening = turn.catch(() => undefined);
   return turn;
 }
 
-async function openNow(bytes: Buffer): Promise<OpenedDocument> {
+async function openNow(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedDocument> {
   if (!isZip(bytes)) throw new UnreadableFileError('文件不是有效的 Word（.docx）或 Excel（.xlsx）文件');
   let zip: JSZip;
   try {
@@ -72,18 +74,18 @@ async function openNow(bytes: Buffer): Promise<OpenedDocument> {
     throw new UnreadableFileError(`文件已损坏，无法解压：${(error as Error).message}`);
   }
   if (zip.file('word/document.xml')) {
-    const xml = await inflate(zip, ['word/document.xml']);
+    const xml = await inflate(zip, ['word/document.xml'], maxUnpackedBytes);
     return { format: 'docx', blocks: readWordDocument(xml.get('word/document.xml')!.toString('utf8')) };
   }
   if (zip.file('xl/workbook.xml')) {
     // ExcelJS unpacks the workbook itself: inflate every entry once with the ceiling first.
-    await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir));
+    await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir), maxUnpackedBytes);
     return { format: 'xlsx', blocks: await workbookTables(bytes) };
   }
   throw new UnsupportedFileError('压缩文件既不是 Word（.docx）也不是 Excel（.xlsx）文件');
 }
 
-async function inflate(zip: JSZip, names: string[]): Promise<Map<string, Buffer>> {
+async function inflate(zip: JSZip, names: string[], maxUnpackedBytes: number): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   let total = 0;
   let tags = 0;
@@ -95,10 +97,10 @@ async function inflate(zip: JSZip, names: string[]): Promise<Map<string, Buffer>
       const stream = entry.nodeStream('nodebuffer');
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
-        if (total > MAX_UNPACKED_BYTES) {
+        if (total > maxUnpackedBytes) {
           stream.pause();
           stream.removeAllListeners('data');
-          reject(new UnreadableFileError(`文件解压后超过 ${Math.round(MAX_UNPACKED_BYTES / 1024 / 1024)} MB，不予导入`));
+          reject(new UnreadableFileError(`文件解压后超过 ${Math.round(maxUnpackedBytes / 1024 / 1024)} MB，不予导入`));
           return;
         }
         for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) tags++;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../../config/src/index.js';
 
 /**
  * The pre-aggregated counts of the evaluations table (migration FlatReads): the counters plus the deltas
@@ -84,7 +85,7 @@ export class CountsFolder implements OnApplicationBootstrap, OnApplicationShutdo
 export function countsFolderProvider(defaultMs: number, vacuums: boolean) {
   return {
     provide: CountsFolder,
-    inject: [EvaluationCounts],
-    useFactory: (counts: EvaluationCounts) => new CountsFolder(counts, Number(process.env.COUNTS_FOLD_MS ?? defaultMs), vacuums),
+    inject: [EvaluationCounts, AppConfig],
+    useFactory: (counts: EvaluationCounts, config: AppConfig) => new CountsFolder(counts, config.countsFoldMs ?? defaultMs, vacuums),
   };
 }
