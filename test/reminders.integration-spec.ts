@@ -5,7 +5,7 @@ import { TestDatabase } from './support/test-database.js';
 import { loadConfig } from '../libs/config/src/index.js';
 import { Directory } from '../libs/identity/src/directory.js';
 import { CyclesStore } from '../libs/cycles/src/cycles.store.js';
-import { ReminderScan } from '../libs/cycles/src/reminder-scan.js';
+import { ReminderScan } from '../libs/notifications/src/reminder-scan.js';
 import { NotificationCenter } from '../libs/notifications/src/notification-center.js';
 import { EvaluationRepository } from '../libs/evaluation/src/infrastructure/evaluation.repository.js';
 import { EvaluationStateProjector } from '../libs/evaluation/src/infrastructure/evaluation-state.projector.js';

@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, AppConfigModule } from '../../../libs/config/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/persistence.module.js';
-import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
+import { RedisModule } from '../../../libs/persistence/src/redis.module.js';
 import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
 import { signingSecret } from '../../../libs/identity/src/signing-secret.js';
 import { EvaluationModule } from '../../../libs/evaluation/src/evaluation.module.js';
@@ -15,11 +15,12 @@ import { ReportingModule } from '../../../libs/reporting/src/reporting.module.js
 import { ReportingController } from './reporting/reporting.controller.js';
 import { ImportsController } from './evaluations/imports.controller.js';
 import { BullModule } from '@nestjs/bullmq';
-import { DEFAULT_JOB_OPTIONS, QUEUES } from '../../../libs/persistence/src/queues.js';
+import { DEFAULT_JOB_OPTIONS } from '../../../libs/persistence/src/queues.js';
+import { QueuesModule } from '../../../libs/persistence/src/queues.module.js';
 import { producerRedisOptions } from '../../../libs/persistence/src/redis-connection.js';
 import { CyclesModule } from '../../../libs/cycles/src/cycles.module.js';
-import { RecomputeCycleHandler } from '../../../libs/cycles/src/recompute-cycle.command.js';
-import { InboxHandler } from '../../../libs/notifications/src/inbox.query.js';
+import { CycleRecomputeModule } from '../../../libs/cycles/src/cycle-recompute.module.js';
+import { NotificationsModule } from '../../../libs/notifications/src/notifications.module.js';
 import { CyclesController } from './cycles/cycles.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AdminController } from './admin/admin.controller.js';
@@ -55,6 +56,7 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
       }),
     }),
     PersistenceModule,
+    RedisModule,
     LiveModule,
     JwtModule.registerAsync({
       global: true,
@@ -70,6 +72,8 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
     EvaluationModule,
     ReportingModule,
     CyclesModule,
+    CycleRecomputeModule,
+    NotificationsModule,
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -78,7 +82,7 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+    QueuesModule,
   ],
   controllers: [
     AuthController,
@@ -95,10 +99,7 @@ import { countsFolderProvider } from '../../../libs/evaluation/src/infrastructur
     VocabularyController,
   ],
   providers: [
-    RedisConnection,
-    RecomputeCycleHandler,
     CurrentUsers,
-    InboxHandler,
     LiveHub,
     StreamTickets,
     // Only password checks are limited (guessing); commands are guarded by tokens and measured in the benchmark.

@@ -3,7 +3,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { AppConfig } from '../../../libs/config/src/index.js';
 import { Clock } from '../../../libs/evaluation/src/application/clock.js';
-import { ReminderScan } from '../../../libs/cycles/src/reminder-scan.js';
+import { ReminderScan } from '../../../libs/notifications/src/reminder-scan.js';
 import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
 import { DeliveryQueue } from './delivery.queue.js';
 

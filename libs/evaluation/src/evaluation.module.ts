@@ -1,11 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
-import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
-import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
-import { ScoringProjection } from './infrastructure/scoring.projection.js';
-import { EvaluationCounts } from './infrastructure/evaluation-counts.js';
-import { Clock, SystemClock } from './application/clock.js';
+import { EvaluationStorageModule } from './evaluation-storage.module.js';
 import { EvaluationCommandRunner } from './application/evaluation-command.runner.js';
 import { CreateEvaluationHandler } from './application/create-evaluation.command.js';
 import { CopyEvaluationHandler } from './application/copy-evaluation.command.js';
@@ -24,14 +19,8 @@ import { IdentityModule } from '../../identity/src/identity.module.js';
 import { CyclesModule } from '../../cycles/src/cycles.module.js';
 
 @Module({
-  imports: [CqrsModule, IdentityModule, CyclesModule],
+  imports: [CqrsModule, IdentityModule, CyclesModule, EvaluationStorageModule],
   providers: [
-    { provide: Clock, useClass: SystemClock },
-    EvaluationRepository,
-    EvaluationStateProjector,
-    ProjectionRebuild,
-    ScoringProjection,
-    EvaluationCounts,
     EvaluationCommandRunner,
     CreateEvaluationHandler,
     CopyEvaluationHandler,
@@ -47,6 +36,6 @@ import { CyclesModule } from '../../cycles/src/cycles.module.js';
     EvaluationHistoryHandler,
     ImportSelfEvaluationsHandler,
   ],
-  exports: [EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, Clock],
+  exports: [EvaluationStorageModule],
 })
 export class EvaluationModule {}

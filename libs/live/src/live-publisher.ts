@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/src/index.js';
-import type { EvaluationState, RecordedEvent } from '../../evaluation/src/domain/evaluation.js';
-import { evaluationChange, liveChannels, type LiveEvaluationChange, type LiveNotification } from './live-messages.js';
+import { liveChannels, type LiveEvaluationChange, type LiveNotification } from './live-messages.js';
 
 /**
  * Publishes live hints after commit (the API after a command, the worker after storing notifications).
@@ -18,12 +17,7 @@ export class LivePublisher implements OnApplicationShutdown {
     this.channels = liveChannels(config.queuePrefix);
   }
 
-  /** Call after the transaction that made the change has committed. */
-  evaluationCommitted(state: EvaluationState, events: readonly RecordedEvent[]): void {
-    const change = evaluationChange(state, events);
-    if (change) this.evaluationsChanged([change]);
-  }
-
+  /** Call after the transaction that made the changes has committed. */
   evaluationsChanged(changes: readonly LiveEvaluationChange[]): void {
     this.publishAll(this.channels.evaluations, changes);
   }

@@ -13,6 +13,7 @@ import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay, assertVisible } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
 import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { announceChange } from './evaluation-change.js';
 
 export class CopyYearError extends EvaluationError {
   readonly code = 'COPY_YEAR_INVALID';
@@ -54,7 +55,7 @@ export class CopyEvaluationHandler implements ICommandHandler<CopyEvaluationComm
     const copiedFrom = { evaluationId: source.id, revision: source.revision, fiscalYear: source.form.fiscalYear, projectName: source.form.projectName };
     const evaluation = Evaluation.draft(randomUUID(), form, NATIONAL_2020.id, { actor: { userId: user.id }, at: this.clock.now() }, copiedFrom);
     const { events, scores, findings } = await this.repository.save(evaluation);
-    this.live?.evaluationCommitted(evaluation.state, events);
+    announceChange(this.live, evaluation.state, events);
     const { id: newId, status, version } = evaluation.state;
     return { id: newId, status, version, scores, findings: placeFindings(findings) };
   }

@@ -13,6 +13,7 @@ import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
 import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { announceChange } from './evaluation-change.js';
 
 export type NewEvaluationForm = Omit<EvaluationForm, 'unitId'> & { unitId?: string };
 
@@ -44,7 +45,7 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
       at: this.clock.now(),
     });
     const { events, scores, findings } = await this.repository.save(evaluation);
-    this.live?.evaluationCommitted(evaluation.state, events);
+    announceChange(this.live, evaluation.state, events);
     const { id, status, version } = evaluation.state;
     return { id, status, version, scores, findings: placeFindings(findings) };
   }

@@ -8,6 +8,7 @@ import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { assertMay, assertVisible } from './evaluation-access.js';
 import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { announceChange } from './evaluation-change.js';
 
 /**
  * What a command answers: where the evaluation stands, and the scores and findings of its current form
@@ -44,7 +45,7 @@ export class EvaluationCommandRunner {
     const evaluation = Evaluation.fromState(state);
     change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
-    this.live?.evaluationCommitted(evaluation.state, events);
+    announceChange(this.live, evaluation.state, events);
     return { id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
   }
 }

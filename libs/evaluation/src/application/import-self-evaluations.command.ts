@@ -19,7 +19,8 @@ import { Clock } from './clock.js';
 import { CyclesStore } from '../../../cycles/src/cycles.store.js';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 import { LivePublisher } from '../../../live/src/live-publisher.js';
-import { evaluationChange, type LiveEvaluationChange } from '../../../live/src/live-messages.js';
+import type { LiveEvaluationChange } from '../../../live/src/live-messages.js';
+import { evaluationChange } from './evaluation-change.js';
 
 export interface ImportedEvaluation {
   id: string;

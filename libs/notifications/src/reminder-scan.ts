@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotificationCenter, type NoticeRequest, type PendingDelivery } from '../../notifications/src/notification-center.js';
-import { CyclesStore } from './cycles.store.js';
-import { dueNotices, type EvaluationProgress } from './reminder-policy.js';
-import { durationMs } from './iso-duration.js';
+import { CyclesStore } from '../../cycles/src/cycles.store.js';
+import { dueNotices, type EvaluationProgress } from '../../cycles/src/reminder-policy.js';
+import { durationMs } from '../../cycles/src/iso-duration.js';
+import { NotificationCenter, type NoticeRequest, type PendingDelivery } from './notification-center.js';
 
 /** Forms whose notices are computed and stored together (memory holds one such slice of notices). */
 const FORMS_PER_SLICE = 5000;

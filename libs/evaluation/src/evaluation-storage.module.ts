@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { Clock, SystemClock } from './application/clock.js';
+import { EvaluationCounts } from './infrastructure/evaluation-counts.js';
+import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
+import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
+import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
+import { ScoringProjection } from './infrastructure/scoring.projection.js';
+
+/**
+ * The evaluations' store, read models, scoring projection and counters, and the clock commands and jobs
+ * read: what the worker needs, without the commands and queries of EvaluationModule.
+ */
+@Module({
+  providers: [{ provide: Clock, useClass: SystemClock }, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts],
+  exports: [Clock, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts],
+})
+export class EvaluationStorageModule {}

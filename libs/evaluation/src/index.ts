@@ -1,0 +1,85 @@
+/**
+ * The front door of libs/evaluation (`#perf-eval/evaluation`): what apps and other libs may use of it.
+ * Files inside the lib import each other relatively, never through this file (.dependency-cruiser.cjs checks both).
+ */
+// domain/, scoring/, import/: pure (no framework, no infrastructure)
+export { InvalidAmountError, isNonNegativeAmountInput, toAmount } from './domain/amount.js';
+export {
+  EVALUATION_METHODS,
+  type EvaluationForm,
+  type EvaluationMethod,
+  FUNDS_ROWS,
+  type FundsRow,
+  type FundsRowKey,
+  type IndicatorRow,
+} from './domain/evaluation-form.js';
+export { EvaluationError, statusLabel } from './domain/evaluation.errors.js';
+export {
+  allowedActions,
+  Evaluation,
+  EVALUATION_EVENT_LABELS,
+  EVALUATION_STATUSES,
+  type EvaluationAction,
+  type EvaluationEventType,
+  type EvaluationState,
+  type EvaluationStatus,
+  evolve,
+  type RecordedEvent,
+  reviewBarred,
+} from './domain/evaluation.js';
+export { describeFormPath, FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS, HEADER_FIELD_LABELS, INDICATOR_FIELD_LABELS } from './domain/form-path.js';
+export {
+  type Finding,
+  FINDING_CODE_LABELS,
+  FINDING_CODES,
+  FINDING_SEVERITIES,
+  FINDING_SEVERITY_LABELS,
+  type FindingCode,
+  type FindingSeverity,
+} from './scoring/finding.js';
+export {
+  type Grade,
+  LEVEL1_INDICATORS,
+  level1Of,
+  level1OfLevel2,
+  NATIONAL_2020,
+  normalizeLabel,
+  type RuleSet,
+  ruleSetById,
+  ruleSets,
+} from './scoring/rule-set.js';
+export { type EvaluationScores, scoreEvaluation } from './scoring/score-evaluation.js';
+export { cellText, type DocumentTable } from './import/document-tables.js';
+export { parseSelfEvaluationTables } from './import/self-evaluation-tables.parser.js';
+export {
+  type ParsedForm,
+  type ParsedSelfEvaluationFile,
+  type ParsedSummaryTable,
+  parseSelfEvaluationText,
+  SelfEvaluationParseError,
+} from './import/self-evaluation-text.parser.js';
+export { readWordDocument } from './import/word-document.reader.js';
+// application/: commands and queries (@nestjs/cqrs)
+export { ApproveEvaluationCommand } from './application/approve-evaluation.command.js';
+export { Clock } from './application/clock.js';
+export { CopyEvaluationCommand } from './application/copy-evaluation.command.js';
+export { CreateEvaluationCommand, type NewEvaluationForm } from './application/create-evaluation.command.js';
+export { EditEvaluationCommand } from './application/edit-evaluation.command.js';
+export { EvaluationHistoryQuery } from './application/evaluation-history.query.js';
+export { EVALUATION_QUEUES, type EvaluationQueue, MyQueuesQuery, type QueueCounts } from './application/evaluation-queues.js';
+export { type EvaluationView, GetEvaluationQuery } from './application/get-evaluation.query.js';
+export { ImportSelfEvaluationsCommand, type ImportSource } from './application/import-self-evaluations.command.js';
+export { ListEvaluationsQuery } from './application/list-evaluations.query.js';
+export { PublishEvaluationCommand } from './application/publish-evaluation.command.js';
+export { ReopenEvaluationCommand } from './application/reopen-evaluation.command.js';
+export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
+export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
+// infrastructure/ and the Nest modules
+export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE } from './infrastructure/document-files.js';
+export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluation-counts.js';
+export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
+export { EvaluationRepository } from './infrastructure/evaluation.repository.js';
+export { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
+export { ScoringProjection } from './infrastructure/scoring.projection.js';
+export { EvaluationStorageModule } from './evaluation-storage.module.js';
+export { EvaluationModule } from './evaluation.module.js';

@@ -1,0 +1,15 @@
+/**
+ * The front door of libs/reporting (`#perf-eval/reporting`): what apps and other libs may use of it.
+ * Files inside the lib import each other relatively, never through this file (.dependency-cruiser.cjs checks both).
+ */
+export { BoardQuery } from './board.query.js';
+export { FiscalYearsQuery } from './fiscal-years.query.js';
+export { formDocx, formPdf } from './form-document.js';
+export { formWorkbook } from './form-workbook.js';
+export { type PublicationPack, PublicationPackQuery } from './publication-pack.js';
+export { summaryCsv } from './summary-csv.js';
+export { summaryDocx, summaryPdf } from './summary-document.js';
+export type { SummaryTable } from './summary-table.js';
+export { summaryTitle, summaryWorkbook } from './summary-workbook.js';
+export { SummaryQuery } from './summary.query.js';
+export { ReportingModule } from './reporting.module.js';
