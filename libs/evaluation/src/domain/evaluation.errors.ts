@@ -1,6 +1,6 @@
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
-import type { EvaluationStatus } from './evaluation.js';
+import type { EvaluationStatus } from './evaluation-status.js';
 import { DomainError } from '../../../errors/src/index.js';
 
 /** The refusals of the evaluation context (the aggregate, its commands, imports and reports). */

@@ -12,9 +12,9 @@ import { hasBlockingFindings, type Finding } from '../scoring/finding.js';
 import { scoreEvaluation } from '../scoring/score-evaluation.js';
 import { ruleSetById } from '../scoring/rule-set.js';
 import { isCommentTarget } from './comment-target.js';
+import type { EvaluationStatus } from './evaluation-status.js';
 
-export const EVALUATION_STATUSES = ['Draft', 'Submitted', 'Reviewed', 'Published'] as const;
-export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+export { EVALUATION_STATUSES, type EvaluationStatus } from './evaluation-status.js';
 
 export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'reopen';
 
