@@ -7,7 +7,7 @@ import request from 'supertest';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { cell, docxOf, paragraph, selfEvaluationDocx, table } from './support/word-documents.js';
-import { parseSelfEvaluationText } from '../libs/evaluation/src/import/self-evaluation-text.parser.js';
+import { parseSelfEvaluationText } from '#perf-eval/evaluation';
 import { newMediaForm } from './support/forms.js';
 
 const SAMPLE = readFileSync(path.resolve(import.meta.dirname, '../samples/beijing-gwc-2021-self-evaluations.txt'), 'utf8');

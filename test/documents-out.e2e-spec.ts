@@ -4,9 +4,7 @@ import JSZip from 'jszip';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { pdfText } from './support/pdf-text.js';
-import { readWordDocument } from '../libs/evaluation/src/import/word-document.reader.js';
-import { cellText, type DocumentTable } from '../libs/evaluation/src/import/document-tables.js';
-import { parseSelfEvaluationTables } from '../libs/evaluation/src/import/self-evaluation-tables.parser.js';
+import { readWordDocument, cellText, type DocumentTable, parseSelfEvaluationTables } from '#perf-eval/evaluation';
 
 const OPERATIONS = '关心下一代工作委员会运行保障经费';
 const PHONES = ['13501271919', '64258007'];

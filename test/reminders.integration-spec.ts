@@ -2,14 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { TestDatabase } from './support/test-database.js';
-import { loadConfig } from '../libs/config/src/index.js';
-import { Directory } from '../libs/identity/src/directory.js';
-import { CyclesStore } from '../libs/cycles/src/cycles.store.js';
-import { ReminderScan } from '../libs/notifications/src/reminder-scan.js';
-import { NotificationCenter } from '../libs/notifications/src/notification-center.js';
-import { EvaluationRepository } from '../libs/evaluation/src/infrastructure/evaluation.repository.js';
-import { EvaluationStateProjector } from '../libs/evaluation/src/infrastructure/evaluation-state.projector.js';
-import { Evaluation } from '../libs/evaluation/src/domain/evaluation.js';
+import { loadConfig } from '#perf-eval/config';
+import { Directory } from '#perf-eval/identity';
+import { CyclesStore } from '#perf-eval/cycles';
+import { ReminderScan, NotificationCenter } from '#perf-eval/notifications';
+import { EvaluationRepository, EvaluationStateProjector, Evaluation } from '#perf-eval/evaluation';
 import { SEED_FORM_6_FAMILY_EDUCATION } from '../libs/evaluation/src/scoring/seed-forms.fixture.js';
 
 /** The reminder scan against real PostgreSQL, with the clock moved by the test instead of waiting days. */

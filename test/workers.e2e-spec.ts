@@ -6,7 +6,7 @@ import { ApiProcess, stopProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
 import { newMediaForm } from './support/forms.js';
-import { verifyWebhookSignature } from '../libs/notifications/src/webhook.channel.js';
+import { verifyWebhookSignature } from '#perf-eval/notifications';
 
 const WEBHOOK_SECRET = 'test-webhook-secret';
 

@@ -7,7 +7,7 @@ import JSZip from 'jszip';
 import { ApiProcess } from '../support/api-process.js';
 import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
 import { selfEvaluationDocx } from '../support/word-documents.js';
-import { parseSelfEvaluationText } from '../../libs/evaluation/src/import/self-evaluation-text.parser.js';
+import { parseSelfEvaluationText } from '#perf-eval/evaluation';
 
 const SHOTS = 'documents';
 const SAMPLE = readFileSync(path.resolve(import.meta.dirname, '../../samples/beijing-gwc-2021-self-evaluations.txt'), 'utf8');

@@ -1,4 +1,4 @@
-import { allowedActions, evolve, type EvaluationAction, type EvaluationEventType, type EvaluationState, type RecordedEvent } from '../../libs/evaluation/src/domain/evaluation.js';
+import { allowedActions, evolve, type EvaluationAction, type EvaluationEventType, type EvaluationState, type RecordedEvent } from '#perf-eval/evaluation';
 
 type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 

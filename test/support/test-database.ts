@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { databaseOptions } from '../../libs/persistence/src/database-options.js';
-import { migrate } from '../../libs/persistence/src/migrate.js';
+import { databaseOptions, migrate } from '#perf-eval/persistence';
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -6,7 +6,7 @@
  */
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalMergeType, WidthType } from 'docx';
 import JSZip from 'jszip';
-import type { ParsedForm, ParsedSelfEvaluationFile, ParsedSummaryTable } from '../../libs/evaluation/src/import/self-evaluation-text.parser.js';
+import type { ParsedForm, ParsedSelfEvaluationFile, ParsedSummaryTable } from '#perf-eval/evaluation';
 
 export interface CellSpec {
   text?: string;

@@ -1,6 +1,6 @@
 /** The refusals of the HTTP layer itself; the libraries' refusals live with them (evaluation.errors.ts, identity.errors.ts, …). */
-import type { Role } from '../../../libs/identity/src/roles.js';
-import { DomainError, type FieldError } from '../../../libs/errors/src/index.js';
+import type { Role } from '#perf-eval/identity';
+import { DomainError, type FieldError } from '#perf-eval/errors';
 
 /** A bad or unknown field of a body, query string, header or path, each named by its path. */
 export class ValidationFailedError extends DomainError {

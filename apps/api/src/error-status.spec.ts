@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DomainError, ERROR_CODES } from '../../../libs/errors/src/index.js';
+import { DomainError, ERROR_CODES } from '#perf-eval/errors';
 import { STATUS_BY_CODE, UNNAMED_REFUSAL } from './error-status.js';
 
 /** README's error table: `| \`CODE\` / \`CODE\` | status | when |`, one row per status, between the sentence that introduces it and the next blank line. */

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { ErrorCode } from '../../../libs/errors/src/index.js';
+import type { ErrorCode } from '#perf-eval/errors';
 
 /**
  * The HTTP status of every error code: the one place where a code meets HTTP. A code without a status

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { BadRequestException, ForbiddenException, HttpException, InternalServerErrorException, Logger, NotFoundException, PayloadTooLargeException, type ArgumentsHost } from '@nestjs/common';
 import { IsInt, Max } from 'class-validator';
-import { IllegalTransitionError } from '../../../libs/evaluation/src/domain/evaluation.errors.js';
-import { SelfEvaluationParseError } from '../../../libs/evaluation/src/import/self-evaluation-layout.js';
-import { AccountDisabledError } from '../../../libs/identity/src/identity.errors.js';
-import { CycleNotFoundError } from '../../../libs/cycles/src/cycle.js';
-import { DependencyUnavailableError } from '../../../libs/persistence/src/dependency-unavailable.js';
+import { IllegalTransitionError, SelfEvaluationParseError } from '#perf-eval/evaluation';
+import { AccountDisabledError } from '#perf-eval/identity';
+import { CycleNotFoundError } from '#perf-eval/cycles';
+import { DependencyUnavailableError } from '#perf-eval/persistence';
 import type { DependencyMonitor } from './health/dependency-monitor.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { TooManyAttemptsError } from './auth/login-attempts.js';

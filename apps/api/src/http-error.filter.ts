@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, type ErrorCode } from '../../../libs/errors/src/index.js';
-import { DependencyUnavailableError, databaseUnavailable, redisUnavailable } from '../../../libs/persistence/src/dependency-unavailable.js';
+import { DomainError, type ErrorCode } from '#perf-eval/errors';
+import { DependencyUnavailableError, databaseUnavailable, redisUnavailable } from '#perf-eval/persistence';
 import { MAX_JSON_DEPTH } from './request-body.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
 import { errorBody, UNNAMED_REFUSAL, type ErrorBody } from './error-status.js';

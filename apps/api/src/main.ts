@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import path from 'node:path';
 import express from 'express';
-import { processConfigOrExit } from '../../../libs/config/src/index.js';
+import { processConfigOrExit } from '#perf-eval/config';
 import { AppModule } from './app.module.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { securityHeaders, trustProxySetting } from './security-headers.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { DOCX_CONTENT_TYPE, UnsupportedFileError, XLSX_CONTENT_TYPE } from '../../../libs/evaluation/src/infrastructure/document-files.js';
+import { DOCX_CONTENT_TYPE, UnsupportedFileError, XLSX_CONTENT_TYPE } from '#perf-eval/evaluation';
 import { UnsupportedMediaTypeError } from './api.errors.js';
 
 /** The form is 4 levels deep; 32 leaves room for any body the API takes and none for a nesting bomb. */

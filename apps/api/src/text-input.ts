@@ -1,4 +1,4 @@
-import type { FieldError } from '../../../libs/errors/src/index.js';
+import type { FieldError } from '#perf-eval/errors';
 
 export type { FieldError };
 

@@ -1,18 +1,14 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { processConfigOrExit, type AppConfig } from '../../../libs/config/src/index.js';
-import { Directory } from '../../../libs/identity/src/directory.js';
-import { ROLES, type Role } from '../../../libs/identity/src/roles.js';
-import { seedDemo } from '../../../libs/identity/src/demo-seed.js';
+import { processConfigOrExit, type AppConfig } from '#perf-eval/config';
+import { Directory, ROLES, type Role, seedDemo } from '#perf-eval/identity';
 import { CliModule } from './cli.module.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ImportSelfEvaluationsCommand } from '../../../libs/evaluation/src/application/import-self-evaluations.command.js';
-import { isZip, openDocument } from '../../../libs/evaluation/src/infrastructure/document-files.js';
-import { ProjectionRebuild } from '../../../libs/evaluation/src/infrastructure/projection-rebuild.js';
+import { ImportSelfEvaluationsCommand, isZip, openDocument, ProjectionRebuild } from '#perf-eval/evaluation';
 
 const USAGE = `用法 / usage: npm run cli -- <command> [options]
   setup                                  create the database, migrate; on an empty database seed the demo unit, users and the

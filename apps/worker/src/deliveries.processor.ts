@@ -2,12 +2,10 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { emailChannelFromConfig, type EmailChannel } from '../../../libs/notifications/src/email.channel.js';
-import { webhookChannelFromConfig, type WebhookChannel } from '../../../libs/notifications/src/webhook.channel.js';
-import type { NotificationKind, NotificationMessage } from '../../../libs/notifications/src/notification.js';
-import type { PendingDelivery } from '../../../libs/notifications/src/notification-center.js';
-import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
+import { AppConfig } from '#perf-eval/config';
+import { emailChannelFromConfig, type EmailChannel, webhookChannelFromConfig, type WebhookChannel } from '#perf-eval/notifications';
+import type { NotificationKind, NotificationMessage, PendingDelivery } from '#perf-eval/notifications';
+import { QUEUES, processorOptions } from '#perf-eval/persistence';
 
 interface DeliveryRow {
   status: string;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
-import type { PendingDelivery } from '../../../libs/notifications/src/notification-center.js';
+import { QUEUES } from '#perf-eval/persistence';
+import type { PendingDelivery } from '#perf-eval/notifications';
 
 /** Queues e-mail and webhook deliveries under deterministic job ids, and re-queues any a crash left behind. */
 @Injectable()

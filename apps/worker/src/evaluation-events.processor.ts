@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import type { RecordedEvent } from '../../../libs/evaluation/src/domain/evaluation.js';
-import { NotificationCenter, type NoticeRequest } from '../../../libs/notifications/src/notification-center.js';
-import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
-import { YEAR_CYCLES } from '../../../libs/cycles/src/year-cycles.js';
+import type { RecordedEvent } from '#perf-eval/evaluation';
+import { NotificationCenter, type NoticeRequest } from '#perf-eval/notifications';
+import { QUEUES, processorOptions } from '#perf-eval/persistence';
+import { YEAR_CYCLES } from '#perf-eval/cycles';
 import { DeliveryQueue } from './delivery.queue.js';
 
 /**

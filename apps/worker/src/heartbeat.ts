@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { RedisConnection } from '../../../libs/persistence/src/redis-connection.js';
-import { workersKey, workersLastBeatKey } from '../../../libs/persistence/src/queues.js';
+import { AppConfig } from '#perf-eval/config';
+import { RedisConnection, workersKey, workersLastBeatKey } from '#perf-eval/persistence';
 
 export const HEARTBEAT_EVERY_MS = 5_000;
 /** A worker silent for a week is forgotten (its id left in the set by a kill -9). */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { processConfigOrExit } from '../../../libs/config/src/index.js';
+import { processConfigOrExit } from '#perf-eval/config';
 import { WorkerModule } from './worker.module.js';
 
 /** The workers: outbox relay, scoring, reminders and deliveries. SIGTERM lets in-flight jobs finish. */

@@ -3,9 +3,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import pg from 'pg';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
-import { OUTBOX_CHANNEL } from '../../../libs/persistence/src/outbox-channel.js';
+import { AppConfig } from '#perf-eval/config';
+import { QUEUES, OUTBOX_CHANNEL } from '#perf-eval/persistence';
 
 const BATCH = 500;
 const EVENTS_PER_JOB = 50;

@@ -1,10 +1,10 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { Clock } from '../../../libs/evaluation/src/application/clock.js';
-import { ReminderScan } from '../../../libs/notifications/src/reminder-scan.js';
-import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
+import { AppConfig } from '#perf-eval/config';
+import { Clock } from '#perf-eval/evaluation';
+import { ReminderScan } from '#perf-eval/notifications';
+import { QUEUES, processorOptions } from '#perf-eval/persistence';
 import { DeliveryQueue } from './delivery.queue.js';
 
 /**

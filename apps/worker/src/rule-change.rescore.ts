@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
-import { QUEUES } from '../../../libs/persistence/src/queues.js';
+import { ScoringProjection } from '#perf-eval/evaluation';
+import { QUEUES } from '#perf-eval/persistence';
 
 const BATCH = 500;
 

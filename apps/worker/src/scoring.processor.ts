@@ -1,8 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { ScoringProjection } from '../../../libs/evaluation/src/infrastructure/scoring.projection.js';
-import { QUEUES, processorOptions } from '../../../libs/persistence/src/queues.js';
+import { ScoringProjection } from '#perf-eval/evaluation';
+import { QUEUES, processorOptions } from '#perf-eval/persistence';
 
 export interface ScoringJob {
   /** One form (a rescore after a rule change, or a recompute queued before forms were batched)… */

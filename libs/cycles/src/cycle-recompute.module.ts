@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { QueuesModule } from '../../persistence/src/queues.module.js';
+import { QueuesModule } from '#perf-eval/persistence';
 import { CyclesModule } from './cycles.module.js';
 import { RecomputeCycleHandler } from './recompute-cycle.command.js';
 

@@ -1,6 +1,6 @@
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from './reminder-policy.js';
 import { isIsoDuration } from './iso-duration.js';
-import { DomainError } from '../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 export interface CycleInput {
   fiscalYear: number;

@@ -1,4 +1,4 @@
-import { isUuid } from '../../persistence/src/uuid.js';
+import { isUuid } from '#perf-eval/persistence';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';

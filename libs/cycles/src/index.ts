@@ -18,3 +18,4 @@ export { dueNotices, type EvaluationProgress } from './reminder-policy.js';
 export { YEAR_CYCLES } from './year-cycles.js';
 export { CycleRecomputeModule } from './cycle-recompute.module.js';
 export { CyclesModule } from './cycles.module.js';
+export { CycleNotFoundError } from './cycle.js';

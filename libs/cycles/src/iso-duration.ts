@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 /** ISO-8601 durations as reminder policies write them: P7D, P1W, PT2M, P1DT12H, PT30S. */
 const PATTERN = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;

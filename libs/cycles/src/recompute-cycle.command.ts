@@ -3,9 +3,7 @@ import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QUEUES } from '../../persistence/src/queues.js';
-import { queueReady } from '../../persistence/src/redis-connection.js';
-import { redisUnavailable } from '../../persistence/src/dependency-unavailable.js';
+import { QUEUES, queueReady, redisUnavailable } from '#perf-eval/persistence';
 import { CyclesStore } from './cycles.store.js';
 
 /** Forms per job: one transaction reads, scores and records a hundred forms at once. */

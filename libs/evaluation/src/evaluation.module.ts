@@ -15,8 +15,8 @@ import { ListEvaluationsHandler } from './application/list-evaluations.query.js'
 import { MyQueuesHandler } from './application/evaluation-queues.js';
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
-import { IdentityModule } from '../../identity/src/identity.module.js';
-import { CyclesModule } from '../../cycles/src/cycles.module.js';
+import { IdentityModule } from '#perf-eval/identity';
+import { CyclesModule } from '#perf-eval/cycles';
 
 @Module({
   imports: [CqrsModule, IdentityModule, CyclesModule, EvaluationStorageModule],

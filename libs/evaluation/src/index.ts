@@ -13,7 +13,7 @@ export {
   type FundsRowKey,
   type IndicatorRow,
 } from './domain/evaluation-form.js';
-export { EvaluationError, statusLabel } from './domain/evaluation.errors.js';
+export { EvaluationError, statusLabel, IllegalTransitionError } from './domain/evaluation.errors.js';
 export {
   allowedActions,
   Evaluation,
@@ -75,7 +75,7 @@ export { ReopenEvaluationCommand } from './application/reopen-evaluation.command
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
 // infrastructure/ and the Nest modules
-export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE } from './infrastructure/document-files.js';
+export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
 export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluation-counts.js';
 export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 export { EvaluationRepository } from './infrastructure/evaluation.repository.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../config/src/index.js';
+import { loadConfig } from '#perf-eval/config';
 import { demoAccountsHint } from './demo-seed.js';
 
 describe('the demo accounts hint of the sign-in page', () => {

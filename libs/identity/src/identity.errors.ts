@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 /** The refusals of the identity context (sign-in, units, users, passwords). */
 export abstract class IdentityError extends DomainError {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#perf-eval/config';
 
 /**
  * A user's row changed (roles, units, active flag, password, token generation): every API process drops what it

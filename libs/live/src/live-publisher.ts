@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#perf-eval/config';
 import { liveChannels, type LiveEvaluationChange, type LiveNotification } from './live-messages.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../../config/src/index.js';
+import { loadConfig } from '#perf-eval/config';
 import { EmailChannel, emailChannelFromConfig, DEFAULT_MAIL_FROM } from './email.channel.js';
 import type { NotificationMessage } from './notification.js';
 

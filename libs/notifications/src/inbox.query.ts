@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '../../identity/src/roles.js';
+import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
 import type { NotificationKind, NotificationMessage } from './notification.js';
 
 /** A notification as its recipient reads it. */

@@ -2,10 +2,10 @@
  * The front door of libs/notifications (`#perf-eval/notifications`): what apps and other libs may use of it.
  * Files inside the lib import each other relatively, never through this file (.dependency-cruiser.cjs checks both).
  */
-export { emailChannelFromConfig } from './email.channel.js';
+export { emailChannelFromConfig, type EmailChannel } from './email.channel.js';
 export { InboxQuery } from './inbox.query.js';
 export { type NoticeRequest, NotificationCenter, type PendingDelivery } from './notification-center.js';
 export { NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, type NotificationKind, type NotificationMessage } from './notification.js';
 export { ReminderScan } from './reminder-scan.js';
-export { verifyWebhookSignature, webhookChannelFromConfig } from './webhook.channel.js';
+export { verifyWebhookSignature, webhookChannelFromConfig, type WebhookChannel } from './webhook.channel.js';
 export { NotificationsModule } from './notifications.module.js';

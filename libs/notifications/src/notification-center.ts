@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
-import type { Role } from '../../identity/src/roles.js';
-import { reviewBarred } from '../../evaluation/src/domain/evaluation.js';
+import { AppConfig } from '#perf-eval/config';
+import type { Role } from '#perf-eval/identity';
+import { reviewBarred } from '#perf-eval/evaluation';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
 import type { NotificationKind } from './notification.js';
-import { LivePublisher } from '../../live/src/live-publisher.js';
-import type { LiveNotification } from '../../live/src/live-messages.js';
+import { LivePublisher } from '#perf-eval/live';
+import type { LiveNotification } from '#perf-eval/live';
 
 export type Audience = 'drafters' | 'reviewers' | 'managers' | 'authors';
 

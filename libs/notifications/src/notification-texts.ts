@@ -1,4 +1,4 @@
-import { describeFormPath } from '../../evaluation/src/domain/form-path.js';
+import { describeFormPath } from '#perf-eval/evaluation';
 import type { NotificationKind } from './notification.js';
 
 /**

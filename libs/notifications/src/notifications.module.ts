@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CyclesModule } from '../../cycles/src/cycles.module.js';
+import { CyclesModule } from '#perf-eval/cycles';
 import { InboxHandler } from './inbox.query.js';
 import { NotificationCenter } from './notification-center.js';
 import { ReminderScan } from './reminder-scan.js';

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CyclesStore } from '../../cycles/src/cycles.store.js';
-import { dueNotices, type EvaluationProgress } from '../../cycles/src/reminder-policy.js';
-import { durationMs } from '../../cycles/src/iso-duration.js';
+import { CyclesStore, dueNotices, type EvaluationProgress, durationMs } from '#perf-eval/cycles';
 import { NotificationCenter, type NoticeRequest, type PendingDelivery } from './notification-center.js';
 
 /** Forms whose notices are computed and stored together (memory holds one such slice of notices). */

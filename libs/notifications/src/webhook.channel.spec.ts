@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../config/src/index.js';
+import { loadConfig } from '#perf-eval/config';
 import { WebhookChannel, WebhookDeliveryError, verifyWebhookSignature, webhookChannelFromConfig } from './webhook.channel.js';
 import type { NotificationMessage } from './notification.js';
 

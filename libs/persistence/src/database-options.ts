@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { AppConfig } from '../../config/src/index.js';
+import type { AppConfig } from '#perf-eval/config';
 import { InitialSchema1764115200000 } from './migrations/1764115200000-initial-schema.js';
 import { SummaryAndImports1764201600000 } from './migrations/1764201600000-summary-and-imports.js';
 import { Workers1764288000000 } from './migrations/1764288000000-workers.js';

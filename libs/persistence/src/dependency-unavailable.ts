@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 export type Dependency = 'database' | 'redis';
 

@@ -3,7 +3,7 @@
  * Files inside the lib import each other relatively, never through this file (.dependency-cruiser.cjs checks both).
  */
 export { databaseOptions } from './database-options.js';
-export { databaseUnavailable, type Dependency, redisUnavailable, RETRY_AFTER_SECONDS, shortReason } from './dependency-unavailable.js';
+export { databaseUnavailable, type Dependency, redisUnavailable, RETRY_AFTER_SECONDS, shortReason, DependencyUnavailableError } from './dependency-unavailable.js';
 export { migrate } from './migrate.js';
 export { OUTBOX_CHANNEL } from './outbox-channel.js';
 export { preparedQuery, readQuery } from './prepared-query.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#perf-eval/config';
 import { databaseOptions } from './database-options.js';
 import { ensureDatabase } from './ensure-database.js';
 import { migrate } from './migrate.js';

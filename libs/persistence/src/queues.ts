@@ -1,4 +1,4 @@
-import { processConfig, type AppConfig } from '../../config/src/index.js';
+import { processConfig, type AppConfig } from '#perf-eval/config';
 
 /** The BullMQ queues between the API, the outbox relay and the workers. */
 export const QUEUES = {

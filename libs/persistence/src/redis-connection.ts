@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#perf-eval/config';
 import { DependencyUnavailableError, redisUnavailable } from './dependency-unavailable.js';
 
 /** BullMQ needs `maxRetriesPerRequest: null` on the connections its workers block on. */

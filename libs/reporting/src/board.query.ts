@@ -1,10 +1,9 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
-import { EVALUATION_STATUSES, type EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
-import { YEAR_CYCLES } from '../../cycles/src/year-cycles.js';
-import { COUNTS_RELATION } from '../../evaluation/src/infrastructure/evaluation-counts.js';
-import { readQuery } from '../../persistence/src/prepared-query.js';
+import { EVALUATION_STATUSES, type EvaluationStatus, COUNTS_RELATION } from '#perf-eval/evaluation';
+import { YEAR_CYCLES } from '#perf-eval/cycles';
+import { readQuery } from '#perf-eval/persistence';
 
 export interface StatusBoard {
   fiscalYear: number | null;

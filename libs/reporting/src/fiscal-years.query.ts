@@ -1,9 +1,8 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '../../identity/src/roles.js';
-import { SqlFilter } from '../../persistence/src/sql-filter.js';
-import { COUNTS_RELATION } from '../../evaluation/src/infrastructure/evaluation-counts.js';
-import { readQuery } from '../../persistence/src/prepared-query.js';
+import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { COUNTS_RELATION } from '#perf-eval/evaluation';
 
 export interface FiscalYearCount {
   fiscalYear: number;

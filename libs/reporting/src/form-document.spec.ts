@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import JSZip from 'jszip';
-import type { EvaluationForm } from '../../evaluation/src/domain/evaluation-form.js';
-import { cellText } from '../../evaluation/src/import/document-tables.js';
-import { parseSelfEvaluationText } from '../../evaluation/src/import/self-evaluation-text.parser.js';
-import { parseSelfEvaluationTables } from '../../evaluation/src/import/self-evaluation-tables.parser.js';
-import { readWordDocument } from '../../evaluation/src/import/word-document.reader.js';
-import { scoreEvaluation } from '../../evaluation/src/scoring/score-evaluation.js';
+import type { EvaluationForm } from '#perf-eval/evaluation';
+import { cellText, parseSelfEvaluationText, parseSelfEvaluationTables, readWordDocument, scoreEvaluation } from '#perf-eval/evaluation';
 import { beijingDate, formDocx, formPdf, maskContacts, publicationCopy } from './form-document.js';
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import { pdfText } from '../../../test/support/pdf-text.js';

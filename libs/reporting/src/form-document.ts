@@ -9,10 +9,17 @@
  * 联系电话 cell, and phone numbers or e-mail addresses written anywhere in the texts.
  */
 import { Decimal } from 'decimal.js';
-import { FUNDS_ROWS, type EvaluationForm, type FundsRowKey } from '../../evaluation/src/domain/evaluation-form.js';
-import { FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS, INDICATOR_FIELD_LABELS } from '../../evaluation/src/domain/form-path.js';
-import type { EvaluationScores } from '../../evaluation/src/scoring/score-evaluation.js';
-import { NATIONAL_2020, type RuleSet } from '../../evaluation/src/scoring/rule-set.js';
+import {
+  FUNDS_ROWS,
+  type EvaluationForm,
+  type FundsRowKey,
+  FUNDS_COLUMN_LABELS,
+  FUNDS_ROW_LABELS,
+  INDICATOR_FIELD_LABELS,
+  NATIONAL_2020,
+  type RuleSet,
+} from '#perf-eval/evaluation';
+import type { EvaluationScores } from '#perf-eval/evaluation';
 import { indicatorSpans } from './form-workbook.js';
 import { paperDocx, paperPdf, type PaperCell, type PaperDocument } from './paper-document.js';
 

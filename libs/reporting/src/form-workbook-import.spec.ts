@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { EvaluationForm } from '../../evaluation/src/domain/evaluation-form.js';
-import { parseSelfEvaluationText } from '../../evaluation/src/import/self-evaluation-text.parser.js';
-import { parseSelfEvaluationTables } from '../../evaluation/src/import/self-evaluation-tables.parser.js';
-import { openDocument } from '../../evaluation/src/infrastructure/document-files.js';
-import { scoreEvaluation } from '../../evaluation/src/scoring/score-evaluation.js';
+import type { EvaluationForm } from '#perf-eval/evaluation';
+import { parseSelfEvaluationText, parseSelfEvaluationTables, openDocument, scoreEvaluation } from '#perf-eval/evaluation';
 import { formWorkbook } from './form-workbook.js';
 
 const SEED = fs.readFileSync(new URL('../../../samples/beijing-gwc-2021-self-evaluations.txt', import.meta.url), 'utf8');

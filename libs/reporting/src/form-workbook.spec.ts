@@ -1,9 +1,8 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { EvaluationForm } from '../../evaluation/src/domain/evaluation-form.js';
-import { parseSelfEvaluationText } from '../../evaluation/src/import/self-evaluation-text.parser.js';
-import { scoreEvaluation } from '../../evaluation/src/scoring/score-evaluation.js';
+import type { EvaluationForm } from '#perf-eval/evaluation';
+import { parseSelfEvaluationText, scoreEvaluation } from '#perf-eval/evaluation';
 import { FINDINGS_SHEET_NAME, FORM_SHEET_NAME, formWorkbook, indicatorSpans, locationOf } from './form-workbook.js';
 
 const SEED = fs.readFileSync(new URL('../../../samples/beijing-gwc-2021-self-evaluations.txt', import.meta.url), 'utf8');

@@ -7,22 +7,23 @@
 import ExcelJS from 'exceljs';
 import { A4, FONT, THIN } from './workbook-style.js';
 import { Decimal } from 'decimal.js';
-import { FUNDS_ROWS, type EvaluationForm, type FundsRow, type FundsRowKey, type IndicatorRow } from '../../evaluation/src/domain/evaluation-form.js';
 import {
+  FUNDS_ROWS,
+  type EvaluationForm,
+  type FundsRow,
+  type FundsRowKey,
+  type IndicatorRow,
   FUNDS_COLUMN_LABELS,
   FUNDS_ROW_LABELS,
   INDICATOR_FIELD_LABELS,
   describeFormPath,
-} from '../../evaluation/src/domain/form-path.js';
-import type { Finding, FindingSeverity } from '../../evaluation/src/scoring/finding.js';
-import type { EvaluationScores } from '../../evaluation/src/scoring/score-evaluation.js';
-import {
   NATIONAL_2020,
   level1Of,
   level1OfLevel2,
   normalizeLabel,
   type RuleSet,
-} from '../../evaluation/src/scoring/rule-set.js';
+} from '#perf-eval/evaluation';
+import type { Finding, FindingSeverity, EvaluationScores } from '#perf-eval/evaluation';
 import { statusLabel } from './summary-csv.js';
 
 export const FORM_SHEET_NAME = '项目支出绩效自评表';

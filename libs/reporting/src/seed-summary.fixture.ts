@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
-import { parseSelfEvaluationText } from '../../evaluation/src/import/self-evaluation-text.parser.js';
-import { scoreEvaluation } from '../../evaluation/src/scoring/score-evaluation.js';
+import type { EvaluationStatus } from '#perf-eval/evaluation';
+import { parseSelfEvaluationText, scoreEvaluation } from '#perf-eval/evaluation';
 import type { SummaryTable } from './summary-table.js';
 
 const SEED = fs.readFileSync(new URL('../../../samples/beijing-gwc-2021-self-evaluations.txt', import.meta.url), 'utf8');

@@ -1,4 +1,4 @@
-import type { EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
+import type { EvaluationStatus } from '#perf-eval/evaluation';
 
 /** One row of the 项目绩效评价明细表, plus what the paper cannot show. */
 export interface SummaryRow {

@@ -1,13 +1,10 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
-import { seesAllUnits, type AuthenticatedUser } from '../../identity/src/roles.js';
-import type { EvaluationStatus } from '../../evaluation/src/domain/evaluation.js';
-import type { EvaluationForm } from '../../evaluation/src/domain/evaluation-form.js';
-import type { EvaluationScores } from '../../evaluation/src/scoring/score-evaluation.js';
+import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
-import { SqlFilter } from '../../persistence/src/sql-filter.js';
-import { readQuery } from '../../persistence/src/prepared-query.js';
+import { SqlFilter, readQuery } from '#perf-eval/persistence';
 
 export class SummaryQuery extends Query<SummaryTable> {
   constructor(

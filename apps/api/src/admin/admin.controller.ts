@@ -2,8 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
-import { QUEUES } from '../../../../libs/persistence/src/queues.js';
-import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
+import { QUEUES, queueReady } from '#perf-eval/persistence';
 import { Roles } from '../auth/auth.decorators.js';
 
 /** Jobs that ran out of retries stay visible here (and in the dashboard at /admin/queues). */

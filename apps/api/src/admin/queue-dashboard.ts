@@ -5,12 +5,10 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
-import { Directory } from '../../../../libs/identity/src/directory.js';
-import { IdentityError } from '../../../../libs/identity/src/identity.errors.js';
+import { Directory, IdentityError } from '#perf-eval/identity';
 import { checkPassword } from '../auth/auth.controller.js';
 import { LoginAttempts } from '../auth/login-attempts.js';
-import { QUEUES } from '../../../../libs/persistence/src/queues.js';
-import { queueReady } from '../../../../libs/persistence/src/redis-connection.js';
+import { QUEUES, queueReady } from '#perf-eval/persistence';
 import { UnauthenticatedError } from '../api.errors.js';
 
 export const DASHBOARD_PATH = '/admin/queues';

@@ -1,5 +1,5 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
+import type { AuthenticatedUser, Role } from '#perf-eval/identity';
 
 export const PUBLIC_ROUTE = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';

@@ -1,11 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import type { AuthenticatedUser, Role } from '../../../../libs/identity/src/roles.js';
-import { AccountDisabledError } from '../../../../libs/identity/src/identity.errors.js';
+import type { AuthenticatedUser, Role } from '#perf-eval/identity';
+import { AccountDisabledError } from '#perf-eval/identity';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 import { CurrentUsers } from './current-users.js';
-import { isUuid } from '../../../../libs/persistence/src/uuid.js';
+import { isUuid } from '#perf-eval/persistence';
 import { RoleRequiredError, UnauthenticatedError } from '../api.errors.js';
 
 export interface TokenClaims {

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Directory, type UserSession } from '../../../../libs/identity/src/directory.js';
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { userChangesChannel } from '../../../../libs/identity/src/user-changes.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+import { Directory, type UserSession, userChangesChannel } from '#perf-eval/identity';
+import type { AuthenticatedUser } from '#perf-eval/identity';
+import { AppConfig } from '#perf-eval/config';
 
 interface Entry {
   session: UserSession | null;

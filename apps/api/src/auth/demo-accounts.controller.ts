@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { demoAccountsHint } from '../../../../libs/identity/src/demo-seed.js';
+import { AppConfig } from '#perf-eval/config';
+import { demoAccountsHint } from '#perf-eval/identity';
 import { Public } from './auth.decorators.js';
 
 /** The sign-in page's hint about the demo accounts; empty where the demo is not seeded (SEED_DEMO=false). */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '../../../../libs/errors/src/index.js';
-import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+import { DomainError } from '#perf-eval/errors';
+import { RedisConnection } from '#perf-eval/persistence';
+import { AppConfig } from '#perf-eval/config';
 
 const WINDOW_MS = 60_000;
 

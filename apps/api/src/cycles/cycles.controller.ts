@@ -1,13 +1,12 @@
-import { isUuid } from '../../../../libs/persistence/src/uuid.js';
+import { isUuid } from '#perf-eval/persistence';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { CyclesStore } from '../../../../libs/cycles/src/cycles.store.js';
-import { RecomputeCycleCommand } from '../../../../libs/cycles/src/recompute-cycle.command.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
+import { CyclesStore, RecomputeCycleCommand } from '#perf-eval/cycles';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
 import { FiscalYearFilterDto } from '../query-filters.dto.js';

@@ -16,9 +16,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { isNonNegativeAmountInput, toAmount } from '../../../../libs/evaluation/src/domain/amount.js';
-import { EVALUATION_METHODS, type EvaluationForm, type EvaluationMethod, type FundsRow } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
-import type { NewEvaluationForm } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
+import { isNonNegativeAmountInput, toAmount, EVALUATION_METHODS, type EvaluationForm, type EvaluationMethod, type FundsRow } from '#perf-eval/evaluation';
+import type { NewEvaluationForm } from '#perf-eval/evaluation';
 
 /** 万元 as a JSON number or a decimal string with at most 6 decimals; budgets and spending are never negative. */
 function IsAmount(options?: ValidationOptions) {

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EVALUATION_STATUSES } from '../../../../libs/evaluation/src/domain/evaluation.js';
-import { FINDING_CODES } from '../../../../libs/evaluation/src/scoring/finding.js';
+import { EVALUATION_STATUSES, FINDING_CODES } from '#perf-eval/evaluation';
 
 /** Swagger shapes of what the evaluation commands answer (documentation only: nothing is validated here). */
 export class EvaluationScoresDto {

@@ -1,26 +1,27 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { formWorkbook } from '../../../../libs/reporting/src/form-workbook.js';
-import { formDocx, formPdf } from '../../../../libs/reporting/src/form-document.js';
-import { scoreEvaluation } from '../../../../libs/evaluation/src/scoring/score-evaluation.js';
-import { ruleSetById } from '../../../../libs/evaluation/src/scoring/rule-set.js';
-import type { EvaluationView } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
+import { formWorkbook, formDocx, formPdf } from '#perf-eval/reporting';
+import {
+  scoreEvaluation,
+  ruleSetById,
+  CreateEvaluationCommand,
+  CopyEvaluationCommand,
+  EditEvaluationCommand,
+  SubmitEvaluationCommand,
+  ApproveEvaluationCommand,
+  ReturnEvaluationCommand,
+  PublishEvaluationCommand,
+  ReopenEvaluationCommand,
+  GetEvaluationQuery,
+  ListEvaluationsQuery,
+  EvaluationHistoryQuery,
+} from '#perf-eval/evaluation';
+import type { EvaluationView } from '#perf-eval/evaluation';
 import { attachment } from '../reporting/reporting.controller.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { CreateEvaluationCommand } from '../../../../libs/evaluation/src/application/create-evaluation.command.js';
-import { CopyEvaluationCommand } from '../../../../libs/evaluation/src/application/copy-evaluation.command.js';
-import { EditEvaluationCommand } from '../../../../libs/evaluation/src/application/edit-evaluation.command.js';
-import { SubmitEvaluationCommand } from '../../../../libs/evaluation/src/application/submit-evaluation.command.js';
-import { ApproveEvaluationCommand } from '../../../../libs/evaluation/src/application/approve-evaluation.command.js';
-import { ReturnEvaluationCommand } from '../../../../libs/evaluation/src/application/return-evaluation.command.js';
-import { PublishEvaluationCommand } from '../../../../libs/evaluation/src/application/publish-evaluation.command.js';
-import { ReopenEvaluationCommand } from '../../../../libs/evaluation/src/application/reopen-evaluation.command.js';
-import { GetEvaluationQuery } from '../../../../libs/evaluation/src/application/get-evaluation.query.js';
-import { ListEvaluationsQuery } from '../../../../libs/evaluation/src/application/list-evaluations.query.js';
-import { EvaluationHistoryQuery } from '../../../../libs/evaluation/src/application/evaluation-history.query.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { EvaluationFormDto, UpdateEvaluationDto, toForm } from './evaluation-form.dto.js';
 import { ApproveDto, CopyDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';

@@ -1,5 +1,4 @@
-import { isNonNegativeAmountInput } from '../../../../libs/evaluation/src/domain/amount.js';
-import { EVALUATION_METHODS } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
+import { isNonNegativeAmountInput, EVALUATION_METHODS } from '#perf-eval/evaluation';
 
 /**
  * A plain check of the self-evaluation form body (EvaluationFormDto / UpdateEvaluationDto), never more

@@ -4,10 +4,18 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
-import { AppConfig, processConfig } from '../../../../libs/config/src/index.js';
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { ImportSelfEvaluationsCommand, type ImportSource } from '../../../../libs/evaluation/src/application/import-self-evaluations.command.js';
-import { DOCX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError, XLSX_CONTENT_TYPE, isZip, openDocument } from '../../../../libs/evaluation/src/infrastructure/document-files.js';
+import { AppConfig, processConfig } from '#perf-eval/config';
+import type { AuthenticatedUser } from '#perf-eval/identity';
+import {
+  ImportSelfEvaluationsCommand,
+  type ImportSource,
+  DOCX_CONTENT_TYPE,
+  EmptyUploadError,
+  UnsupportedFileError,
+  XLSX_CONTENT_TYPE,
+  isZip,
+  openDocument,
+} from '#perf-eval/evaluation';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { cleanText, type FieldError } from '../text-input.js';
 import { ValidationFailedError } from '../api.errors.js';

@@ -1,8 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { UnitYearFilterDto } from '../query-filters.dto.js';
-import { EVALUATION_STATUSES, type EvaluationStatus } from '../../../../libs/evaluation/src/domain/evaluation.js';
-import { EVALUATION_QUEUES, type EvaluationQueue } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
+import { EVALUATION_STATUSES, type EvaluationStatus, EVALUATION_QUEUES, type EvaluationQueue } from '#perf-eval/evaluation';
 
 export class ListEvaluationsDto extends UnitYearFilterDto {
   @IsOptional()

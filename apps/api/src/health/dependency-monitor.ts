@@ -1,9 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { workersKey, workersLastBeatKey } from '../../../../libs/persistence/src/queues.js';
-import { databaseUnavailable, shortReason, type Dependency } from '../../../../libs/persistence/src/dependency-unavailable.js';
+import { AppConfig } from '#perf-eval/config';
+import { RedisConnection, workersKey, workersLastBeatKey, databaseUnavailable, shortReason, type Dependency } from '#perf-eval/persistence';
 
 /** A worker that has not beaten for this long counts as gone (it beats every 5 s). */
 const WORKER_SILENCE_MS = 20_000;

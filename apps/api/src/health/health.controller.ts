@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
 import { ServiceDegradedError } from '../api.errors.js';
-import { RETRY_AFTER_SECONDS } from '../../../../libs/persistence/src/dependency-unavailable.js';
+import { RETRY_AFTER_SECONDS } from '#perf-eval/persistence';
 import { DependencyMonitor, type DependencyName, type HealthReport } from './dependency-monitor.js';
 
 const LABELS: Record<DependencyName, string> = { database: 'PostgreSQL 数据库', redis: 'Redis', worker: '后台任务进程' };

@@ -1,13 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { CurrentUsers } from '../auth/current-users.js';
-import { isUuid } from '../../../../libs/persistence/src/uuid.js';
-import { UnknownUserError } from '../../../../libs/identity/src/identity.errors.js';
+import { isUuid } from '#perf-eval/persistence';
+import { UnknownUserError, Directory, ROLES, type Role, MAX_PASSWORD_LENGTH } from '#perf-eval/identity';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { Directory } from '../../../../libs/identity/src/directory.js';
-import { ROLES, type Role } from '../../../../libs/identity/src/roles.js';
 import { Roles } from '../auth/auth.decorators.js';
-import { MAX_PASSWORD_LENGTH } from '../../../../libs/identity/src/password-policy.js';
 
 export class CreateUnitDto {
   @IsString()

@@ -2,10 +2,10 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import { canSeeUnit, type AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { liveChannels, type LiveEvaluationChange, type LiveNotification } from '../../../../libs/live/src/live-messages.js';
-import { MyQueuesQuery, type QueueCounts } from '../../../../libs/evaluation/src/application/evaluation-queues.js';
+import { canSeeUnit, type AuthenticatedUser } from '#perf-eval/identity';
+import { AppConfig } from '#perf-eval/config';
+import { liveChannels, type LiveEvaluationChange, type LiveNotification } from '#perf-eval/live';
+import { MyQueuesQuery, type QueueCounts } from '#perf-eval/evaluation';
 import { CurrentUsers } from '../auth/current-users.js';
 
 /** A client that reads nothing while this much waits for it is dropped (it reconnects and reloads). */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RedisConnection } from '../../../../libs/persistence/src/redis-connection.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+import { RedisConnection } from '#perf-eval/persistence';
+import { AppConfig } from '#perf-eval/config';
 
 export const STREAM_TICKET_TTL_SECONDS = 60;
 

@@ -1,4 +1,4 @@
-import { isUuid } from '../../../../libs/persistence/src/uuid.js';
+import { isUuid } from '#perf-eval/persistence';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -6,8 +6,8 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { InboxQuery } from '../../../../libs/notifications/src/inbox.query.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
+import { InboxQuery } from '#perf-eval/notifications';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
 

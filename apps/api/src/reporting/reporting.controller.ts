@@ -1,9 +1,18 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { summaryWorkbook, summaryTitle } from '../../../../libs/reporting/src/summary-workbook.js';
-import { summaryCsv } from '../../../../libs/reporting/src/summary-csv.js';
-import { summaryDocx, summaryPdf } from '../../../../libs/reporting/src/summary-document.js';
-import type { SummaryTable } from '../../../../libs/reporting/src/summary-table.js';
+import {
+  summaryWorkbook,
+  summaryTitle,
+  summaryCsv,
+  summaryDocx,
+  summaryPdf,
+  SummaryQuery,
+  BoardQuery,
+  FiscalYearsQuery,
+  PublicationPackQuery,
+  type PublicationPack,
+} from '#perf-eval/reporting';
+import type { SummaryTable } from '#perf-eval/reporting';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -22,11 +31,7 @@ export class PublicationQueryDto {
   @IsUUID()
   unitId?: string;
 }
-import type { AuthenticatedUser } from '../../../../libs/identity/src/roles.js';
-import { SummaryQuery } from '../../../../libs/reporting/src/summary.query.js';
-import { BoardQuery } from '../../../../libs/reporting/src/board.query.js';
-import { FiscalYearsQuery } from '../../../../libs/reporting/src/fiscal-years.query.js';
-import { PublicationPackQuery, type PublicationPack } from '../../../../libs/reporting/src/publication-pack.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { EVALUATION_STATUSES } from '../../../../libs/evaluation/src/domain/evaluation.js';
-import { FINDING_CODES } from '../../../../libs/evaluation/src/scoring/finding.js';
-import { NATIONAL_2020 } from '../../../../libs/evaluation/src/scoring/rule-set.js';
-import { NOTIFICATION_KINDS } from '../../../../libs/notifications/src/notification.js';
-import { ROLES } from '../../../../libs/identity/src/roles.js';
+import { EVALUATION_STATUSES, FINDING_CODES, NATIONAL_2020 } from '#perf-eval/evaluation';
+import { NOTIFICATION_KINDS } from '#perf-eval/notifications';
+import { ROLES } from '#perf-eval/identity';
 import { buildVocabulary, ruleSetVocabulary, vocabularyDocument } from './vocabulary.js';
 
 const CHINESE = /^[^A-Za-z]+$/;

@@ -1,24 +1,29 @@
 import { createHash } from 'node:crypto';
-import { EVALUATION_EVENT_LABELS, EVALUATION_STATUSES, type EvaluationEventType, type EvaluationStatus } from '../../../../libs/evaluation/src/domain/evaluation.js';
-import { statusLabel } from '../../../../libs/evaluation/src/domain/evaluation.errors.js';
-import { EVALUATION_METHODS, FUNDS_ROWS } from '../../../../libs/evaluation/src/domain/evaluation-form.js';
 import {
+  EVALUATION_EVENT_LABELS,
+  EVALUATION_STATUSES,
+  type EvaluationEventType,
+  type EvaluationStatus,
+  statusLabel,
+  EVALUATION_METHODS,
+  FUNDS_ROWS,
   FUNDS_COLUMN_LABELS,
   FUNDS_ROW_LABELS,
   HEADER_FIELD_LABELS,
   INDICATOR_FIELD_LABELS,
-} from '../../../../libs/evaluation/src/domain/form-path.js';
-import {
   FINDING_CODE_LABELS,
   FINDING_CODES,
   FINDING_SEVERITIES,
   FINDING_SEVERITY_LABELS,
   type FindingCode,
   type FindingSeverity,
-} from '../../../../libs/evaluation/src/scoring/finding.js';
-import { LEVEL1_INDICATORS, ruleSets, type Grade, type RuleSet } from '../../../../libs/evaluation/src/scoring/rule-set.js';
-import { ROLE_LABELS, type Role } from '../../../../libs/identity/src/roles.js';
-import { NOTIFICATION_KIND_LABELS, type NotificationKind } from '../../../../libs/notifications/src/notification.js';
+  LEVEL1_INDICATORS,
+  ruleSets,
+  type Grade,
+  type RuleSet,
+} from '#perf-eval/evaluation';
+import { ROLE_LABELS, type Role } from '#perf-eval/identity';
+import { NOTIFICATION_KIND_LABELS, type NotificationKind } from '#perf-eval/notifications';
 
 export interface RuleSetVocabulary {
   title: string;

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
-import { UnitRequiredError } from '../../../identity/src/identity.errors.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
+import { UnitRequiredError } from '#perf-eval/identity';
 import type { EvaluationForm } from '../domain/evaluation-form.js';
 import { Evaluation } from '../domain/evaluation.js';
 import { NATIONAL_2020 } from '../scoring/rule-set.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { placeFindings } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
-import { CyclesStore } from '../../../cycles/src/cycles.store.js';
+import { CyclesStore } from '#perf-eval/cycles';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
-import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
 
 export type NewEvaluationForm = Omit<EvaluationForm, 'unitId'> & { unitId?: string };

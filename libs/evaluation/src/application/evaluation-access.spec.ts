@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AuthenticatedUser, Role } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser, Role } from '#perf-eval/identity';
 import { assertMay, mayAct } from './evaluation-access.js';
 
 const person = (roles: Role[], unitIds = ['unit-b']): AuthenticatedUser => ({ id: 'u', username: 'u', displayName: 'u', roles, unitIds });

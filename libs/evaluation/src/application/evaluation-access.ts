@@ -1,4 +1,4 @@
-import { canSeeUnit, type AuthenticatedUser, type Role } from '../../../identity/src/roles.js';
+import { canSeeUnit, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import type { EvaluationAction, EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 

@@ -1,5 +1,4 @@
-import type { LivePublisher } from '../../../live/src/live-publisher.js';
-import type { LiveEvaluationChange } from '../../../live/src/live-messages.js';
+import type { LivePublisher, LiveEvaluationChange } from '#perf-eval/live';
 import type { EvaluationState, RecordedEvent } from '../domain/evaluation.js';
 
 /** The change a command made to an evaluation, described by its last event and the state it led to. */

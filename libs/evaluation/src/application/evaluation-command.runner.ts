@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationStatus } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
@@ -7,7 +7,7 @@ import { EvaluationRepository } from '../infrastructure/evaluation.repository.js
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { assertMay, assertVisible } from './evaluation-access.js';
-import { LivePublisher } from '../../../live/src/live-publisher.js';
+import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
 
 /**

@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { assertVisible } from './evaluation-access.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 

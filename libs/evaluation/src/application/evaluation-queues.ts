@@ -1,11 +1,10 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser, type Role } from '../../../identity/src/roles.js';
-import { SqlFilter } from '../../../persistence/src/sql-filter.js';
-import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '../../../cycles/src/applicable-cycle.js';
+import { seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
+import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '#perf-eval/cycles';
 import { Clock } from './clock.js';
 import { COUNTS_RELATION } from '../infrastructure/evaluation-counts.js';
-import { readQuery } from '../../../persistence/src/prepared-query.js';
 
 /**
  * The role queues (工作队列): the forms that wait for someone.

@@ -1,15 +1,14 @@
-import { isUuid } from '../../../persistence/src/uuid.js';
+import { isUuid, readQuery } from '#perf-eval/persistence';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { describeFormPath } from '../domain/form-path.js';
-import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '../../../cycles/src/applicable-cycle.js';
+import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '#perf-eval/cycles';
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { assertVisible, mayAct } from './evaluation-access.js';
-import { readQuery } from '../../../persistence/src/prepared-query.js';
 
 export interface EvaluationView {
   id: string;

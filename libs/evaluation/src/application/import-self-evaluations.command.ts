@@ -2,9 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Directory } from '../../../identity/src/directory.js';
-import { UnknownUnitError } from '../../../identity/src/identity.errors.js';
-import { canSeeUnit, seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
+import { Directory, UnknownUnitError, canSeeUnit, seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
 import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
 import { parseSelfEvaluationText, type ParsedSelfEvaluationFile } from '../import/self-evaluation-text.parser.js';
@@ -16,10 +14,10 @@ import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
-import { CyclesStore } from '../../../cycles/src/cycles.store.js';
+import { CyclesStore } from '#perf-eval/cycles';
 import { ActionForbiddenError, assertMay } from './evaluation-access.js';
-import { LivePublisher } from '../../../live/src/live-publisher.js';
-import type { LiveEvaluationChange } from '../../../live/src/live-messages.js';
+import { LivePublisher } from '#perf-eval/live';
+import type { LiveEvaluationChange } from '#perf-eval/live';
 import { evaluationChange } from './evaluation-change.js';
 
 export interface ImportedEvaluation {

@@ -1,16 +1,15 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '../../../identity/src/roles.js';
+import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus } from '../domain/evaluation.js';
 import { toAmount } from '../domain/amount.js';
-import { SqlFilter } from '../../../persistence/src/sql-filter.js';
-import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '../../../cycles/src/applicable-cycle.js';
+import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '#perf-eval/cycles';
 
 export type { ApplicableDeadline };
 import { Clock } from './clock.js';
 import { addQueueFilter, queueOrder, type EvaluationQueue } from './evaluation-queues.js';
 import { COUNTS_RELATION } from '../infrastructure/evaluation-counts.js';
-import { readQuery } from '../../../persistence/src/prepared-query.js';
 
 export interface EvaluationListFilter {
   status?: EvaluationStatus;

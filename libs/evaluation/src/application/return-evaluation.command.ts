@@ -1,5 +1,5 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 import { randomUUID } from 'node:crypto';
 import type { ReturnCommentInput } from '../domain/evaluation.js';
 import { EvaluationCommandRunner, type EvaluationRef } from './evaluation-command.runner.js';

@@ -1,5 +1,5 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
-import type { AuthenticatedUser } from '../../../identity/src/roles.js';
+import type { AuthenticatedUser } from '#perf-eval/identity';
 
 import { EvaluationCommandRunner, type EvaluationRef } from './evaluation-command.runner.js';
 

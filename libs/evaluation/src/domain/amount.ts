@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Amount } from './evaluation-form.js';
-import { DomainError } from '../../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 /** Amounts are 万元 with at most 6 decimals (exact to the fen is 46.107788). */
 export const AMOUNT_DECIMALS = 6;

@@ -1,7 +1,7 @@
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationStatus } from './evaluation-status.js';
-import { DomainError } from '../../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 
 /** The refusals of the evaluation context (the aggregate, its commands, imports and reports). */
 export abstract class EvaluationError extends DomainError {}

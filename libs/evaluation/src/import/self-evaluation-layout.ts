@@ -12,7 +12,7 @@
  * guessed weight or amount would silently change a unit's published result.
  */
 import { InvalidAmountError, toAmount } from '../domain/amount.js';
-import { DomainError } from '../../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 import {
   EVALUATION_METHODS,
   type Amount,

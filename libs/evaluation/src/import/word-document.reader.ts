@@ -9,7 +9,7 @@
  * fallback copy of alternate content.
  */
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
-import { DomainError } from '../../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 import { computeRowSpans, type DocumentBlock, type DocumentTable, type TableCell, type TableRow, type VerticalMerge } from './document-tables.js';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';

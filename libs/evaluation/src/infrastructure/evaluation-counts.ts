@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AppConfig } from '../../../config/src/index.js';
+import { AppConfig } from '#perf-eval/config';
 
 /**
  * The pre-aggregated counts of the evaluations table (migration FlatReads): the counters plus the deltas

@@ -4,8 +4,7 @@ import { Evaluation, type EvaluationState, type RecordedEvent } from '../domain/
 import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluation.errors.js';
 import { EvaluationStateProjector, rowUpdate, type RowScoring } from './evaluation-state.projector.js';
 import { scoringOf, type ScoringRecord } from './scoring.projection.js';
-import { isUuid } from '../../../persistence/src/uuid.js';
-import { preparedQuery } from '../../../persistence/src/prepared-query.js';
+import { isUuid, preparedQuery } from '#perf-eval/persistence';
 import { RELAYED_EVENTS_SQL } from './relayed-events.js';
 
 const UNIQUE_VIOLATION = '23505';

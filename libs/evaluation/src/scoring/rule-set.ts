@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '../../../errors/src/index.js';
+import { DomainError } from '#perf-eval/errors';
 /**
  * Scoring rules as versioned data: a province or a later year gets its own RuleSet with its own id,
  * and a stored evaluation keeps the id it was scored under, so old forms never re-score silently.
