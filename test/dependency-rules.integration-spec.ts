@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
  * with one violation of each rule added, each is reported for the file that commits it.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** A run of dependency-cruiser takes a few seconds (TypeScript parses every file); on a busy machine, more. */
+const CRUISE_MS = 120_000;
 
 const CLEAN: Record<string, string> = {
   'libs/persistence/src/index.ts': `export { connect } from './database.js';\n`,
@@ -119,18 +121,18 @@ describe('the dependency rules', () => {
     clean = tree(CLEAN);
     broken = tree({ ...CLEAN, ...Object.fromEntries(VIOLATIONS.flatMap((v) => [[v.file, v.source], ...Object.entries(v.companion ?? {})])) });
     found = violations(broken);
-  });
+  }, CRUISE_MS);
 
   it('pass a tree that keeps them (entries, a pure domain, specs using test support and fixtures)', () => {
     expect(violations(clean)).toEqual([]);
     expect(lintDeps(clean).status).toBe(0);
-  });
+  }, 2 * CRUISE_MS);
 
   it('fail the lint step when one is broken', () => {
     const run = lintDeps(broken);
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain('error apps-through-entries');
-  });
+  }, CRUISE_MS);
 
   it.each(VIOLATIONS.map((v) => [v.rule, v.file]))('report %s for %s', (rule, file) => {
     expect(found.filter((v) => v.from === file).map((v) => v.rule.name)).toContain(rule);
