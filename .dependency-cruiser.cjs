@@ -8,17 +8,19 @@
 
 /** The arrows between libs: each lib and the libs it may import (through their entries). Acyclic. */
 const LIB_ARROWS = {
-  persistence: [],
-  identity: ['persistence'],
-  live: ['persistence'],
-  cycles: ['persistence'],
-  evaluation: ['cycles', 'identity', 'live', 'persistence'],
-  notifications: ['cycles', 'evaluation', 'identity', 'live', 'persistence'],
-  reporting: ['cycles', 'evaluation', 'identity', 'persistence'],
+  errors: [],
+  config: [],
+  persistence: ['config', 'errors'],
+  identity: ['config', 'errors', 'persistence'],
+  live: ['config', 'errors', 'persistence'],
+  cycles: ['config', 'errors', 'persistence'],
+  evaluation: ['config', 'errors', 'cycles', 'identity', 'live', 'persistence'],
+  notifications: ['config', 'errors', 'cycles', 'evaluation', 'identity', 'live', 'persistence'],
+  reporting: ['config', 'errors', 'cycles', 'evaluation', 'identity', 'persistence'],
 };
 
 /** Parts that take time and actor as arguments and import no framework: the aggregate, scoring, the import layout, the reminder policy. */
-const PURE = ['^libs/evaluation/src/(domain|scoring|import)/', '^libs/cycles/src/(reminder-policy|iso-duration)\\.ts$'];
+const PURE = ['^libs/evaluation/src/(domain|scoring|import)/', '^libs/cycles/src/(reminder-policy|iso-duration)\\.ts$', '^libs/errors/src/'];
 const FRAMEWORK = '(^|/)node_modules/(@nestjs/[^/]+|typeorm|bullmq|ioredis|class-validator|class-transformer|pg|express)/';
 /** Test code beside the code it tests (not built). */
 const TEST_CODE = '\\.(spec|fixture)\\.ts$';
