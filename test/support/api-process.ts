@@ -106,6 +106,7 @@ export class ApiProcess {
   }
 
   private extra: Record<string, string> = {};
+  private lastHealth = 'none';
 
   /** What the processes have printed so far (stdout and stderr of API, workers and other APIs). */
   get log(): string {
@@ -250,12 +251,14 @@ export class ApiProcess {
   }
 
   private async waitUntilHealthy(withWorker: boolean): Promise<void> {
-    const until = Date.now() + 30_000;
+    // Generous: on a 2-core machine under other test runs, API and worker take 10-40 s to start (each loads its libs).
+    const until = Date.now() + 90_000;
     while (Date.now() < until) {
       if (this.child?.exitCode !== null) throw new Error(`API exited early:\n${this.output}`);
       try {
         const res = await fetch(`${this.baseUrl}/api/health`);
         const body = (await res.json()) as HealthBody;
+        this.lastHealth = JSON.stringify(body).slice(0, 400);
         const dependencies = body.dependencies ?? body.details?.dependencies;
         const up = (name: string) => dependencies?.[name]?.status === 'up';
         if (up('database') && up('redis') && (!withWorker || up('worker'))) return;
@@ -264,7 +267,7 @@ export class ApiProcess {
       }
       await new Promise((r) => setTimeout(r, 150));
     }
-    throw new Error(`API did not become healthy:\n${this.output}`);
+    throw new Error(`API did not become healthy in 90 s (last health answer: ${this.lastHealth}):\n${this.output}`);
   }
 }
 
