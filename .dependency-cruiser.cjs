@@ -13,7 +13,7 @@ const LIB_ARROWS = {
   persistence: ['config', 'errors'],
   identity: ['config', 'errors', 'persistence'],
   live: ['config', 'errors', 'persistence'],
-  cycles: ['config', 'errors', 'persistence'],
+  cycles: ['config', 'errors', 'identity', 'persistence'],
   evaluation: ['config', 'errors', 'cycles', 'identity', 'live', 'persistence'],
   notifications: ['config', 'errors', 'cycles', 'evaluation', 'identity', 'live', 'persistence'],
   reporting: ['config', 'errors', 'cycles', 'evaluation', 'identity', 'persistence'],

@@ -20,7 +20,7 @@ export class UnauthenticatedError extends DomainError {
 /** The route needs a role the user does not have. */
 export class RoleRequiredError extends DomainError {
   readonly code = 'FORBIDDEN';
-  constructor(required: Role[]) {
+  constructor(required: readonly Role[]) {
     super(`没有权限（需要角色：${required.join(' / ')}）`);
   }
 }

@@ -12,18 +12,19 @@ import { renderInbox } from './js/views/inbox.js';
 import { renderCycles } from './js/views/cycles.js';
 import { renderAdmin } from './js/views/admin.js';
 
-// Each role's own work first: a queue with its count, then the shared pages.
+// Each role's own work first: a queue with its count, then the shared pages. `may`: the row of the API's access
+// tables (GET /api/vocabulary) that opens the entry: who publishes sees 待公开, who keeps the deadlines 逾期.
 const NAV = [
-  { path: '/evaluations?queue=review', label: '待我审核', queue: 'review', roles: ['reviewer'] },
-  { path: '/evaluations?queue=publish', label: '待公开', queue: 'publish', roles: ['manager'] },
-  { path: '/evaluations?queue=overdue', label: '逾期', queue: 'overdue', roles: ['manager'] },
-  { path: '/evaluations?queue=drafts', label: '我的草稿', queue: 'drafts', roles: ['drafter'] },
+  { path: '/evaluations?queue=review', label: '待我审核', queue: 'review', may: 'evaluation.queue.review' },
+  { path: '/evaluations?queue=publish', label: '待公开', queue: 'publish', may: 'evaluation.publish' },
+  { path: '/evaluations?queue=overdue', label: '逾期', queue: 'overdue', may: 'cycles.cycles.update' },
+  { path: '/evaluations?queue=drafts', label: '我的草稿', queue: 'drafts', may: 'evaluation.queue.drafts' },
   { path: '/evaluations', label: '全部自评表', match: /^\/evaluations/ },
   { path: '/summary', label: '绩效评价明细表', match: /^\/summary/ },
-  { path: '/board', label: '看板', match: /^\/board/, roles: ['manager', 'admin'] },
-  { path: '/import', label: '导入', match: /^\/import/, roles: ['drafter', 'manager'] },
-  { path: '/cycles', label: '评价批次', match: /^\/cycles/, roles: ['manager'] },
-  { path: '/admin', label: '单位与用户', match: /^\/admin/, roles: ['admin'] },
+  { path: '/board', label: '看板', match: /^\/board/, may: 'reporting.board.read' },
+  { path: '/import', label: '导入', match: /^\/import/, may: 'evaluation.import' },
+  { path: '/cycles', label: '评价批次', match: /^\/cycles/, may: 'cycles.cycles.update' },
+  { path: '/admin', label: '单位与用户', match: /^\/admin/, may: 'identity.users.list' },
 ];
 
 /** Where each role lands after signing in (the first role that has a landing page wins). */
@@ -42,11 +43,11 @@ const ROUTES = [
   [/^\/evaluations\/([^/]+)$/, (ctx, m) => renderDetail(ctx, m[1])],
   [/^\/evaluations$/, (ctx) => renderList(ctx)],
   [/^\/summary$/, (ctx) => renderSummary(ctx)],
-  [/^\/board$/, (ctx) => renderBoard(ctx), ['manager', 'admin']],
-  [/^\/import$/, (ctx) => renderImport(ctx), ['drafter', 'manager']],
+  [/^\/board$/, (ctx) => renderBoard(ctx), 'reporting.board.read'],
+  [/^\/import$/, (ctx) => renderImport(ctx), 'evaluation.import'],
   [/^\/inbox$/, (ctx) => renderInbox(ctx)],
-  [/^\/cycles$/, (ctx) => renderCycles(ctx), ['manager']],
-  [/^\/admin$/, (ctx) => renderAdmin(ctx), ['admin']],
+  [/^\/cycles$/, (ctx) => renderCycles(ctx), 'cycles.cycles.update'],
+  [/^\/admin$/, (ctx) => renderAdmin(ctx), 'identity.users.list'],
 ];
 
 const root = document.getElementById('app');
@@ -110,13 +111,13 @@ async function route() {
   renderShell(path, params);
   startPolling();
   const main = document.getElementById('main');
-  const found = ROUTES.map(([re, fn, roles]) => [re.exec(path), fn, roles]).find(([m]) => m);
+  const found = ROUTES.map(([re, fn, action]) => [re.exec(path), fn, action]).find(([m]) => m);
   if (!found) {
     clear(main).append(h('div.empty', '页面不存在。', h('a', { href: '#/evaluations' }, '返回自评表列表')));
     return;
   }
-  const [match, fn, roles] = found;
-  if (roles && !session.hasRole(...roles)) {
+  const [match, fn, action] = found;
+  if (action && !session.may(action)) {
     clear(main).append(h('div.empty', '您没有访问此页面的权限。'));
     return;
   }
@@ -165,7 +166,7 @@ function renderShell(path, params) {
   const queue = params?.get('queue') ?? '';
   const isActive = (n) => (n.queue ? path === '/evaluations' && queue === n.queue : n.match?.test(path) && !(path === '/evaluations' && queue));
   clear(nav).append(
-    ...NAV.filter((n) => !n.roles || session.hasRole(...n.roles))
+    ...NAV.filter((n) => !n.may || session.may(n.may))
       .map((n) => h(`a.nav-item${isActive(n) ? '.active' : ''}`, { href: `#${n.path}`, 'aria-current': isActive(n) ? 'page' : null, dataset: n.queue ? { queue: n.queue } : {} },
         n.label, n.queue ? h('span.nav-count', { hidden: true, dataset: { countFor: n.queue } }) : null)),
   );

@@ -19,3 +19,4 @@ export { YEAR_CYCLES } from './year-cycles.js';
 export { CycleRecomputeModule } from './cycle-recompute.module.js';
 export { CyclesModule } from './cycles.module.js';
 export { CycleNotFoundError } from './cycle.js';
+export { CYCLE_ACTIONS, type CycleAction, CYCLES_ACCESS } from './cycles-access.js';

@@ -6,7 +6,9 @@
 export { InvalidAmountError, isNonNegativeAmountInput, toAmount } from './domain/amount.js';
 export {
   EVALUATION_METHODS,
+  type EditableForm,
   type EvaluationForm,
+  SYSTEM_FIELDS,
   type EvaluationMethod,
   FUNDS_ROWS,
   type FundsRow,
@@ -83,3 +85,11 @@ export { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
 export { ScoringProjection } from './infrastructure/scoring.projection.js';
 export { EvaluationStorageModule } from './evaluation-storage.module.js';
 export { EvaluationModule } from './evaluation.module.js';
+export {
+  assertMay as assertMayOnEvaluation,
+  EVALUATION_ACCESS,
+  EVALUATION_ACCESS_ACTIONS,
+  type EvaluationAccessAction,
+  may as mayOnEvaluation,
+  type UnitScope,
+} from './application/evaluation-access.js';

@@ -17,9 +17,19 @@ export interface AuthenticatedUser {
   unitIds: string[];
 }
 
-/** Managers and admins see every unit; everyone else only their own. */
+/**
+ * The unit scope of each role: which units' forms, lists, summaries and notifications a person sees. Managers
+ * and admins see every unit; everyone else only their own. What a person may *do* there is each context's table.
+ */
+export const UNIT_SCOPE: Record<Role, 'own units' | 'all units'> = {
+  drafter: 'own units',
+  reviewer: 'own units',
+  manager: 'all units',
+  admin: 'all units',
+};
+
 export function seesAllUnits(user: AuthenticatedUser): boolean {
-  return user.roles.includes('manager') || user.roles.includes('admin');
+  return user.roles.some((role) => UNIT_SCOPE[role] === 'all units');
 }
 
 export function canSeeUnit(user: AuthenticatedUser, unitId: string): boolean {

@@ -9,3 +9,4 @@ export { NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, type NotificationKind, ty
 export { ReminderScan } from './reminder-scan.js';
 export { verifyWebhookSignature, webhookChannelFromConfig, type WebhookChannel } from './webhook.channel.js';
 export { NotificationsModule } from './notifications.module.js';
+export { NOTIFICATION_ACTIONS, type NotificationAction, NOTIFICATIONS_ACCESS } from './notifications-access.js';

@@ -13,3 +13,4 @@ export type { SummaryTable } from './summary-table.js';
 export { summaryTitle, summaryWorkbook } from './summary-workbook.js';
 export { SummaryQuery } from './summary.query.js';
 export { ReportingModule } from './reporting.module.js';
+export { REPORTING_ACCESS, REPORTING_ACTIONS, type ReportingAction } from './reporting-access.js';

@@ -3,7 +3,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import { QUEUES, queueReady } from '#perf-eval/persistence';
-import { Roles } from '../auth/auth.decorators.js';
+import { Allowed } from '../auth/auth.decorators.js';
+import { IDENTITY_ACCESS } from '#perf-eval/identity';
 
 /** Jobs that ran out of retries stay visible here (and in the dashboard at /admin/queues). */
 @ApiTags('admin 单位与用户')
@@ -21,14 +22,14 @@ export class AdminController {
     this.queues = [events, scoring, reminders, deliveries];
   }
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'queues.view')
   @Get('queues')
   async counts() {
     await this.ready();
     return Promise.all(this.queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed') })));
   }
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'failed-jobs.view')
   @Get('failed-jobs')
   async failed() {
     await this.ready();

@@ -5,7 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
-import { Directory, IdentityError } from '#perf-eval/identity';
+import { Directory, IDENTITY_ACCESS, IdentityError } from '#perf-eval/identity';
 import { checkPassword } from '../auth/auth.controller.js';
 import { LoginAttempts } from '../auth/login-attempts.js';
 import { QUEUES, queueReady } from '#perf-eval/persistence';
@@ -34,7 +34,7 @@ export function mountQueueDashboard(app: INestApplication): void {
     if (!credentials) return challenge(res, next);
     try {
       const user = await checkPassword(attempts, directory, req.ip ?? 'unknown', credentials.username, credentials.password);
-      if (user.roles.includes('admin')) return next();
+      if (IDENTITY_ACCESS.may(user, 'queues.view')) return next();
       challenge(res, next);
     } catch (error) {
       if (error instanceof IdentityError) return challenge(res, next);

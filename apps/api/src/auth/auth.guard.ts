@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthenticatedUser, Role } from '#perf-eval/identity';
 import { AccountDisabledError } from '#perf-eval/identity';
-import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
+import { PUBLIC_ROUTE, REQUIRED_ACCESS, type AccessRule } from './auth.decorators.js';
 import { CurrentUsers } from './current-users.js';
 import { isUuid } from '#perf-eval/persistence';
 import { RoleRequiredError, UnauthenticatedError } from '../api.errors.js';
@@ -18,7 +18,7 @@ export interface TokenClaims {
   gen?: number;
 }
 
-/** Denies by default: a route is open only when marked @Public(), and @Roles() narrows it further. */
+/** Denies by default: a route is open only when marked @Public(), and @Allowed() narrows it to a row of an access table. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -48,10 +48,8 @@ export class AuthGuard implements CanActivate {
     if ((claims.gen ?? 0) !== session.tokenGeneration) throw new UnauthenticatedError('登录凭据已失效（密码已更改或账号曾被停用），请重新登录');
     const user = session.user;
     request.user = user;
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (required && !required.some((role) => user.roles.includes(role))) {
-      throw new RoleRequiredError(required);
-    }
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(REQUIRED_ACCESS, targets);
+    if (rule && !rule.policy.may(user, rule.action)) throw new RoleRequiredError(rule.policy.rolesFor(rule.action));
     return true;
   }
 }

@@ -7,9 +7,10 @@ import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, 
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CyclesStore, RecomputeCycleCommand } from '#perf-eval/cycles';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
 import { FiscalYearFilterDto } from '../query-filters.dto.js';
+import { CYCLES_ACCESS } from '#perf-eval/cycles';
 
 /** Deadlines are instants: a time without its zone would be read in the server's zone, not Beijing's. */
 const INSTANT = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -89,7 +90,7 @@ export class CyclesController {
     private readonly dataSource: DataSource,
   ) {}
 
-  @Roles('manager')
+  @Allowed(CYCLES_ACCESS, 'cycles.create')
   @Post('cycles')
   create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateCycleDto) {
     return this.cycles.create(
@@ -99,7 +100,7 @@ export class CyclesController {
   }
 
   /** Changing a deadline reschedules by itself: reminders are computed from the deadlines at each tick. */
-  @Roles('manager')
+  @Allowed(CYCLES_ACCESS, 'cycles.update')
   @Patch('cycles/:id')
   update(@Param('id') id: string, @Body() body: UpdateCycleDto) {
     return this.cycles.update(id, {
@@ -109,19 +110,20 @@ export class CyclesController {
     });
   }
 
+  @Allowed(CYCLES_ACCESS, 'cycles.list')
   @Get('cycles')
   list(@Query() query: FiscalYearFilterDto) {
     return this.cycles.list(query.fiscalYear);
   }
 
-  @Roles('manager')
+  @Allowed(CYCLES_ACCESS, 'cycles.recompute')
   @Post('cycles/:id/recompute')
   @HttpCode(202)
   recompute(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
     return this.commands.execute(new RecomputeCycleCommand(id, user.id));
   }
 
-  @Roles('manager', 'admin')
+  @Allowed(CYCLES_ACCESS, 'recompute-runs.view')
   @Get('jobs/:id')
   async job(@Param('id') id: string) {
     const rows: { id: string; cycle_id: string; total: number; done: string; created_at: Date }[] = isUuid(id)

@@ -16,7 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { isNonNegativeAmountInput, toAmount, EVALUATION_METHODS, type EvaluationForm, type EvaluationMethod, type FundsRow } from '#perf-eval/evaluation';
+import { isNonNegativeAmountInput, toAmount, EVALUATION_METHODS, type EditableForm, type EvaluationForm, type EvaluationMethod, type FundsRow } from '#perf-eval/evaluation';
 import type { NewEvaluationForm } from '#perf-eval/evaluation';
 
 /** 万元 as a JSON number or a decimal string with at most 6 decimals; budgets and spending are never negative. */
@@ -213,11 +213,15 @@ export class UpdateEvaluationDto extends EvaluationFormDto {
   expectedVersion: number;
 }
 
-/** The validated body as the domain's form: amounts canonical, blanks explicit. */
+/** The validated body of a new form as the domain's form: amounts canonical, blanks explicit; the unit, if named. */
 export function toForm(dto: EvaluationFormDto): NewEvaluationForm {
+  return { ...toEditableForm(dto), ...(dto.unitId ? { unitId: dto.unitId } : {}) };
+}
+
+/** The validated body of an edit: only what a drafter edits (a `unitId` in the body is not read). */
+export function toEditableForm(dto: EvaluationFormDto): EditableForm {
   return {
     fiscalYear: dto.fiscalYear,
-    ...(dto.unitId ? { unitId: dto.unitId } : {}),
     projectName: dto.projectName?.trim() ?? '',
     competentDepartment: dto.competentDepartment?.trim() ?? '',
     projectLead: dto.projectLead?.trim() ?? '',
@@ -240,7 +244,7 @@ export function toForm(dto: EvaluationFormDto): NewEvaluationForm {
       score: row.score ?? null,
       deviation: row.deviation ?? '',
     })),
-  } satisfies Omit<EvaluationForm, 'unitId'>;
+  };
 }
 
 function fundsRow(row: FundsRowDto | null | undefined): FundsRow | null {

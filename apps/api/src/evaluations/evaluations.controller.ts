@@ -23,7 +23,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CurrentUser } from '../auth/auth.decorators.js';
-import { EvaluationFormDto, UpdateEvaluationDto, toForm } from './evaluation-form.dto.js';
+import { EvaluationFormDto, UpdateEvaluationDto, toEditableForm, toForm } from './evaluation-form.dto.js';
 import { ApproveDto, CopyDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
 import { EvaluationRefDto } from './evaluation-ref.dto.js';
@@ -100,9 +100,7 @@ export class EvaluationsController {
   @Put(':id')
   @ApiOkResponse({ type: EvaluationRefDto, description: '修改后的版本，及修改后表单的得分与审核发现（已计算，无需等待）' })
   update(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: UpdateEvaluationDto) {
-    const { expectedVersion, ...form } = body;
-    const { unitId: _ignored, ...rest } = toForm(form);
-    return this.commands.execute(new EditEvaluationCommand(id, user, expectedVersion, rest as never));
+    return this.commands.execute(new EditEvaluationCommand(id, user, body.expectedVersion, toEditableForm(body)));
   }
 
   /** 开始新年度: a new Draft for `fiscalYear` from this form (targets kept; funds, actual values and scores cleared). */

@@ -4,7 +4,8 @@ import { isUuid } from '#perf-eval/persistence';
 import { UnknownUserError, Directory, ROLES, type Role, MAX_PASSWORD_LENGTH } from '#perf-eval/identity';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { Roles } from '../auth/auth.decorators.js';
+import { Allowed } from '../auth/auth.decorators.js';
+import { IDENTITY_ACCESS } from '#perf-eval/identity';
 
 export class CreateUnitDto {
   @IsString()
@@ -93,25 +94,26 @@ export class IdentityController {
     private readonly users: CurrentUsers,
   ) {}
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'units.create')
   @Post('units')
   createUnit(@Body() body: CreateUnitDto) {
     return this.directory.createUnit(body.name, body.competentDepartment);
   }
 
   /** Everyone signed in may read the unit list (forms name their unit). */
+  @Allowed(IDENTITY_ACCESS, 'units.list')
   @Get('units')
   listUnits() {
     return this.directory.listUnits();
   }
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'users.create')
   @Post('users')
   createUser(@Body() body: CreateUserDto) {
     return this.directory.createUser(body);
   }
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'users.update')
   @Patch('users/:id')
   async updateUser(@Param('id') id: string, @Body() body: UpdateUserDto) {
     if (!isUuid(id)) throw new UnknownUserError(id);
@@ -120,7 +122,7 @@ export class IdentityController {
     return user;
   }
 
-  @Roles('admin')
+  @Allowed(IDENTITY_ACCESS, 'users.list')
   @Get('users')
   listUsers() {
     return this.directory.listUsers();

@@ -8,8 +8,9 @@ import { Transform } from 'class-transformer';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { InboxQuery } from '#perf-eval/notifications';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
+import { NOTIFICATIONS_ACCESS } from '#perf-eval/notifications';
 
 export class InboxDto {
   @IsOptional()
@@ -34,11 +35,13 @@ export class NotificationsController {
     private readonly dataSource: DataSource,
   ) {}
 
+  @Allowed(NOTIFICATIONS_ACCESS, 'inbox.read')
   @Get()
   inbox(@CurrentUser() user: AuthenticatedUser, @Query() query: InboxDto) {
     return this.queries.execute(new InboxQuery(user, query.unread ?? false, query.limit ?? 100));
   }
 
+  @Allowed(NOTIFICATIONS_ACCESS, 'inbox.mark-read')
   @Post(':id/read')
   @HttpCode(200)
   async read(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {

@@ -32,7 +32,8 @@ export class PublicationQueryDto {
   unitId?: string;
 }
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
+import { REPORTING_ACCESS } from '#perf-eval/reporting';
 
 
 @ApiTags('reporting 明细表与看板')
@@ -42,17 +43,20 @@ export class ReportingController {
   constructor(private readonly queries: QueryBus) {}
 
   /** 有自评表的年度 (newest first) */
+  @Allowed(REPORTING_ACCESS, 'fiscal-years.list')
   @Get('fiscal-years')
   fiscalYears(@CurrentUser() user: AuthenticatedUser) {
     return this.queries.execute(new FiscalYearsQuery(user));
   }
 
   /** 项目绩效评价明细表 */
+  @Allowed(REPORTING_ACCESS, 'summary.read')
   @Get('summary')
   summary(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto) {
     return this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
   }
 
+  @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.xlsx')
   async summaryXlsx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
@@ -61,6 +65,7 @@ export class ReportingController {
     return new StreamableFile(await summaryWorkbook(table));
   }
 
+  @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.docx')
   async summaryDocx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
@@ -69,6 +74,7 @@ export class ReportingController {
     return new StreamableFile(await summaryDocx(table));
   }
 
+  @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.pdf')
   async summaryPdf(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
@@ -77,6 +83,7 @@ export class ReportingController {
     return new StreamableFile(await summaryPdf(table));
   }
 
+  @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.csv')
   async summaryCsv(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
     const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
@@ -89,7 +96,7 @@ export class ReportingController {
    * 公开材料包: the unit's 明细表 and every published form (its last published revision) as PDF and Word,
    * without 联系电话 or other contact data, with manifest.json (sha256, revision, published time).
    */
-  @Roles('manager', 'admin')
+  @Allowed(REPORTING_ACCESS, 'publication.download')
   @Get('publication')
   async publication(@Query() query: PublicationQueryDto, @Res({ passthrough: true }) res: Response) {
     const pack: PublicationPack = await this.queries.execute(new PublicationPackQuery(query.fiscalYear, query.unitId));
@@ -99,7 +106,7 @@ export class ReportingController {
   }
 
   /** 状态看板 */
-  @Roles('manager', 'admin')
+  @Allowed(REPORTING_ACCESS, 'board.read')
   @Get('board')
   board(@Query() query: FiscalYearFilterDto) {
     return this.queries.execute(new BoardQuery(query.fiscalYear));

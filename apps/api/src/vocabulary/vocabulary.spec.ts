@@ -7,6 +7,16 @@ import { buildVocabulary, ruleSetVocabulary, vocabularyDocument } from './vocabu
 const CHINESE = /^[^A-Za-z]+$/;
 
 describe('the vocabulary', () => {
+  it("serves the access tables the API checks, so the web app offers what the API allows", () => {
+    const { access, unitScope } = buildVocabulary();
+    expect(access['evaluation.edit']).toEqual({ drafter: 'own units' });
+    expect(access['evaluation.approve']).toEqual({ reviewer: 'visible units' });
+    expect(access['reporting.board.read']).toEqual({ manager: 'all units', admin: 'all units' });
+    expect(access['identity.users.list']).toEqual({ admin: 'all units' });
+    expect(Object.keys(access['cycles.cycles.list']).sort()).toEqual([...ROLES].sort());
+    expect(unitScope).toEqual({ drafter: 'own units', reviewer: 'own units', manager: 'all units', admin: 'all units' });
+  });
+
   const v = buildVocabulary();
 
   it('labels every status, role, severity, event and notification kind the server knows, in Chinese', () => {

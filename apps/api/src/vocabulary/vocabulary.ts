@@ -22,8 +22,11 @@ import {
   type Grade,
   type RuleSet,
 } from '#perf-eval/evaluation';
-import { ROLE_LABELS, type Role } from '#perf-eval/identity';
-import { NOTIFICATION_KIND_LABELS, type NotificationKind } from '#perf-eval/notifications';
+import { EVALUATION_ACCESS, EVALUATION_ACCESS_ACTIONS } from '#perf-eval/evaluation';
+import { IDENTITY_ACCESS, ROLE_LABELS, UNIT_SCOPE, type AccessPolicy, type Role } from '#perf-eval/identity';
+import { NOTIFICATION_KIND_LABELS, NOTIFICATIONS_ACCESS, type NotificationKind } from '#perf-eval/notifications';
+import { CYCLES_ACCESS } from '#perf-eval/cycles';
+import { REPORTING_ACCESS } from '#perf-eval/reporting';
 
 export interface RuleSetVocabulary {
   title: string;
@@ -50,6 +53,19 @@ export interface Vocabulary {
   evaluationMethods: string[];
   ruleSets: Record<string, RuleSetVocabulary>;
   findingCodes: Record<FindingCode, { severity: FindingSeverity; label: string }>;
+  /** The access tables, `<context>.<action>` → the roles that grant it and in which units: what the web app offers. */
+  access: Record<string, Partial<Record<Role, string>>>;
+  unitScope: Record<Role, string>;
+}
+
+/** Every context's table, as the web app reads it (it decides nothing of its own; the API checks again). */
+export function accessVocabulary(): Vocabulary['access'] {
+  const rows: [string, Partial<Record<Role, string>>][] = EVALUATION_ACCESS_ACTIONS.map((action) => [`evaluation.${action}`, { ...EVALUATION_ACCESS[action] }]);
+  const policies: AccessPolicy[] = [IDENTITY_ACCESS, CYCLES_ACCESS, REPORTING_ACCESS, NOTIFICATIONS_ACCESS];
+  for (const policy of policies) {
+    for (const action of policy.actions) rows.push([`${policy.context}.${action}`, Object.fromEntries(policy.rolesFor(action).map((role) => [role, 'all units']))]);
+  }
+  return Object.fromEntries(rows);
 }
 
 /** The rule data the browser needs, read from the rule set itself: level-2 groups from its level2Parents. */
@@ -83,6 +99,8 @@ export function buildVocabulary(): Vocabulary {
     evaluationMethods: [...EVALUATION_METHODS],
     ruleSets: Object.fromEntries([...ruleSets.values()].map((r) => [r.id, ruleSetVocabulary(r)])),
     findingCodes: Object.fromEntries(FINDING_CODES.map((code) => [code, { severity: FINDING_SEVERITIES[code], label: FINDING_CODE_LABELS[code] }])) as Vocabulary['findingCodes'],
+    access: accessVocabulary(),
+    unitScope: { ...UNIT_SCOPE },
   };
 }
 

@@ -12,6 +12,10 @@ export class ApiError extends Error {
   }
 }
 
+/** The API's access tables (`<context>.<action>` → role → unit scope) and each role's unit scope, from /vocabulary. */
+export const ACCESS = {};
+export const UNIT_SCOPE = {};
+
 export const session = {
   get token() {
     return localStorage.getItem(TOKEN_KEY);
@@ -34,6 +38,19 @@ export const session = {
   hasRole(...roles) {
     const user = this.user;
     return Boolean(user && roles.some((r) => user.roles?.includes(r)));
+  },
+  /** What the API's table grants this user for `action` (in `unitId`'s unit when given); the API checks again. */
+  may(action, unitId) {
+    const user = this.user;
+    const row = ACCESS[action] ?? {};
+    const seesAll = (user?.roles ?? []).some((r) => UNIT_SCOPE[r] === 'all units');
+    return (user?.roles ?? []).some((role) => {
+      const scope = row[role];
+      if (!scope) return false;
+      if (unitId === undefined || scope === 'all units') return true;
+      const own = Boolean(user.unitIds?.includes(unitId));
+      return scope === 'own units' ? own : own || seesAll;
+    });
   },
 };
 

@@ -1,4 +1,5 @@
 // DOM helpers and zh-CN formatting. No innerHTML with data: every text goes through text nodes.
+import { ACCESS, UNIT_SCOPE } from './api.js';
 
 /** h('div.card#x', {onclick, class, dataset...}, ...children) */
 export function h(tag, attrs, ...children) {
@@ -66,6 +67,8 @@ export function loadVocabulary(api) {
     Object.assign(STATUS_LABELS, v.statuses);
     STATUSES.splice(0, STATUSES.length, ...Object.keys(v.statuses));
     Object.assign(ROLE_LABELS, v.roles);
+    Object.assign(ACCESS, v.access);
+    Object.assign(UNIT_SCOPE, v.unitScope);
     Object.assign(SEVERITY_LABELS, v.severities);
     Object.assign(EVENT_LABELS, v.events);
     Object.assign(NOTIFICATION_KINDS, v.notificationKinds);

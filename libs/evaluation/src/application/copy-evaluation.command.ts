@@ -10,7 +10,7 @@ import { EvaluationRepository } from '../infrastructure/evaluation.repository.js
 import { placeFindings } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '#perf-eval/cycles';
-import { ActionForbiddenError, assertMay, assertVisible } from './evaluation-access.js';
+import { assertMay, assertVisible } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
 import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
@@ -47,9 +47,7 @@ export class CopyEvaluationHandler implements ICommandHandler<CopyEvaluationComm
   async execute({ user, id, fiscalYear }: CopyEvaluationCommand): Promise<EvaluationRef> {
     const source = await this.repository.loadState(id);
     assertVisible(user, source, id);
-    assertMay(user, 'create');
-    // A drafter starts next year's forms for their own units only.
-    if (!user.unitIds.includes(source.form.unitId)) throw new ActionForbiddenError('create', ['drafter']);
+    assertMay(user, 'copy', { unitId: source.form.unitId });
     if (fiscalYear <= source.form.fiscalYear) throw new CopyYearError(source.form.fiscalYear, fiscalYear);
     const form = { ...nextYearForm(source.form, fiscalYear), cycleId: await this.cycles.cycleFor(fiscalYear) };
     const copiedFrom = { evaluationId: source.id, revision: source.revision, fiscalYear: source.form.fiscalYear, projectName: source.form.projectName };

@@ -10,7 +10,7 @@ import { EvaluationRepository } from '../infrastructure/evaluation.repository.js
 import { placeFindings } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '#perf-eval/cycles';
-import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+import { assertMay } from './evaluation-access.js';
 import type { EvaluationRef } from './evaluation-command.runner.js';
 import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
@@ -38,7 +38,7 @@ export class CreateEvaluationHandler implements ICommandHandler<CreateEvaluation
   async execute({ user, form }: CreateEvaluationCommand): Promise<EvaluationRef> {
     assertMay(user, 'create');
     const unitId = form.unitId ?? soleUnit(user);
-    if (!user.unitIds.includes(unitId)) throw new ActionForbiddenError('create', ['drafter']);
+    assertMay(user, 'create', { unitId });
     const cycleId = await this.cycles.cycleFor(form.fiscalYear, form.cycleId);
     const evaluation = Evaluation.draft(randomUUID(), { ...form, unitId, cycleId }, NATIONAL_2020.id, {
       actor: { userId: user.id },

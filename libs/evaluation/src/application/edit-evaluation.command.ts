@@ -1,6 +1,6 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import type { EvaluationForm } from '../domain/evaluation-form.js';
+import type { EditableForm } from '../domain/evaluation-form.js';
 import { EvaluationCommandRunner, type EvaluationRef } from './evaluation-command.runner.js';
 
 export class EditEvaluationCommand extends Command<EvaluationRef> {
@@ -8,7 +8,7 @@ export class EditEvaluationCommand extends Command<EvaluationRef> {
     readonly id: string,
     readonly user: AuthenticatedUser,
     readonly expectedVersion: number,
-    readonly form: EvaluationForm,
+    readonly form: EditableForm,
   ) {
     super();
   }
@@ -19,11 +19,6 @@ export class EditEvaluationHandler implements ICommandHandler<EditEvaluationComm
   constructor(private readonly runner: EvaluationCommandRunner) {}
 
   execute(command: EditEvaluationCommand): Promise<EvaluationRef> {
-    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit(keepSystemFields(command.form, evaluation.state.form), ctx));
+    return this.runner.run(command.id, command.user, 'edit', command.expectedVersion, (evaluation, ctx) => evaluation.edit(command.form, ctx));
   }
-}
-
-/** The unit, the cycle and what an imported paper form declared are not the drafter's to change. */
-function keepSystemFields(form: EvaluationForm, current: EvaluationForm): EvaluationForm {
-  return { ...form, unitId: current.unitId, cycleId: current.cycleId ?? null, declared: current.declared ?? null };
 }

@@ -41,7 +41,7 @@ export class EvaluationCommandRunner {
   ): Promise<EvaluationRef> {
     const state = await this.repository.loadState(id);
     assertVisible(user, state, id);
-    assertMay(user, action, state.form.unitId);
+    assertMay(user, action, { unitId: state.form.unitId });
     const evaluation = Evaluation.fromState(state);
     change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);

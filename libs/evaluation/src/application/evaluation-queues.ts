@@ -1,6 +1,7 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
+import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { may } from './evaluation-access.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '#perf-eval/cycles';
 import { Clock } from './clock.js';
@@ -26,16 +27,9 @@ export interface QueueCounts {
   returned: number;
 }
 
-/** Who has which queue; a queue the user has no role for is empty (and counts 0). */
-const QUEUE_ROLES: Record<EvaluationQueue, readonly Role[]> = {
-  review: ['reviewer'],
-  publish: ['manager', 'admin'],
-  overdue: ['manager', 'admin'],
-  drafts: ['drafter'],
-};
-
+/** Who has which queue (the `queue.*` rows of the access table); a queue the user has no role for is empty (and counts 0). */
 function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
-  return QUEUE_ROLES[queue].some((role) => user.roles.includes(role));
+  return may(user, `queue.${queue}`);
 }
 
 /** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */

@@ -2,13 +2,13 @@ import { isUuid, readQuery } from '#perf-eval/persistence';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
+import type { EvaluationState } from '../domain/evaluation.js';
 import { describeFormPath } from '../domain/form-path.js';
 import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '#perf-eval/cycles';
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
-import { assertVisible, mayAct } from './evaluation-access.js';
+import { assertVisible, offeredActions } from './evaluation-access.js';
 
 export interface EvaluationView {
   id: string;
@@ -93,7 +93,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       findings: placeFindings(findings),
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments.map((c) => ({ ...c, place: c.target ? describeFormPath(c.target) : null })),
-      allowedActions: current ? allowedActions(state.status).filter((a) => mayAct(user, a, state.form.unitId) && !(REVIEW_ACTIONS.has(a) && isSelfReview(user.id, state))) : [],
+      allowedActions: current ? offeredActions(user, state) : [],
       submittedAt: current && state.status !== 'Draft' && row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
       deadline: current ? toApplicableDeadline(row as ApplicableCycleColumns) : null,
       ruleSetId: state.ruleSetId,
@@ -106,9 +106,6 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
     };
   }
 }
-
-/** Approving or returning is reviewing: refused to whoever wrote the form (the domain refuses it too). */
-const REVIEW_ACTIONS = new Set<EvaluationAction>(['approve', 'return']);
 
 interface Row extends Partial<ApplicableCycleColumns> {
   submitted_at?: Date | null;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Directory, UnknownUnitError, canSeeUnit, seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { Directory, UnknownUnitError, type AuthenticatedUser } from '#perf-eval/identity';
 import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
 import { parseSelfEvaluationText, type ParsedSelfEvaluationFile } from '../import/self-evaluation-text.parser.js';
@@ -15,7 +15,7 @@ import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '#perf-eval/cycles';
-import { ActionForbiddenError, assertMay } from './evaluation-access.js';
+import { ActionForbiddenError, assertMay, may, unitsWhere } from './evaluation-access.js';
 import { LivePublisher } from '#perf-eval/live';
 import type { LiveEvaluationChange } from '#perf-eval/live';
 import { evaluationChange } from './evaluation-change.js';
@@ -87,7 +87,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
   ) {}
 
   async execute({ user, source, fileName, options }: ImportSelfEvaluationsCommand): Promise<ImportResult> {
-    if (!user.roles.includes('manager')) assertMay(user, 'create');
+    assertMay(user, 'import');
     // Historical forms arrive read-only: only who may publish may import them as published.
     if (options.asPublished) assertMay(user, 'publish');
     const sha256 = fingerprint(source);
@@ -101,7 +101,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     for (const { fiscalYear: year, form } of parsed.forms) {
       if (year !== fiscalYear) throw new FiscalYearMismatchError(fiscalYear, year, form.projectName);
     }
-    if (options.unitId && !canSeeUnit(user, options.unitId)) throw new ActionForbiddenError('import', ['drafter', 'manager']);
+    if (options.unitId) assertMay(user, 'import', { unitId: options.unitId });
 
     // Historical (published) forms belong to no running cycle; drafts join the open cycle of their year.
     const cycleId = options.asPublished ? null : await this.cycles.cycleFor(fiscalYear);
@@ -152,7 +152,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
       if (!rows[0]) throw new UnknownUnitError([unitId]);
       return rows[0];
     }
-    if (!seesAllUnits(user)) {
+    if (unitsWhere(user, 'import') !== 'all') {
       const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE name = $1 AND id = ANY($2::uuid[])', [
         name.trim(),
         user.unitIds,
@@ -171,7 +171,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     const rows: { unit_id: string }[] = await this.dataSource.query('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
       result.evaluations.map((e) => e.id),
     ]);
-    if (!rows.every((r) => canSeeUnit(user, r.unit_id))) throw new ActionForbiddenError('import', ['manager']);
+    if (!rows.every((r) => may(user, 'read', { unitId: r.unit_id }))) throw new ActionForbiddenError('import', ['manager']);
     return result;
   }
 

@@ -63,3 +63,14 @@ export interface EvaluationForm {
    */
   cycleId?: string | null;
 }
+
+/**
+ * What the system sets on a form and a drafter never edits: its unit, the cycle that was open when it was drafted,
+ * what an imported paper form declared. (The fiscal year is edited with the rest, and the aggregate refuses a
+ * change of year with its own error.)
+ */
+export const SYSTEM_FIELDS = ['unitId', 'cycleId', 'declared'] as const;
+export type SystemField = (typeof SYSTEM_FIELDS)[number];
+
+/** The form as a drafter edits it: an edit that carries a system field, even one typed loosely, does not compile. */
+export type EditableForm = Omit<EvaluationForm, SystemField> & { readonly [F in SystemField]?: never };

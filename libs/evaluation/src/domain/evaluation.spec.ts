@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Evaluation, allowedActions, type CommandContext, type EvaluationStatus } from './evaluation.js';
-import type { EvaluationForm } from './evaluation-form.js';
+import type { EditableForm, EvaluationForm } from './evaluation-form.js';
 
 const drafter = { userId: 'u-drafter' };
 const reviewer = { userId: 'u-reviewer' };
@@ -25,6 +25,12 @@ function completeForm(overrides: Partial<EvaluationForm> = {}): EvaluationForm {
     ],
     ...overrides,
   };
+}
+
+/** The form as a drafter sends it: without the fields the system sets. */
+function edited(overrides: Partial<EditableForm> = {}): EditableForm {
+  const { unitId: _unit, cycleId: _cycle, declared: _declared, ...form } = completeForm();
+  return { ...form, ...overrides };
 }
 
 /** given the events that brought it here, when a person acts, then these events are recorded (or this refusal). */
@@ -62,17 +68,23 @@ describe('Evaluation', () => {
   describe('edit', () => {
     it('records EvaluationEdited with the whole form and the editor', () => {
       const evaluation = given();
-      evaluation.edit(completeForm({ projectLead: '李四' }), at(5, { userId: 'u-other-drafter' }));
+      evaluation.edit(edited({ projectLead: '李四' }), at(5, { userId: 'u-other-drafter' }));
       expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationEdited']);
       expect(evaluation.state).toMatchObject({ version: 2, lastEditedBy: 'u-other-drafter', form: { projectLead: '李四' } });
     });
 
+    it('keeps the unit, the cycle and the declared figures the system set', () => {
+      const evaluation = Evaluation.draft('e-1', completeForm({ cycleId: 'cycle-1', declared: { total: 95 } }), 'national-2020', at(0));
+      evaluation.edit(edited({ projectLead: '李四' }), at(5));
+      expect(evaluation.state.form).toMatchObject({ unitId: 'unit-1', cycleId: 'cycle-1', declared: { total: 95 }, projectLead: '李四' });
+    });
+
     it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
-      expect(() => inStatus[status]().edit(completeForm(), at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+      expect(() => inStatus[status]().edit(edited(), at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
     });
 
     it('refuses to move the form to another fiscal year', () => {
-      expect(() => given().edit(completeForm({ fiscalYear: 2022 }), at(5))).toThrow(expect.objectContaining({ code: 'FISCAL_YEAR_FIXED' }));
+      expect(() => given().edit(edited({ fiscalYear: 2022 }), at(5))).toThrow(expect.objectContaining({ code: 'FISCAL_YEAR_FIXED' }));
     });
   });
 
@@ -122,7 +134,7 @@ describe('Evaluation', () => {
     });
 
     it('refuses a reviewer who last edited the form', () => {
-      const evaluation = given((e) => e.edit(completeForm(), at(1, reviewer)), (e) => e.submit(at(2)));
+      const evaluation = given((e) => e.edit(edited(), at(1, reviewer)), (e) => e.submit(at(2)));
       expect(() => evaluation.approve(null, 'c', at(3, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
     });
 
@@ -131,7 +143,7 @@ describe('Evaluation', () => {
     });
     it('refuses a co-author who rewrote the form, even after someone else edited it last', () => {
       const coAuthor = { userId: 'u-co-author' };
-      const evaluation = given((e) => e.edit(completeForm({ projectLead: '张三' }), at(1, coAuthor)), (e) => e.edit(completeForm(), at(2)), (e) => e.submit(at(3)));
+      const evaluation = given((e) => e.edit(edited({ projectLead: '张三' }), at(1, coAuthor)), (e) => e.edit(edited(), at(2)), (e) => e.submit(at(3)));
       expect(() => evaluation.approve(null, 'c', at(4, coAuthor))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
       expect(() => evaluation.return([{ target: null, text: '改' }], ['c'], at(4, coAuthor))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
     });
@@ -144,8 +156,8 @@ describe('Evaluation', () => {
     it('lets an author of an earlier revision review a corrected one they did not touch (the last editor stays barred)', () => {
       const coAuthor = { userId: 'u-co-author' };
       const evaluation = given(
-        (e) => e.edit(completeForm({ projectLead: '张三' }), at(1, coAuthor)),
-        (e) => e.edit(completeForm(), at(2)),
+        (e) => e.edit(edited({ projectLead: '张三' }), at(1, coAuthor)),
+        (e) => e.edit(edited(), at(2)),
         submitted,
         approved,
         published,
@@ -240,7 +252,7 @@ describe('Evaluation', () => {
     });
 
     it('keeps who last edited the form, so they still may not review the new revision', () => {
-      const evaluation = given((e) => e.edit(completeForm(), at(1, reviewer)), (e) => e.submit(at(2)), (e) => e.approve(null, 'c', at(3, { userId: 'u-other-reviewer' })), published);
+      const evaluation = given((e) => e.edit(edited(), at(1, reviewer)), (e) => e.submit(at(2)), (e) => e.approve(null, 'c', at(3, { userId: 'u-other-reviewer' })), published);
       evaluation.reopen(null, at(4, manager));
       evaluation.submit(at(5));
       expect(() => evaluation.approve(null, 'c', at(6, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
@@ -252,7 +264,7 @@ describe('Evaluation', () => {
       const evaluation = Evaluation.draft('e-1', completeForm(), 'national-2020', at(0));
       evaluation.submit(at(1));
       evaluation.return([{ target: 'projectName', text: '名称不规范' }], ['c-1'], at(2, reviewer));
-      evaluation.edit(completeForm({ projectName: '新媒体运营服务' }), at(3));
+      evaluation.edit(edited({ projectName: '新媒体运营服务' }), at(3));
       evaluation.submit(at(4));
       evaluation.approve('同意', 'c-2', at(5, reviewer));
       evaluation.publish(at(6, manager));

@@ -1,4 +1,4 @@
-import type { EvaluationForm } from './evaluation-form.js';
+import type { EditableForm, EvaluationForm } from './evaluation-form.js';
 import type { CopySource } from './next-year-form.js';
 import {
   FiscalYearChangeError,
@@ -230,10 +230,13 @@ export class Evaluation {
     return scoreEvaluation(this.state.form, ruleSetById(this.state.ruleSetId)).findings;
   }
 
-  edit(form: EvaluationForm, ctx: CommandContext): void {
+  /** The drafter's fields replace the form's; its system fields (unit, cycle, declared figures) stay as they are. */
+  edit(edited: EditableForm, ctx: CommandContext): void {
     this.guard('edit');
     // The year places the form in its cycle and its summary table; a form of another year is a new form.
-    if (form.fiscalYear !== this.state.form.fiscalYear) throw new FiscalYearChangeError(this.state.form.fiscalYear, form.fiscalYear);
+    if (edited.fiscalYear !== this.state.form.fiscalYear) throw new FiscalYearChangeError(this.state.form.fiscalYear, edited.fiscalYear);
+    const { unitId, cycleId, declared } = this.state.form;
+    const form: EvaluationForm = { ...edited, unitId, cycleId: cycleId ?? null, declared: declared ?? null };
     this.record({ type: 'EvaluationEdited', payload: { form } }, ctx);
   }
 

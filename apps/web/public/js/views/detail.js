@@ -166,7 +166,7 @@ function sumHundredths(values) {
 // ---------------------------------------------------------------------------------------------
 export async function renderNew(ctx) {
   const { main } = ctx;
-  if (!session.hasRole('drafter')) {
+  if (!session.may('evaluation.create')) {
     clear(main).append(h('div.empty', '只有填报人可以新建自评表。'));
     return;
   }
@@ -322,7 +322,7 @@ export async function renderDetail(ctx, id) {
   const exportWordBtn = exportAs('导出 Word', 'docx');
   const exportPdfBtn = exportAs('导出 PDF', 'pdf');
   // Next year's form starts from this one (targets and weights kept, figures and results cleared).
-  const mayCopy = !isArchive && session.hasRole('drafter') && session.user?.unitIds?.includes(view.form.unitId);
+  const mayCopy = !isArchive && session.may('evaluation.copy', view.form.unitId);
   const copyBtn = mayCopy ? h('button.btn', { type: 'button', onclick: () => copyDialog(view, ctx) }, '复制到新年度') : null;
 
   // --- header ------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export async function renderList(ctx) {
   const body = h('div', loading());
   clear(main).append(
     pageHeader(info?.title ?? '自评表列表',
-      session.hasRole('drafter') ? h('a.btn.btn-primary', { href: '#/evaluations/new' }, '＋ 新建自评表') : null),
+      session.may('evaluation.create') ? h('a.btn.btn-primary', { href: '#/evaluations/new' }, '＋ 新建自评表') : null),
     info ? h('p.page-hint.muted', info.hint) : null,
     h('div.toolbar', searchForm, statusSelect ? h('label.inline', '状态', statusSelect) : null, h('label.inline', '年度', yearSelect), unitLabel,
       filtered ? h('a.btn.btn-ghost.btn-sm', { href: hashOf('/evaluations', { queue }) }, '清除筛选') : null),

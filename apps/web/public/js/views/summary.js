@@ -23,7 +23,7 @@ export async function renderSummary(ctx) {
   } }, label);
 
   // 公开材料包: the year's published forms of one unit as PDF and Word, without contact data (managers).
-  const packBtn = session.hasRole('manager', 'admin')
+  const packBtn = session.may('reporting.publication.download')
     ? h('button.btn', { type: 'button', onclick: async (e) => {
       const btn = e.currentTarget;
       btn.disabled = true;

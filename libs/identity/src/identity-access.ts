@@ -1,0 +1,16 @@
+import { rolePolicy } from './access-policy.js';
+
+/** What the identity context (units, users) and the system's operation (queues, failed jobs) let people do. */
+export const IDENTITY_ACTIONS = ['units.list', 'units.create', 'users.list', 'users.create', 'users.update', 'queues.view', 'failed-jobs.view'] as const;
+export type IdentityAction = (typeof IDENTITY_ACTIONS)[number];
+
+/** Admins run units, users and the queues; everyone signed in reads the unit list (forms name their unit). */
+export const IDENTITY_ACCESS = rolePolicy<IdentityAction>('identity', {
+  'units.list': 'signed-in',
+  'units.create': ['admin'],
+  'users.list': ['admin'],
+  'users.create': ['admin'],
+  'users.update': ['admin'],
+  'queues.view': ['admin'],
+  'failed-jobs.view': ['admin'],
+});
