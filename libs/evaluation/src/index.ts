@@ -49,6 +49,7 @@ export {
   ruleSets,
 } from './scoring/rule-set.js';
 export { type EvaluationScores, scoreEvaluation } from './scoring/score-evaluation.js';
+export { declaredSelfScore, selfScore } from './scoring/self-score.js';
 export { cellText, type DocumentTable } from './import/document-tables.js';
 export { parseSelfEvaluationTables } from './import/self-evaluation-tables.parser.js';
 export {
