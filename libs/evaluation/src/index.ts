@@ -72,12 +72,14 @@ export { type EvaluationView, GetEvaluationQuery } from './application/get-evalu
 export { ImportSelfEvaluationsCommand, type ImportSource } from './application/import-self-evaluations.command.js';
 export { ListEvaluationsQuery } from './application/list-evaluations.query.js';
 export { PublishEvaluationCommand } from './application/publish-evaluation.command.js';
+export { RescoreEvaluations } from './application/rescore-evaluations.js';
 export { ReopenEvaluationCommand } from './application/reopen-evaluation.command.js';
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
 // infrastructure/ and the Nest modules
 export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
 export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluation-counts.js';
+export { EvaluationOutbox, type OutboxEvent } from './infrastructure/evaluation-outbox.js';
 export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 export { EvaluationRepository } from './infrastructure/evaluation.repository.js';
 export { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
