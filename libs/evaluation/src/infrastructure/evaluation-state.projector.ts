@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Sql } from '#perf-eval/persistence';
 import { evolve, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
@@ -51,10 +52,10 @@ export class EvaluationStateProjector {
 
   private async writeRow(manager: EntityManager, state: EvaluationState, insert: boolean, scoring: ScoringRecord | null): Promise<RowScoring> {
     const statement = insert ? rowInsert(state, scoring) : rowUpdate(state, 0, undefined, scoring);
-    const result: unknown = await manager.query(withClause(statement), statement.params);
+    const rows = await Sql.of(manager).rows<RowScoring>(withClause(statement), statement.params);
     if (scoring) return { scores: scoring.scores, findings: scoring.findings };
-    // An UPDATE answers [rows, affected] (rows from RETURNING); an INSERT without a scoring shows none yet.
-    return insert ? { scores: null, findings: null } : ((result as [RowScoring[], number])[0][0] ?? { scores: null, findings: null });
+    // An UPDATE without a scoring answers the scores the row keeps (RETURNING); an INSERT without one shows none yet.
+    return rows[0] ?? { scores: null, findings: null };
   }
 }
 
