@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { QUEUES } from '#perf-eval/persistence';
-import type { PendingDelivery } from '#perf-eval/notifications';
+import { NotificationDelivery, type PendingDelivery } from '#perf-eval/notifications';
 
 /** Queues e-mail and webhook deliveries under deterministic job ids, and re-queues any a crash left behind. */
 @Injectable()
 export class DeliveryQueue {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly delivery: NotificationDelivery,
     @InjectQueue(QUEUES.deliveries) private readonly queue: Queue,
   ) {}
 
@@ -22,12 +21,8 @@ export class DeliveryQueue {
 
   /** Deliveries still pending a while after they were stored: their job was never queued (crash after commit). */
   async sweep(olderThanMs = 30_000): Promise<number> {
-    const rows: { notification_id: string; channel: 'email' | 'webhook' }[] = await this.dataSource.query(
-      `SELECT notification_id, channel FROM notification_deliveries
-       WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT 1000`,
-      [olderThanMs / 1000],
-    );
-    await this.enqueue(rows.map((r) => ({ notificationId: r.notification_id, channel: r.channel })));
-    return rows.length;
+    const stalled = await this.delivery.stalled(olderThanMs);
+    await this.enqueue(stalled);
+    return stalled.length;
   }
 }

@@ -4,15 +4,16 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import pg from 'pg';
 import { AppConfig } from '#perf-eval/config';
+import { EvaluationOutbox } from '#perf-eval/evaluation';
 import { QUEUES, OUTBOX_CHANNEL } from '#perf-eval/persistence';
 
 const BATCH = 500;
 const EVENTS_PER_JOB = 50;
 
 /**
- * Moves committed events from the outbox into the evaluation-events queue. A row is marked dispatched only
- * after the queue accepted its job; a crash in between re-sends it under the same job id, and the
- * processors are idempotent anyway. Several workers may relay at once: rows are claimed with SKIP LOCKED.
+ * Moves committed events from the outbox (EvaluationOutbox) into the evaluation-events queue. A row is marked
+ * dispatched only after the queue accepted its job; a crash in between re-sends it under the same job id, and
+ * the processors are idempotent anyway. Several workers may relay at once: rows are claimed with SKIP LOCKED.
  *
  * Woken by PostgreSQL: a trigger on the outbox NOTIFYs `outbox` when a transaction that wrote rows
  * commits, and the relay LISTENs on a connection of its own. When that connection drops, the relay
@@ -34,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: EvaluationOutbox,
     @InjectQueue(QUEUES.evaluationEvents) private readonly queue: Queue,
     config: AppConfig,
   ) {
@@ -57,24 +59,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Relays one batch; returns how many events it moved. */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string; event_position: string; evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }[] =
-        await manager.query(
-          `SELECT o.id, o.event_position, e.evaluation_id, e.version, e.type, e.payload, e.actor_id, e.occurred_at
-           FROM outbox o JOIN evaluation_events e ON e.position = o.event_position
-           WHERE o.dispatched_at IS NULL ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-          [BATCH],
-        );
-      if (rows.length === 0) return 0;
-      const events = rows.map((r) => ({ type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() }));
+    return this.outbox.dispatch(BATCH, async (events) => {
       const jobs = [];
-      for (let i = 0; i < rows.length; i += EVENTS_PER_JOB) {
-        const slice = rows.slice(i, i + EVENTS_PER_JOB);
-        jobs.push({ name: 'events', data: { events: events.slice(i, i + EVENTS_PER_JOB) }, opts: { jobId: `events-${slice[0].event_position}-${slice[slice.length - 1].event_position}` } });
+      for (let i = 0; i < events.length; i += EVENTS_PER_JOB) {
+        const slice = events.slice(i, i + EVENTS_PER_JOB);
+        jobs.push({ name: 'events', data: { events: slice.map((e) => e.event) }, opts: { jobId: `events-${slice[0].position}-${slice[slice.length - 1].position}` } });
       }
       await this.queue.addBulk(jobs);
-      await manager.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      return rows.length;
     });
   }
 

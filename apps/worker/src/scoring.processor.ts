@@ -1,7 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { ScoringProjection } from '#perf-eval/evaluation';
+import { RescoreEvaluations } from '#perf-eval/evaluation';
 import { QUEUES, processorOptions } from '#perf-eval/persistence';
 
 export interface ScoringJob {
@@ -16,20 +15,12 @@ export interface ScoringJob {
 /** Bulk recomputation of a cycle: each job scores its forms in one transaction and counts each done once. */
 @Processor(QUEUES.scoring, processorOptions((config) => config.scoringConcurrency))
 export class ScoringProcessor extends WorkerHost {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly scoring: ScoringProjection,
-  ) {
+  constructor(private readonly rescoring: RescoreEvaluations) {
     super();
   }
 
   async process(job: Job<ScoringJob>): Promise<void> {
     const ids = job.data.evaluationIds ?? (job.data.evaluationId ? [job.data.evaluationId] : []);
-    await this.scoring.score(...ids);
-    if (!job.data.runId) return;
-    await this.dataSource.query(
-      'INSERT INTO recompute_items (run_id, evaluation_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING',
-      [job.data.runId, ids],
-    );
+    await this.rescoring.rescore(ids, job.data.runId);
   }
 }

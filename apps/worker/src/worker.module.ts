@@ -5,7 +5,7 @@ import { PersistenceModule, redisOptions, RedisModule, DEFAULT_JOB_OPTIONS, Queu
 import { LiveModule } from '#perf-eval/live';
 import { AppConfig, AppConfigModule } from '#perf-eval/config';
 import { EvaluationStorageModule, countsFolderProvider } from '#perf-eval/evaluation';
-import { NotificationsModule } from '#perf-eval/notifications';
+import { NotificationDeliveryModule, NotificationsModule } from '#perf-eval/notifications';
 import { OutboxRelay } from './outbox.relay.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { EvaluationEventsProcessor } from './evaluation-events.processor.js';
@@ -24,6 +24,7 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
     LiveModule,
     EvaluationStorageModule,
     NotificationsModule,
+    NotificationDeliveryModule,
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({ connection: { url: config.redisUrl, ...redisOptions() }, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),

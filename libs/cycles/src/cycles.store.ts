@@ -1,4 +1,4 @@
-import { isUuid } from '#perf-eval/persistence';
+import { isUuid, Sql } from '#perf-eval/persistence';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -58,8 +58,7 @@ export class CyclesStore {
         reviewDeadline: patch.reviewDeadline ?? new Date(current.reviewDeadline),
         reminderPolicy: patch.reminderPolicy ?? current.reminderPolicy,
       });
-      // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-      const [rows]: [CycleRow[], number] = await manager.query(
+      const rows = await Sql.of(manager).rows<CycleRow>(
         `UPDATE cycles SET fiscal_year=$2, name=$3, submission_deadline=$4, review_deadline=$5, reminder_policy=$6, status=$7, updated_at=now()
          WHERE id=$1 RETURNING *`,
         [id, next.fiscalYear, next.name, next.submissionDeadline, next.reviewDeadline, JSON.stringify(next.reminderPolicy), patch.status ?? current.status],

@@ -14,6 +14,7 @@ export {
 export { CyclesStore } from './cycles.store.js';
 export { durationMs } from './iso-duration.js';
 export { RecomputeCycleCommand } from './recompute-cycle.command.js';
+export { type RecomputeJob, RecomputeRuns } from './recompute-runs.js';
 export { dueNotices, type EvaluationProgress } from './reminder-policy.js';
 export { YEAR_CYCLES } from './year-cycles.js';
 export { CycleRecomputeModule } from './cycle-recompute.module.js';

@@ -51,6 +51,7 @@ export {
   ruleSets,
 } from './scoring/rule-set.js';
 export { type EvaluationScores, scoreEvaluation } from './scoring/score-evaluation.js';
+export { declaredSelfScore, selfScore } from './scoring/self-score.js';
 export { cellText, type DocumentTable } from './import/document-tables.js';
 export { parseSelfEvaluationTables } from './import/self-evaluation-tables.parser.js';
 export {
@@ -73,12 +74,14 @@ export { type EvaluationView, GetEvaluationQuery } from './application/get-evalu
 export { ImportSelfEvaluationsCommand, type ImportSource } from './application/import-self-evaluations.command.js';
 export { ListEvaluationsQuery } from './application/list-evaluations.query.js';
 export { PublishEvaluationCommand } from './application/publish-evaluation.command.js';
+export { RescoreEvaluations } from './application/rescore-evaluations.js';
 export { ReopenEvaluationCommand } from './application/reopen-evaluation.command.js';
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
 // infrastructure/ and the Nest modules
 export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
 export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluation-counts.js';
+export { EvaluationOutbox, type OutboxEvent } from './infrastructure/evaluation-outbox.js';
 export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 export { EvaluationRepository } from './infrastructure/evaluation.repository.js';
 export { ProjectionRebuild } from './infrastructure/projection-rebuild.js';

@@ -3,6 +3,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
+import { Sql } from '#perf-eval/persistence';
 import { AccountDisabledError, InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
 import { assertPasswordAllowed } from './password-policy.js';
@@ -124,8 +125,7 @@ export class Directory {
     if (!current[0]) throw new UnknownUserError(id);
     if (patch.password !== undefined) assertPasswordAllowed(patch.password, current[0].username);
     const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, this.config.bcryptRounds) : null;
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [UserRow[], number] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<UserRow>(
       `UPDATE users SET
          display_name = COALESCE($2, display_name),
          roles = COALESCE($3, roles),

@@ -7,6 +7,8 @@ export { databaseUnavailable, type Dependency, redisUnavailable, RETRY_AFTER_SEC
 export { migrate } from './migrate.js';
 export { OUTBOX_CHANNEL } from './outbox-channel.js';
 export { preparedQuery, readQuery } from './prepared-query.js';
+export { pingDatabase } from './ping-database.js';
+export { Sql, type SqlRunner } from './sql.js';
 export { DEFAULT_JOB_OPTIONS, processorOptions, QUEUES, workersKey, workersLastBeatKey } from './queues.js';
 export { producerRedisOptions, queueReady, RedisConnection, redisOptions } from './redis-connection.js';
 export { SqlFilter } from './sql-filter.js';

@@ -5,6 +5,7 @@
 export { BoardQuery } from './board.query.js';
 export { FiscalYearsQuery } from './fiscal-years.query.js';
 export { formDocx, formPdf } from './form-document.js';
+export { type FormPaper, FormPaperQuery } from './form-paper.query.js';
 export { formWorkbook } from './form-workbook.js';
 export { type PublicationPack, PublicationPackQuery } from './publication-pack.js';
 export { summaryCsv } from './summary-csv.js';

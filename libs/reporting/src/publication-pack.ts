@@ -13,7 +13,7 @@ import { Decimal } from 'decimal.js';
 import JSZip from 'jszip';
 import { DataSource } from 'typeorm';
 import type { EvaluationForm } from '#perf-eval/evaluation';
-import { EvaluationError, ruleSetById, scoreEvaluation } from '#perf-eval/evaluation';
+import { EvaluationError, ruleSetById, scoreEvaluation, selfScore } from '#perf-eval/evaluation';
 import { formDocx, formPdf, publicationCopy } from './form-document.js';
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
@@ -123,8 +123,7 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
         projectName: form.projectName,
         budget: budget === null ? null : new Decimal(budget).toFixed(2, Decimal.ROUND_HALF_UP),
         evaluationMethod: form.evaluationMethod,
-        // As in the 明细表: the figure the unit declared, else the computed total.
-        selfScore: form.declared?.summarySelfScore ?? form.declared?.total ?? scores.total,
+        selfScore: selfScore(form.declared, scores.total),
         computedScore: scores.total,
         grade: scores.grade,
         status: 'Published',

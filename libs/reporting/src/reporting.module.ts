@@ -4,6 +4,7 @@ import { SummaryHandler } from './summary.query.js';
 import { BoardHandler } from './board.query.js';
 import { FiscalYearsHandler } from './fiscal-years.query.js';
 import { PublicationPackHandler } from './publication-pack.js';
+import { FormPaperHandler } from './form-paper.query.js';
 
-@Module({ imports: [CqrsModule], providers: [SummaryHandler, BoardHandler, FiscalYearsHandler, PublicationPackHandler] })
+@Module({ imports: [CqrsModule], providers: [SummaryHandler, BoardHandler, FiscalYearsHandler, PublicationPackHandler, FormPaperHandler] })
 export class ReportingModule {}

@@ -9,7 +9,7 @@ export interface SummaryRow {
   projectName: string; // 项目名称
   budget: string | null; // 项目预算（万元）: the full-year budget, 2 decimals ("84.61")
   evaluationMethod: string; // 评价方式
-  selfScore: number | null; // 自评得分: the declared total of an imported form, else the computed total
+  selfScore: number | null; // 自评得分: selfScore() of #perf-eval/evaluation (declared summary score, else declared total, else computed)
   computedScore: number | null;
   grade: string | null;
   status: EvaluationStatus; // of the revision shown

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
 import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
+import { selfScore } from '#perf-eval/evaluation';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 
@@ -108,13 +109,11 @@ function shownFigures(r: Row) {
   }
   const form = r.published_form;
   const computed = r.published_scores?.total ?? null;
-  // 自评得分 as for the current row: the summary's or the form's declared figure, else the computed total.
-  const declared = form.declared?.summarySelfScore ?? form.declared?.total ?? null;
   return {
     projectName: form.projectName,
     budget: form.funds?.total?.fullYearBudget ?? null,
     evaluationMethod: form.evaluationMethod,
-    selfScore: declared ?? computed,
+    selfScore: selfScore(form.declared, computed),
     computedScore: computed,
     grade: r.published_scores?.grade ?? null,
     status: (r.published_status ?? 'Published') as EvaluationStatus,

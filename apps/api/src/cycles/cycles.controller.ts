@@ -1,12 +1,10 @@
-import { isUuid } from '#perf-eval/persistence';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { CyclesStore, RecomputeCycleCommand } from '#perf-eval/cycles';
+import { CyclesStore, RecomputeCycleCommand, RecomputeRuns } from '#perf-eval/cycles';
 import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
 import { FiscalYearFilterDto } from '../query-filters.dto.js';
@@ -87,7 +85,7 @@ export class CyclesController {
   constructor(
     private readonly cycles: CyclesStore,
     private readonly commands: CommandBus,
-    private readonly dataSource: DataSource,
+    private readonly runs: RecomputeRuns,
   ) {}
 
   @Allowed(CYCLES_ACCESS, 'cycles.create')
@@ -126,15 +124,8 @@ export class CyclesController {
   @Allowed(CYCLES_ACCESS, 'recompute-runs.view')
   @Get('jobs/:id')
   async job(@Param('id') id: string) {
-    const rows: { id: string; cycle_id: string; total: number; done: string; created_at: Date }[] = isUuid(id)
-      ? await this.dataSource.query(
-          `SELECT r.id, r.cycle_id, r.total, r.created_at, (SELECT count(*) FROM recompute_items i WHERE i.run_id = r.id) AS done
-           FROM recompute_runs r WHERE r.id = $1`,
-          [id],
-        )
-      : [];
-    if (!rows[0]) throw new NotFoundError(`任务不存在：${id}`);
-    const done = Number(rows[0].done);
-    return { id, kind: 'recompute', cycleId: rows[0].cycle_id, total: rows[0].total, done, status: done >= rows[0].total ? 'completed' : 'running', createdAt: new Date(rows[0].created_at).toISOString() };
+    const job = await this.runs.progress(id);
+    if (!job) throw new NotFoundError(`任务不存在：${id}`);
+    return job;
   }
 }

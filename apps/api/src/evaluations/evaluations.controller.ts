@@ -1,10 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { formWorkbook, formDocx, formPdf } from '#perf-eval/reporting';
+import { formWorkbook, formDocx, formPdf, type FormPaper, FormPaperQuery } from '#perf-eval/reporting';
 import {
-  scoreEvaluation,
-  ruleSetById,
   CreateEvaluationCommand,
   CopyEvaluationCommand,
   EditEvaluationCommand,
@@ -17,7 +14,6 @@ import {
   ListEvaluationsQuery,
   EvaluationHistoryQuery,
 } from '#perf-eval/evaluation';
-import type { EvaluationView } from '#perf-eval/evaluation';
 import { attachment } from '../reporting/reporting.controller.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -35,7 +31,6 @@ export class EvaluationsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly dataSource: DataSource,
   ) {}
 
   @Post()
@@ -58,12 +53,10 @@ export class EvaluationsController {
   /** 自评表 in the paper layout; figures computed from the exported form itself, so they always match it. */
   @Get(':id/form.xlsx')
   async formXlsx(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: RevisionQueryDto, @Res({ passthrough: true }) res: Response) {
-    const view: EvaluationView = await this.queries.execute(new GetEvaluationQuery(id, user, query.revision));
-    const [unit]: { name: string }[] = await this.dataSource.query('SELECT name FROM units WHERE id = $1', [view.form.unitId]);
-    const { scores, findings } = scoreEvaluation(view.form, ruleSetById(view.ruleSetId));
+    const { form, scores, findings, status, revision, unitName }: FormPaper = await this.queries.execute(new FormPaperQuery(id, user, query.revision));
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', attachment(`${view.form.projectName || '自评表'}-项目支出绩效自评表.xlsx`));
-    return new StreamableFile(await formWorkbook({ form: view.form, scores, findings, status: view.status, revision: view.revision, unitName: unit?.name ?? '' }));
+    res.setHeader('Content-Disposition', attachment(`${form.projectName || '自评表'}-项目支出绩效自评表.xlsx`));
+    return new StreamableFile(await formWorkbook({ form, scores, findings, status, revision, unitName }));
   }
 
   /** 自评表 as a Word file in the official layout (A4), figures computed from the exported form itself. */
@@ -85,11 +78,8 @@ export class EvaluationsController {
   }
 
   private async documentInput(user: AuthenticatedUser, id: string, revision?: number) {
-    const view: EvaluationView = await this.queries.execute(new GetEvaluationQuery(id, user, revision));
-    const [unit]: { name: string }[] = await this.dataSource.query('SELECT name FROM units WHERE id = $1', [view.form.unitId]);
-    const ruleSet = ruleSetById(view.ruleSetId);
-    const { scores } = scoreEvaluation(view.form, ruleSet);
-    return { form: view.form, scores, unitName: unit?.name ?? '', filledAt: view.submittedAt, ruleSet };
+    const { form, scores, unitName, filledAt, ruleSet }: FormPaper = await this.queries.execute(new FormPaperQuery(id, user, revision));
+    return { form, scores, unitName, filledAt, ruleSet };
   }
 
   @Get(':id/history')

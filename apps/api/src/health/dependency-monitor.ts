@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
-import { RedisConnection, workersKey, workersLastBeatKey, databaseUnavailable, shortReason, type Dependency } from '#perf-eval/persistence';
+import { RedisConnection, workersKey, workersLastBeatKey, databaseUnavailable, shortReason, type Dependency, pingDatabase } from '#perf-eval/persistence';
 
 /** A worker that has not beaten for this long counts as gone (it beats every 5 s). */
 const WORKER_SILENCE_MS = 20_000;
@@ -88,7 +88,7 @@ export class DependencyMonitor implements OnModuleInit, OnModuleDestroy {
   private async probeDatabase(): Promise<void> {
     const started = Date.now();
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), PROBE_TIMEOUT_MS);
+      await withTimeout(pingDatabase(this.dataSource), PROBE_TIMEOUT_MS);
       this.mark('database', 'up');
       this.extra.set('database', { latencyMs: Date.now() - started });
     } catch (error) {

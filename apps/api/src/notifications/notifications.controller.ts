@@ -1,13 +1,11 @@
-import { isUuid } from '#perf-eval/persistence';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { InboxQuery } from '#perf-eval/notifications';
+import { InboxQuery, MarkNotificationReadCommand } from '#perf-eval/notifications';
 import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
 import { NotFoundError } from '../api.errors.js';
 import { NOTIFICATIONS_ACCESS } from '#perf-eval/notifications';
@@ -32,7 +30,7 @@ export class InboxDto {
 export class NotificationsController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly dataSource: DataSource,
+    private readonly commands: CommandBus,
   ) {}
 
   @Allowed(NOTIFICATIONS_ACCESS, 'inbox.read')
@@ -45,14 +43,8 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   async read(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [{ id: string; read_at: Date }[], number] = isUuid(id)
-      ? await this.dataSource.query(
-          `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING id, read_at`,
-          [id, user.id],
-        )
-      : [[], 0];
-    if (!rows[0]) throw new NotFoundError(`通知不存在：${id}`);
-    return { id, readAt: new Date(rows[0].read_at).toISOString() };
+    const read = await this.commands.execute(new MarkNotificationReadCommand(user.id, id));
+    if (!read) throw new NotFoundError(`通知不存在：${id}`);
+    return read;
   }
 }

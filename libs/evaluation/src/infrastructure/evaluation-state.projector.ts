@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Sql } from '#perf-eval/persistence';
 import { evolve, type EvaluationState, type RecordedEvent } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
-import { scoredColumns, scoredValues, type ScoringRecord } from './scoring.projection.js';
+import { declaredSelfScore } from '../scoring/self-score.js';
+import { scoredColumns, scoredValues, selfScoreSql, type ScoringRecord } from './scoring.projection.js';
 
 /** The scores and findings an evaluation's row shows (null until its form is first scored). */
 export interface RowScoring {
@@ -50,10 +52,10 @@ export class EvaluationStateProjector {
 
   private async writeRow(manager: EntityManager, state: EvaluationState, insert: boolean, scoring: ScoringRecord | null): Promise<RowScoring> {
     const statement = insert ? rowInsert(state, scoring) : rowUpdate(state, 0, undefined, scoring);
-    const result: unknown = await manager.query(withClause(statement), statement.params);
+    const rows = await Sql.of(manager).rows<RowScoring>(withClause(statement), statement.params);
     if (scoring) return { scores: scoring.scores, findings: scoring.findings };
-    // An UPDATE answers [rows, affected] (rows from RETURNING); an INSERT without a scoring shows none yet.
-    return insert ? { scores: null, findings: null } : ((result as [RowScoring[], number])[0][0] ?? { scores: null, findings: null });
+    // An UPDATE without a scoring answers the scores the row keeps (RETURNING); an INSERT without one shows none yet.
+    return rows[0] ?? { scores: null, findings: null };
   }
 }
 
@@ -98,7 +100,7 @@ function rowParams(state: EvaluationState): unknown[] {
     state.createdAt,
     state.updatedAt,
     form.declared?.summarySeq ?? null,
-    form.declared?.summarySelfScore ?? form.declared?.total ?? null,
+    declaredSelfScore(form.declared),
     form.cycleId ?? null,
     state.formVersion,
     state.submittedAt,
@@ -110,7 +112,7 @@ function rowParams(state: EvaluationState): unknown[] {
  * The row's columns as [column, SQL value] over parameters numbered from `offset + 1`; with a scoring,
  * also the scored columns and the CTE that records the scoring in evaluation_scorings (once per
  * evaluation, form version, rule set and rule version: ON CONFLICT DO NOTHING).
- * `selfScore` is the self_score value without a scoring.
+ * `selfScore` is the self_score value without a scoring (the declared figure is its parameter; see scoring/self-score.ts).
  */
 function rowColumns(state: EvaluationState, offset: number, scoring: ScoringRecord | null, selfScore: (declared: string) => string) {
   const p = (n: number) => `$${offset + n}`;
@@ -170,7 +172,7 @@ export function rowInsert(state: EvaluationState, scoring: ScoringRecord | null 
  * shows it at once; without one the row keeps its scores and the statement answers them (RETURNING).
  */
 export function rowUpdate(state: EvaluationState, offset: number, expectedVersion?: number, scoring: ScoringRecord | null = null): RowStatement {
-  const { columns, with: record, params, param, p, stateParam } = rowColumns(state, offset, scoring, (declared) => `COALESCE(${declared}, computed_total)`);
+  const { columns, with: record, params, param, p, stateParam } = rowColumns(state, offset, scoring, (declared) => selfScoreSql(declared, 'computed_total'));
   const guard = expectedVersion === undefined ? '' : ` AND version = ${param(expectedVersion, 'integer')}`;
   return {
     stateParam,

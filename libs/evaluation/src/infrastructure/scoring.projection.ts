@@ -4,6 +4,7 @@ import type { EvaluationState } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import { ruleSetById, ruleSets, ruleSetVersion } from '../scoring/rule-set.js';
 import { scoreEvaluation, type EvaluationScores } from '../scoring/score-evaluation.js';
+import { DECLARED_SELF_SCORE_FIELDS } from '../scoring/self-score.js';
 
 /** One scoring of one form version under one version of the rule data, as evaluation_scorings records it. */
 export interface ScoringRecord {
@@ -20,6 +21,16 @@ export function scoringOf(state: EvaluationState): ScoringRecord {
   const ruleSet = ruleSetById(state.ruleSetId);
   const { scores, findings } = scoreEvaluation(state.form, ruleSet);
   return { evaluationId: state.id, formVersion: state.formVersion, ruleSetId: state.ruleSetId, ruleVersion: ruleSetVersion(ruleSet), scores, findings };
+}
+
+/** `selfScore` (scoring/self-score.ts) in SQL, over SQL expressions for the declared figure and the computed total. */
+export function selfScoreSql(declared: string, computedTotal: string): string {
+  return `COALESCE(${declared}, ${computedTotal})`;
+}
+
+/** `declaredSelfScore` (scoring/self-score.ts) in SQL, over a stored form (jsonb): the same fields in the same order. */
+export function declaredSelfScoreSql(form: string): string {
+  return `COALESCE(${DECLARED_SELF_SCORE_FIELDS.map((field) => `(${form}->'declared'->>'${field}')::numeric`).join(', ')})`;
 }
 
 /**
@@ -45,7 +56,7 @@ export function scoredColumns(from: {
     ['grade', from.grade],
     ['error_count', from.errorCount],
     ['warning_count', from.warningCount],
-    ['self_score', `COALESCE(${from.declaredSelfScore}, ${from.total})`],
+    ['self_score', selfScoreSql(from.declaredSelfScore, from.total)],
     ['scored_version', from.formVersion],
     ['scored_rule_version', from.ruleVersion],
   ];
@@ -124,7 +135,7 @@ export class ScoringProjection {
       warningCount: count('warning'),
       formVersion: 's.form_version',
       ruleVersion: 's.rule_version',
-      declaredSelfScore: `COALESCE((e.state->'form'->'declared'->>'summarySelfScore')::numeric, (e.state->'form'->'declared'->>'total')::numeric)`,
+      declaredSelfScore: declaredSelfScoreSql(`e.state->'form'`),
     });
     await manager.query(
       `UPDATE evaluations e SET ${columns.map(([column, value]) => `${column} = ${value}`).join(', ')}
