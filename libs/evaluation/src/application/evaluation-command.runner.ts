@@ -6,7 +6,7 @@ import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
-import { assertMay, assertVisible } from './evaluation-access.js';
+import { accessTarget, assertMay, assertVisible } from './evaluation-access.js';
 import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
 
@@ -41,7 +41,7 @@ export class EvaluationCommandRunner {
   ): Promise<EvaluationRef> {
     const state = await this.repository.loadState(id);
     assertVisible(user, state, id);
-    assertMay(user, action, { unitId: state.form.unitId });
+    assertMay(user, action, accessTarget(state));
     const evaluation = Evaluation.fromState(state);
     change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
