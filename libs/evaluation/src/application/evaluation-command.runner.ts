@@ -37,13 +37,13 @@ export class EvaluationCommandRunner {
     user: AuthenticatedUser,
     action: EvaluationAction,
     expectedVersion: number,
-    change: (evaluation: Evaluation, ctx: CommandContext) => void,
+    change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
   ): Promise<EvaluationRef> {
     const state = await this.repository.loadState(id);
     assertVisible(user, state, id);
     assertMay(user, action, accessTarget(state));
     const evaluation = Evaluation.fromState(state);
-    change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
+    await change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
     announceChange(this.live, evaluation.state, events);
     return { id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };

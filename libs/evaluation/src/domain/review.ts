@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { EvaluationForm } from './evaluation-form.js';
 import { InvalidVerifiedScoreError } from './evaluation.errors.js';
+import { createFinding, type Finding } from '../scoring/finding.js';
 
 /**
  * The review chain of a submission (审核流程): the steps a submitted form passes, in order — `unit` (单位审核),
@@ -104,8 +105,26 @@ export function verify(
   return { rows, ...meta, complete, indicatorTotal };
 }
 
+/** 核查得分: the budget execution score plus every row's 核查分, exact; null unless every row was verified. */
+export function verifiedTotal(verification: Verification | null | undefined, budgetScore: number | null | undefined): number | null {
+  if (!verification?.complete || verification.indicatorTotal === null || budgetScore === null || budgetScore === undefined) return null;
+  return new Decimal(budgetScore).plus(verification.indicatorTotal).toNumber();
+}
+
 /** The rows a verification marked down (核查分 below the 自评得分), for the VERIFIED_BELOW_SELF finding. */
 export function rowsMarkedDown(verification: Verification | null | undefined): VerifiedRow[] {
   if (!verification) return [];
   return verification.rows.filter((r) => r.selfScore !== null && new Decimal(r.score).lt(r.selfScore));
+}
+
+/**
+ * VERIFIED_BELOW_SELF (warning): one finding per indicator row the last verification marked down, at the row's
+ * score, naming the two scores and the reviewer's reason. Computed from the state when the form is read.
+ */
+export function verificationFindings(form: EvaluationForm, verification: Verification | null | undefined): Finding[] {
+  return rowsMarkedDown(verification).map((r) => {
+    const name = form.indicators[r.row]?.name;
+    const row = `第 ${r.row + 1} 行${name ? `「${name}」` : ''}`;
+    return createFinding('VERIFIED_BELOW_SELF', `indicators[${r.row}].score`, `${row}核查分 ${r.score} 低于自评得分 ${r.selfScore}${r.reason ? `（理由：${r.reason}）` : ''}`);
+  });
 }
