@@ -135,7 +135,30 @@ describe('evaluation access', () => {
 
     it('never offers a review to an author of the revision', () => {
       expect(offeredActions(person(['reviewer'], ['unit-b'], 'author'), form('Submitted'))).toEqual([]);
-      expect(offeredActions(person(['reviewer'], ['unit-b'], 'other'), form('Submitted'))).toEqual(['approve', 'return']);
+      expect(offeredActions(person(['reviewer'], ['unit-b'], 'other'), form('Submitted'))).toEqual(['approve', 'return', 'claim']);
+    });
+
+    it('offers the department step only to the reviewers of the unit’s department, and never to an earlier step’s approver', () => {
+      const atDepartment = {
+        ...form('Submitted'),
+        review: { chain: ['unit', 'department'], step: 1, approvals: [{ step: 0, name: 'unit', by: 'unit-reviewer', at: '', comment: null }], claimedBy: null, claimedAt: null, assignedBy: null },
+      } as EvaluationState;
+      const unitReviewer = person(['reviewer'], ['unit-b'], 'unit-reviewer');
+      const otherUnitReviewer = person(['reviewer'], ['unit-b'], 'other');
+      const departmentReviewer = { ...person(['reviewer'], [], 'dept'), departmentIds: ['d-1'], departmentUnitIds: ['unit-b'] };
+      const otherDepartment = { ...person(['reviewer'], [], 'dept-2'), departmentIds: ['d-2'], departmentUnitIds: ['unit-c'] };
+      expect(offeredActions(departmentReviewer, atDepartment)).toEqual(['approve', 'return', 'claim']);
+      expect(offeredActions(unitReviewer, atDepartment)).toEqual([]);
+      expect(offeredActions(otherUnitReviewer, atDepartment)).toEqual([]);
+      expect(offeredActions(otherDepartment, atDepartment)).toEqual([]);
+      // At the unit step, the department's reviewers may read but not act.
+      expect(offeredActions(departmentReviewer, form('Submitted'))).toEqual([]);
+    });
+
+    it('offers withdraw only to the drafter who submitted, before any approval', () => {
+      const submittedBy = { ...form('Submitted', 'unit-b', ['author']), submittedBy: 'author', review: { chain: ['unit'], step: 0, approvals: [], claimedBy: null, claimedAt: null, assignedBy: null } } as EvaluationState;
+      expect(offeredActions(person(['drafter'], ['unit-b'], 'author'), submittedBy)).toEqual(['withdraw']);
+      expect(offeredActions(person(['drafter'], ['unit-b'], 'co-drafter'), submittedBy)).toEqual([]);
     });
   });
 });
