@@ -1,4 +1,4 @@
-import { canSeeUnit, seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
+import { canSeeUnit, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 
@@ -15,7 +15,8 @@ export class ActionForbiddenError extends EvaluationError {
  * Where a role counts for an action on a form of a unit:
  * - `own units`: the units the person belongs to (a drafter drafts for their units, also when another role,
  *   manager or admin, lets them see every unit);
- * - `visible units`: wherever the person sees (identity's unit scope: own units, all for managers and admins);
+ * - `visible units`: wherever the person sees (identity's unit scope: own units and the units of their 主管部门,
+ *   all for managers and admins);
  * - `all units`: every unit.
  */
 export type UnitScope = 'own units' | 'visible units' | 'all units';
@@ -100,7 +101,7 @@ export function assertMay(user: AuthenticatedUser, action: EvaluationAccessActio
 export function unitsWhere(user: AuthenticatedUser, action: EvaluationAccessAction): 'all' | string[] {
   const scopes = grantedScopes(user, action);
   if (scopes.some((scope) => scope === 'all units' || (scope === 'visible units' && seesAllUnits(user)))) return 'all';
-  return scopes.length ? user.unitIds : [];
+  return [...new Set(scopes.flatMap((scope) => (scope === 'own units' ? user.unitIds : visibleUnitIds(user))))];
 }
 
 /** Another unit's evaluation answers as if it did not exist. */
