@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { loadConfig } from '#perf-eval/config';
+import { Directory } from '#perf-eval/identity';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
@@ -366,7 +368,7 @@ describe('Departments, review chains and department reviewers', () => {
   });
 });
 
-describe('The departments migration', () => {
+describe('The departments migration, and the directory on it', () => {
   const db = new TestDatabase();
   let dataSource: DataSource;
 
@@ -405,5 +407,31 @@ describe('The departments migration', () => {
       某未填写主管部门的单位: [null, ['unit']],
     });
     expect(await dataSource.query(`SELECT department_ids FROM users WHERE username = 'old'`)).toEqual([{ department_ids: [] }]);
+  });
+
+  it('names the active reviewers of a unit’s department (who the department step notifies), and finds units by id', async () => {
+    const directory = new Directory(dataSource, loadConfig({ BCRYPT_ROUNDS: '4' }));
+    const sample = await directory.unitNamed('北京市关心下一代工作委员会办公室', '不会用到的名字');
+    expect(sample.created).toBe(false);
+    const created = await directory.unitNamed('北京市老年大学', SAMPLE_DEPARTMENT);
+    expect(created).toMatchObject({ created: true, departmentId: sample.departmentId, reviewChain: ['unit'] });
+    const orphan = (await dataSource.query(`SELECT id FROM units WHERE name = '某未填写主管部门的单位'`))[0].id;
+    const education = (await dataSource.query(`SELECT id FROM departments WHERE name = '北京市教育委员会'`))[0].id;
+    const user = (username: string, roles: ('reviewer' | 'drafter')[], departmentIds: string[]) =>
+      directory.createUser({ username, password: 'long-enough-phrase', displayName: username, roles, unitIds: [], departmentIds });
+    await user('dept-a', ['reviewer'], [sample.departmentId!]);
+    await user('dept-both', ['reviewer'], [education, sample.departmentId!]);
+    await user('dept-edu', ['reviewer'], [education]);
+    await user('dept-drafter', ['drafter'], [sample.departmentId!]);
+    const gone = await user('dept-gone', ['reviewer'], [sample.departmentId!]);
+    await directory.updateUser(gone.id, { active: false });
+    expect((await directory.usersReviewingDepartmentOf(sample.id)).map((u) => u.username)).toEqual(['dept-a', 'dept-both']);
+    expect((await directory.usersReviewingDepartmentOf(created.id)).map((u) => u.username)).toEqual(['dept-a', 'dept-both']);
+    expect(await directory.usersReviewingDepartmentOf(orphan)).toEqual([]);
+    expect(await directory.findUnit(sample.id)).toEqual({ ...sample, created: undefined, createdAt: expect.any(String) });
+    expect(await directory.findUnit(randomUUID())).toBeNull();
+    const centre = (await dataSource.query(`SELECT id FROM units WHERE name = '北京市老干部活动中心'`))[0].id;
+    const session = await directory.findSession((await directory.listUsers()).find((u) => u.username === 'dept-a')!.id);
+    expect(session!.user.departmentUnitIds!.sort()).toEqual([sample.id, created.id, centre].sort());
   });
 });
