@@ -188,7 +188,7 @@ describe('Departments, review chains and department reviewers', () => {
       // The chain has a department step: the unit cannot be unlinked under it.
       const unlink = await admin.patch(`/api/units/${unit.id}`, { departmentId: null });
       expect({ status: unlink.status, code: unlink.body.code, reason: unlink.body.details.reason }).toEqual({ status: 400, code: 'INVALID_REVIEW_CHAIN', reason: 'NO_DEPARTMENT' });
-      expect(unlink.body.message).toContain('尚未关联主管部门');
+      expect(unlink.body.message).toContain('不能取消关联主管部门');
       const both = await admin.patch(`/api/units/${unit.id}`, { departmentId: null, reviewChain: ['unit'] });
       expect(both.body).toMatchObject({ departmentId: null, reviewChain: ['unit'], competentDepartment: '北京市某区人民政府' });
       const orphan = await admin.patch(`/api/units/${unit.id}`, { reviewChain: ['unit', 'department'] });

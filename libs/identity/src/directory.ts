@@ -8,6 +8,7 @@ import {
   AccountDisabledError,
   DepartmentNameTakenError,
   InvalidCredentialsError,
+  InvalidReviewChainError,
   UnitNameTakenError,
   UnitNotFoundError,
   UnknownDepartmentError,
@@ -16,7 +17,7 @@ import {
   UsernameTakenError,
 } from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
-import { assertReviewChain, type ReviewStep } from './review-chain.js';
+import { assertReviewChain, reviewChainMessage, type ReviewStep } from './review-chain.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { UserChangePublisher } from './user-changes.js';
 
@@ -159,6 +160,8 @@ export class Directory {
       const department = departmentId ? await sql.first<{ name: string }>('SELECT name FROM departments WHERE id = $1', [departmentId]) : null;
       if (departmentId && !department) throw new UnknownDepartmentError([departmentId]);
       const chain = patch.reviewChain ?? current.review_chain;
+      // Unlinking under a chain that goes to the department: say which of the two has to change first.
+      if (!patch.reviewChain && departmentId === null && chain.includes('department')) throw new InvalidReviewChainError('NO_DEPARTMENT', reviewChainMessage('DEPARTMENT_IN_CHAIN'));
       assertReviewChain(chain, departmentId !== null);
       const row = await sql.first<UnitRow>(
         `UPDATE units SET department_id = $2, review_chain = $3, competent_department = COALESCE($4, competent_department) WHERE id = $1 RETURNING *`,

@@ -25,7 +25,9 @@ const PROBLEM_MESSAGES: Record<ReviewChainProblem, string> = {
   NO_DEPARTMENT: '该单位尚未关联主管部门，不能设置主管部门审核',
 };
 
-export function reviewChainMessage(problem: ReviewChainProblem): string {
+/** The words for a refusal: a problem of the chain, or unlinking the department of a unit whose chain goes to it. */
+export function reviewChainMessage(problem: ReviewChainProblem | 'DEPARTMENT_IN_CHAIN'): string {
+  if (problem === 'DEPARTMENT_IN_CHAIN') return '该单位的审核流程含主管部门审核，不能取消关联主管部门（请先将审核流程改为“单位审核”）';
   return PROBLEM_MESSAGES[problem];
 }
 
