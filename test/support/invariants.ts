@@ -8,8 +8,11 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationImported: null,
   EvaluationEdited: 'edit',
   EvaluationSubmitted: 'submit',
+  EvaluationStepApproved: 'approve',
   EvaluationApproved: 'approve',
   EvaluationReturned: 'return',
+  EvaluationWithdrawn: 'withdraw',
+  EvaluationReviewClaimed: 'claim',
   EvaluationPublished: 'publish',
   EvaluationReopened: 'reopen',
 };

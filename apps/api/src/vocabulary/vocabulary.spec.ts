@@ -78,7 +78,7 @@ describe('the vocabulary', () => {
 
   it('describes all 13 finding codes with their severity and a Chinese label', () => {
     expect(Object.keys(v.findingCodes)).toEqual(FINDING_CODES);
-    expect(FINDING_CODES).toHaveLength(13);
+    expect(FINDING_CODES).toHaveLength(14);
     expect(v.findingCodes.DEVIATION_ANALYSIS_MISSING.severity).toBe('error');
     expect(v.findingCodes.OVER_EXECUTION.severity).toBe('warning');
     expect(v.findingCodes.LEVEL1_WEIGHTS_NONSTANDARD.severity).toBe('info');

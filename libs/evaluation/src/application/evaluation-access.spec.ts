@@ -24,7 +24,17 @@ describe('evaluation access', () => {
     });
 
     it('covers every command of the state machine', () => {
-      const commands: Record<EvaluationAction, EvaluationAccessAction> = { edit: 'edit', submit: 'submit', approve: 'approve', return: 'return', publish: 'publish', reopen: 'reopen' };
+      const commands: Record<EvaluationAction, EvaluationAccessAction> = {
+        edit: 'edit',
+        submit: 'submit',
+        approve: 'approve',
+        return: 'return',
+        withdraw: 'withdraw',
+        claim: 'claim',
+        reassign: 'reassign',
+        publish: 'publish',
+        reopen: 'reopen',
+      };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
   });
