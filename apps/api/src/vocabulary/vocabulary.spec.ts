@@ -10,7 +10,7 @@ describe('the vocabulary', () => {
   it("serves the access tables the API checks, so the web app offers what the API allows", () => {
     const { access, unitScope } = buildVocabulary();
     expect(access['evaluation.edit']).toEqual({ drafter: 'own units' });
-    expect(access['evaluation.approve']).toEqual({ reviewer: 'visible units' });
+    expect(access['evaluation.approve']).toEqual({ reviewer: 'review step' });
     expect(access['reporting.board.read']).toEqual({ manager: 'all units', admin: 'all units' });
     expect(access['identity.users.list']).toEqual({ admin: 'all units' });
     expect(Object.keys(access['cycles.cycles.list']).sort()).toEqual([...ROLES].sort());
