@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { processConfigOrExit, type AppConfig } from '#perf-eval/config';
-import { Directory, ROLES, type Role, seedDemo } from '#perf-eval/identity';
+import { Directory, ROLES, type ReviewStep, type Role, seedDemo } from '#perf-eval/identity';
 import { CliModule } from './cli.module.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ImportSelfEvaluationsCommand, isZip, openDocument, ProjectionRebuild } from '#perf-eval/evaluation';
+import { isUuid } from '#perf-eval/persistence';
 
 const USAGE = `用法 / usage: npm run cli -- <command> [options]
   setup                                  create the database, migrate; on an empty database seed the demo unit, users and the
@@ -17,12 +18,16 @@ const USAGE = `用法 / usage: npm run cli -- <command> [options]
                                          import a unit's forms: its Word file (.docx), a workbook laid out as form.xlsx,
                                          or a text dump (all-or-nothing, idempotent by content)
   rebuild-projections                    rebuild every read model from the event history
-  create-unit --name 单位名称 --department 主管部门
+  create-unit --name 单位名称 --department 主管部门     (linked to the 主管部门 of that name, created when missing)
+  update-unit --unit <unit id or name> [--review-chain unit|unit,department] [--department <department id or name>|none]
+  create-department --name 主管部门
   create-user --username u --password p --display-name 姓名 --roles drafter,reviewer --units <unit id or name>,...
-  update-user --username u [--roles …] [--units …] [--password p] [--display-name 姓名] [--email e] [--active true|false]
+              [--departments <department id or name>,...]   (a reviewer of those 主管部门: step 主管部门审核)
+  update-user --username u [--roles …] [--units …] [--departments …] [--password p] [--display-name 姓名] [--email e] [--active true|false]
                                          a new password or --active false revokes the user's tokens at once in every API process
   passwords: at least 10 characters (a passphrase is welcome), not the username, not a common password (WEAK_PASSWORD)
   list-units
+  list-departments
   list-users`;
 
 async function main(): Promise<number> {
@@ -42,6 +47,9 @@ async function main(): Promise<number> {
       'display-name': { type: 'string' },
       roles: { type: 'string' },
       units: { type: 'string' },
+      unit: { type: 'string' },
+      departments: { type: 'string' },
+      'review-chain': { type: 'string' },
       email: { type: 'string' },
       'as-user': { type: 'string' },
       active: { type: 'string' },
@@ -82,15 +90,34 @@ async function main(): Promise<number> {
       case 'create-unit':
         console.log(JSON.stringify(await directory.createUnit(required(values.name, '--name'), required(values.department, '--department'))));
         return 0;
+      case 'update-unit': {
+        const ref = required(values.unit, '--unit');
+        const unit = (await directory.listUnits()).find((u) => u.id === ref || u.name === ref);
+        if (!unit) throw new Error(`单位不存在 unknown unit: ${ref}`);
+        const department = values.department;
+        const updated = await directory.updateUnit(unit.id, {
+          reviewChain: values['review-chain'] ? (values['review-chain'].split(',').map((s) => s.trim()) as ReviewStep[]) : undefined,
+          departmentId: department === undefined ? undefined : department === 'none' ? null : refs(department, await directory.listDepartments())[0],
+        });
+        console.log(JSON.stringify(updated));
+        return 0;
+      }
+      case 'create-department':
+        console.log(JSON.stringify(await directory.createDepartment(required(values.name, '--name'))));
+        return 0;
+      case 'list-departments':
+        console.table((await directory.listDepartments()).map(({ id, name, unitIds }) => ({ id, name, units: unitIds.length })));
+        return 0;
       case 'create-user': {
         const roles = parseRoles(required(values.roles, '--roles'));
-        const unitIds = unitRefs(values.units ?? '', await directory.listUnits());
+        const unitIds = refs(values.units ?? '', await directory.listUnits());
         const user = await directory.createUser({
           username: required(values.username, '--username'),
           password: required(values.password, '--password'),
           displayName: values['display-name'] ?? required(values.username, '--username'),
           roles: roles as Role[],
           unitIds,
+          departmentIds: refs(values.departments ?? '', await directory.listDepartments()),
           email: values.email ?? null,
         });
         console.log(JSON.stringify(user));
@@ -103,7 +130,8 @@ async function main(): Promise<number> {
         const units = await directory.listUnits();
         const updated = await directory.updateUser(user.id, {
           roles: values.roles ? (parseRoles(values.roles) as Role[]) : undefined,
-          unitIds: values.units ? unitRefs(values.units, units) : undefined,
+          unitIds: values.units ? refs(values.units, units) : undefined,
+          departmentIds: values.departments !== undefined ? refs(values.departments, await directory.listDepartments()) : undefined,
           password: values.password,
           displayName: values['display-name'],
           email: values.email,
@@ -116,7 +144,16 @@ async function main(): Promise<number> {
         console.table(await directory.listUnits());
         return 0;
       case 'list-users':
-        console.table((await directory.listUsers()).map(({ id, username, displayName, roles, unitIds }) => ({ id, username, displayName, roles: roles.join(','), unitIds: unitIds.join(',') })));
+        console.table(
+          (await directory.listUsers()).map(({ id, username, displayName, roles, unitIds, departmentIds }) => ({
+            id,
+            username,
+            displayName,
+            roles: roles.join(','),
+            unitIds: unitIds.join(','),
+            departmentIds: departmentIds.join(','),
+          })),
+        );
         return 0;
       default:
         console.error(`未知命令 unknown command: ${command}\n${USAGE}`);
@@ -146,13 +183,20 @@ function parseRoles(text: string): string[] {
   return roles;
 }
 
-/** Units named by id or by name. */
-function unitRefs(text: string, units: { id: string; name: string }[]): string[] {
+/**
+ * Units or departments named by id or by name. An unknown id is passed on, for the directory to refuse it with
+ * its code (UNKNOWN_UNIT, UNKNOWN_DEPARTMENT); an unknown name is refused here.
+ */
+function refs(text: string, known: { id: string; name: string }[]): string[] {
   return text
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean)
-    .map((ref) => units.find((u) => u.id === ref || u.name === ref)?.id ?? ref);
+    .map((ref) => {
+      const id = known.find((u) => u.id === ref || u.name === ref)?.id ?? (isUuid(ref) ? ref : null);
+      if (!id) throw new Error(`未找到 not found: ${ref}`);
+      return id;
+    });
 }
 
 function parseActive(text: string): boolean {

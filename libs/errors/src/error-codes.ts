@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   'UNIT_EXISTS',
   'UNKNOWN_UNIT',
   'UNIT_REQUIRED',
+  'DEPARTMENT_EXISTS',
+  'UNKNOWN_DEPARTMENT',
+  'INVALID_REVIEW_CHAIN',
   // Evaluations and their workflow
   'INVALID_AMOUNT',
   'UNKNOWN_RULE_SET',

@@ -29,15 +29,16 @@ describe('identity access', () => {
     expect([...IDENTITY_ACCESS.actions].sort()).toEqual([...IDENTITY_ACTIONS].sort());
   });
 
-  it('lets only admins run units, users and the queues', () => {
-    for (const action of IDENTITY_ACTIONS.filter((a) => a !== 'units.list')) {
+  it('lets only admins run units, departments, users and the queues', () => {
+    for (const action of IDENTITY_ACTIONS.filter((a) => a !== 'units.list' && a !== 'departments.list')) {
       expect(IDENTITY_ACCESS.may(person(['admin']), action)).toBe(true);
       expect(IDENTITY_ACCESS.may(person(['drafter', 'reviewer', 'manager']), action)).toBe(false);
     }
   });
 
-  it('lets everyone signed in read the unit list', () => {
+  it('lets everyone signed in read the unit and department lists', () => {
     for (const role of ROLES) expect(IDENTITY_ACCESS.may(person([role]), 'units.list')).toBe(true);
+    for (const role of ROLES) expect(IDENTITY_ACCESS.may(person([role]), 'departments.list')).toBe(true);
   });
 });
 

@@ -3,9 +3,9 @@ import { loadConfig } from '#perf-eval/config';
 import { demoAccountsHint } from './demo-seed.js';
 
 describe('the demo accounts hint of the sign-in page', () => {
-  it('names the four demo accounts and the default password while the demo is seeded', () => {
+  it('names the demo accounts and the default password while the demo is seeded', () => {
     const hint = demoAccountsHint(loadConfig({}));
-    expect(hint.accounts.map((a) => a.username)).toEqual(['drafter', 'reviewer', 'manager', 'admin']);
+    expect(hint.accounts.map((a) => a.username)).toEqual(['drafter', 'reviewer', 'dept-reviewer', 'manager', 'admin']);
     expect(hint.password).toBe('demo1234');
   });
 

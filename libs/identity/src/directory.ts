@@ -4,16 +4,51 @@ import bcrypt from 'bcryptjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
 import { Sql } from '#perf-eval/persistence';
-import { AccountDisabledError, InvalidCredentialsError, UnitNameTakenError, UnknownUnitError, UnknownUserError, UsernameTakenError } from './identity.errors.js';
+import {
+  AccountDisabledError,
+  DepartmentNameTakenError,
+  InvalidCredentialsError,
+  InvalidReviewChainError,
+  UnitNameTakenError,
+  UnitNotFoundError,
+  UnknownDepartmentError,
+  UnknownUnitError,
+  UnknownUserError,
+  UsernameTakenError,
+} from './identity.errors.js';
 import type { AuthenticatedUser, Role } from './roles.js';
+import { assertReviewChain, reviewChainMessage, type ReviewStep } from './review-chain.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { UserChangePublisher } from './user-changes.js';
 
 export interface Unit {
   id: string;
   name: string;
+  /** The 主管部门 by name, as the paper form writes it (and the unit was created with). */
   competentDepartment: string;
+  /** The 主管部门 as an organisation: whose reviewers take the `department` step. Null: not linked. */
+  departmentId: string | null;
+  /** The steps of review its submitted forms go through, in order; always starts with `unit`. */
+  reviewChain: ReviewStep[];
   createdAt: string;
+}
+
+/** A 主管部门 (competent department): an organisation of its own, to which units belong. */
+export interface Department {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface DepartmentListing extends Department {
+  /** Its units, by id. */
+  unitIds: string[];
+}
+
+export interface UnitPatch {
+  reviewChain?: ReviewStep[];
+  /** Null unlinks the unit from its department. */
+  departmentId?: string | null;
 }
 
 export interface NewUser {
@@ -22,6 +57,7 @@ export interface NewUser {
   displayName: string;
   roles: Role[];
   unitIds: string[];
+  departmentIds?: string[];
   email?: string | null;
 }
 
@@ -29,12 +65,14 @@ export interface UserPatch {
   displayName?: string;
   roles?: Role[];
   unitIds?: string[];
+  departmentIds?: string[];
   email?: string | null;
   active?: boolean;
   password?: string;
 }
 
 export interface UserRecord extends AuthenticatedUser {
+  departmentIds: string[];
   email: string | null;
   active: boolean;
   createdAt: string;
@@ -63,30 +101,133 @@ export class Directory {
     @Optional() private readonly changes?: UserChangePublisher,
   ) {}
 
+  /** A unit, linked to the 主管部门 of that name (created when there is none yet). */
   async createUnit(name: string, competentDepartment: string): Promise<Unit> {
-    const id = randomUUID();
-    const rows: UnitRow[] = await this.dataSource.query(
-      `INSERT INTO units (id, name, competent_department) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO NOTHING RETURNING id, name, competent_department, created_at`,
-      [id, name.trim(), competentDepartment.trim()],
-    );
-    if (rows.length === 0) throw new UnitNameTakenError(name);
-    return toUnit(rows[0]);
+    const unit = await this.dataSource.transaction(async (manager) => {
+      const departmentId = await this.departmentNamed(competentDepartment, manager);
+      const row = await Sql.of(manager).first<UnitRow>(
+        `INSERT INTO units (id, name, competent_department, department_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO NOTHING RETURNING *`,
+        [randomUUID(), name.trim(), competentDepartment.trim(), departmentId],
+      );
+      if (!row) throw new UnitNameTakenError(name);
+      return toUnit(row);
+    });
+    await this.announceReviewersOf([unit.departmentId]);
+    return unit;
   }
 
-  /** Matches a unit by its name or creates it (imports name units rather than give their ids). */
-  async unitNamed(name: string, competentDepartment: string, manager: EntityManager = this.dataSource.manager): Promise<Unit> {
-    await manager.query(
-      `INSERT INTO units (id, name, competent_department) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`,
-      [randomUUID(), name.trim(), competentDepartment.trim()],
+  /**
+   * Matches a unit by its name or creates it, linked to the 主管部门 of that name (imports name units rather
+   * than give their ids). `created`: this call made it, so whoever runs the transaction announces it once
+   * committed (`announceReviewersOf`), as the department's reviewers now see one unit more.
+   */
+  async unitNamed(name: string, competentDepartment: string, manager: EntityManager = this.dataSource.manager): Promise<Unit & { created: boolean }> {
+    const existing = await Sql.of(manager).first<UnitRow>('SELECT * FROM units WHERE name = $1', [name.trim()]);
+    if (existing) return { ...toUnit(existing), created: false };
+    const departmentId = await this.departmentNamed(competentDepartment, manager);
+    const inserted = await Sql.of(manager).first<UnitRow>(
+      `INSERT INTO units (id, name, competent_department, department_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING *`,
+      [randomUUID(), name.trim(), competentDepartment.trim(), departmentId],
     );
-    const rows: UnitRow[] = await manager.query('SELECT * FROM units WHERE name = $1', [name.trim()]);
-    return toUnit(rows[0]);
+    if (inserted) return { ...toUnit(inserted), created: true };
+    const row = await Sql.of(manager).first<UnitRow>('SELECT * FROM units WHERE name = $1', [name.trim()]);
+    return { ...toUnit(row!), created: false };
   }
 
   async listUnits(): Promise<Unit[]> {
     const rows: UnitRow[] = await this.dataSource.query('SELECT * FROM units ORDER BY created_at, name');
     return rows.map(toUnit);
+  }
+
+  async findUnit(id: string, manager: EntityManager = this.dataSource.manager): Promise<Unit | null> {
+    const row = await Sql.of(manager).first<UnitRow>('SELECT * FROM units WHERE id = $1', [id]);
+    return row ? toUnit(row) : null;
+  }
+
+  /**
+   * Changes a unit's review chain or department. The chain must start with `unit`, name each step once, and
+   * have a `department` step only while the unit has a department (review-chain.ts). A unit linked to a
+   * department takes its name as its competentDepartment; the reviewers of the old and the new department
+   * are announced, so that no API process keeps the units they saw.
+   */
+  async updateUnit(id: string, patch: UnitPatch): Promise<Unit> {
+    const { before, after } = await this.dataSource.transaction(async (manager) => {
+      const sql = Sql.of(manager);
+      const current = await sql.first<UnitRow>('SELECT * FROM units WHERE id = $1 FOR UPDATE', [id]);
+      if (!current) throw new UnitNotFoundError(id);
+      const departmentId = patch.departmentId === undefined ? current.department_id : patch.departmentId;
+      const department = departmentId ? await sql.first<{ name: string }>('SELECT name FROM departments WHERE id = $1', [departmentId]) : null;
+      if (departmentId && !department) throw new UnknownDepartmentError([departmentId]);
+      const chain = patch.reviewChain ?? current.review_chain;
+      // Unlinking under a chain that goes to the department: say which of the two has to change first.
+      if (!patch.reviewChain && departmentId === null && chain.includes('department')) throw new InvalidReviewChainError('NO_DEPARTMENT', reviewChainMessage('DEPARTMENT_IN_CHAIN'));
+      assertReviewChain(chain, departmentId !== null);
+      const row = await sql.first<UnitRow>(
+        `UPDATE units SET department_id = $2, review_chain = $3, competent_department = COALESCE($4, competent_department) WHERE id = $1 RETURNING *`,
+        [id, departmentId, chain, departmentId !== current.department_id ? (department?.name ?? null) : null],
+      );
+      return { before: toUnit(current), after: toUnit(row!) };
+    });
+    if (before.departmentId !== after.departmentId) await this.announceReviewersOf([before.departmentId, after.departmentId]);
+    return after;
+  }
+
+  async createDepartment(name: string): Promise<Department> {
+    const row = await Sql.of(this.dataSource).first<DepartmentRow>(
+      'INSERT INTO departments (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING *',
+      [randomUUID(), name.trim()],
+    );
+    if (!row) throw new DepartmentNameTakenError(name.trim());
+    return toDepartment(row);
+  }
+
+  /** Every department with its units' ids, by name. */
+  async listDepartments(): Promise<DepartmentListing[]> {
+    const rows = await Sql.of(this.dataSource).rows<DepartmentRow & { unit_ids: string[] }>(
+      `SELECT d.*, ARRAY(SELECT u.id FROM units u WHERE u.department_id = d.id ORDER BY u.name) AS unit_ids FROM departments d ORDER BY d.name`,
+    );
+    return rows.map((r) => ({ ...toDepartment(r), unitIds: r.unit_ids }));
+  }
+
+  async departmentsExist(departmentIds: string[]): Promise<void> {
+    if (departmentIds.length === 0) return;
+    const rows = await Sql.of(this.dataSource).rows<{ id: string }>('SELECT id FROM departments WHERE id = ANY($1::uuid[])', [departmentIds]);
+    const missing = departmentIds.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length > 0) throw new UnknownDepartmentError(missing);
+  }
+
+  /**
+   * The active reviewers of the unit's 主管部门 (those whose departmentIds hold it): who takes the
+   * `department` step of its forms. None when the unit has no department.
+   */
+  async usersReviewingDepartmentOf(unitId: string, manager: EntityManager = this.dataSource.manager): Promise<UserRecord[]> {
+    const rows = await Sql.of(manager).rows<UserRow>(
+      `SELECT us.* FROM users us JOIN units un ON un.id = $1
+       WHERE us.active AND 'reviewer' = ANY(us.roles) AND un.department_id = ANY(us.department_ids) ORDER BY us.username`,
+      [unitId],
+    );
+    return rows.map(toUser);
+  }
+
+  /**
+   * Announces every user of these departments (a unit joined or left them): their sessions hold the units of
+   * their departments (departmentUnitIds). Call after the change is committed.
+   */
+  async announceReviewersOf(departmentIds: (string | null)[]): Promise<void> {
+    const ids = [...new Set(departmentIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0 || !this.changes) return;
+    const users = await Sql.of(this.dataSource).rows<{ id: string }>('SELECT id FROM users WHERE department_ids && $1::uuid[]', [ids]);
+    await this.changes.announceAll(users.map((u) => u.id));
+  }
+
+  /** The id of the department of this name, created when there is none; null for a blank name. */
+  private async departmentNamed(name: string, manager: EntityManager): Promise<string | null> {
+    const trimmed = name.trim();
+    if (!trimmed) return null;
+    const sql = Sql.of(manager);
+    await sql.rows('INSERT INTO departments (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [randomUUID(), trimmed]);
+    return (await sql.first<{ id: string }>('SELECT id FROM departments WHERE name = $1', [trimmed]))!.id;
   }
 
   async unitsExist(unitIds: string[]): Promise<void> {
@@ -103,12 +244,14 @@ export class Directory {
   async createUser(input: NewUser, options: { exemptFromPasswordPolicy?: boolean } = {}): Promise<UserRecord> {
     if (!options.exemptFromPasswordPolicy) assertPasswordAllowed(input.password, input.username);
     const unitIds = [...new Set(input.unitIds)];
+    const departmentIds = [...new Set(input.departmentIds ?? [])];
     await this.unitsExist(unitIds);
+    await this.departmentsExist(departmentIds);
     const hash = await bcrypt.hash(input.password, this.config.bcryptRounds);
     const rows: UserRow[] = await this.dataSource.query(
-      `INSERT INTO users (id, username, password_hash, display_name, roles, unit_ids, email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING *`,
-      [randomUUID(), input.username, hash, input.displayName, [...new Set(input.roles)], unitIds, input.email ?? null],
+      `INSERT INTO users (id, username, password_hash, display_name, roles, unit_ids, department_ids, email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING RETURNING *`,
+      [randomUUID(), input.username, hash, input.displayName, [...new Set(input.roles)], unitIds, departmentIds, input.email ?? null],
     );
     if (rows.length === 0) throw new UsernameTakenError(input.username);
     return toUser(rows[0]);
@@ -121,6 +264,7 @@ export class Directory {
    */
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord> {
     if (patch.unitIds) await this.unitsExist([...new Set(patch.unitIds)]);
+    if (patch.departmentIds) await this.departmentsExist([...new Set(patch.departmentIds)]);
     const current: { username: string }[] = await this.dataSource.query('SELECT username FROM users WHERE id = $1', [id]);
     if (!current[0]) throw new UnknownUserError(id);
     if (patch.password !== undefined) assertPasswordAllowed(patch.password, current[0].username);
@@ -133,7 +277,8 @@ export class Directory {
          email = CASE WHEN $5::boolean THEN $6 ELSE email END,
          active = COALESCE($7, active),
          password_hash = COALESCE($8, password_hash),
-         token_generation = token_generation + CASE WHEN $8::text IS NOT NULL OR $7::boolean IS FALSE THEN 1 ELSE 0 END
+         token_generation = token_generation + CASE WHEN $8::text IS NOT NULL OR $7::boolean IS FALSE THEN 1 ELSE 0 END,
+         department_ids = COALESCE($9, department_ids)
        WHERE id = $1 RETURNING *`,
       [
         id,
@@ -144,6 +289,7 @@ export class Directory {
         patch.email ?? null,
         patch.active ?? null,
         hash,
+        patch.departmentIds ? [...new Set(patch.departmentIds)] : null,
       ],
     );
     await this.changes?.announce(id);
@@ -160,15 +306,19 @@ export class Directory {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  /** An active user and their token generation (null: no such user, or disabled). */
+  /** An active user and their token generation (null: no such user, or disabled), with the units of their departments. */
   async findSession(id: string): Promise<UserSession | null> {
     const rows: UserRow[] = await this.dataSource.query(
-      'SELECT id, username, display_name, roles, unit_ids, token_generation FROM users WHERE id = $1 AND active',
+      `SELECT id, username, display_name, roles, unit_ids, department_ids, token_generation, ${DEPARTMENT_UNIT_IDS}
+       FROM users WHERE id = $1 AND active`,
       [id],
     );
     const r = rows[0];
     if (!r) return null;
-    return { user: { id: r.id, username: r.username, displayName: r.display_name, roles: r.roles, unitIds: r.unit_ids }, tokenGeneration: r.token_generation };
+    return {
+      user: { id: r.id, username: r.username, displayName: r.display_name, roles: r.roles, unitIds: r.unit_ids, departmentIds: r.department_ids, departmentUnitIds: r.department_unit_ids ?? [] },
+      tokenGeneration: r.token_generation,
+    };
   }
 
   async usersWithRoleInUnit(role: Role, unitId: string): Promise<UserRecord[]> {
@@ -184,7 +334,7 @@ export class Directory {
    * a disabled account is told so only after the right password.
    */
   async verifyCredentials(username: string, password: string): Promise<UserRecord & { tokenGeneration: number }> {
-    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE username = $1', [username]);
+    const rows: UserRow[] = await this.dataSource.query(`SELECT *, ${DEPARTMENT_UNIT_IDS} FROM users WHERE username = $1`, [username]);
     const ok = await bcrypt.compare(password, rows[0]?.password_hash ?? (await this.placeholderHash()));
     if (!rows[0] || !ok) throw new InvalidCredentialsError();
     if (!rows[0].active) throw new AccountDisabledError();
@@ -210,10 +360,21 @@ export class Directory {
   }
 }
 
+/** The units of a user's departments, as a column of a statement over `users`. */
+const DEPARTMENT_UNIT_IDS = `ARRAY(SELECT un.id FROM units un WHERE un.department_id = ANY(users.department_ids) ORDER BY un.id) AS department_unit_ids`;
+
 interface UnitRow {
   id: string;
   name: string;
   competent_department: string;
+  department_id: string | null;
+  review_chain: ReviewStep[];
+  created_at: Date;
+}
+
+interface DepartmentRow {
+  id: string;
+  name: string;
   created_at: Date;
 }
 
@@ -224,6 +385,9 @@ interface UserRow {
   display_name: string;
   roles: Role[];
   unit_ids: string[];
+  department_ids: string[];
+  /** Only where the statement asks for it (DEPARTMENT_UNIT_IDS). */
+  department_unit_ids?: string[];
   email: string | null;
   active: boolean;
   token_generation: number;
@@ -231,7 +395,18 @@ interface UserRow {
 }
 
 function toUnit(r: UnitRow): Unit {
-  return { id: r.id, name: r.name, competentDepartment: r.competent_department, createdAt: new Date(r.created_at).toISOString() };
+  return {
+    id: r.id,
+    name: r.name,
+    competentDepartment: r.competent_department,
+    departmentId: r.department_id,
+    reviewChain: r.review_chain,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+function toDepartment(r: DepartmentRow): Department {
+  return { id: r.id, name: r.name, createdAt: new Date(r.created_at).toISOString() };
 }
 
 function toUser(r: UserRow): UserRecord {
@@ -241,6 +416,8 @@ function toUser(r: UserRow): UserRecord {
     displayName: r.display_name,
     roles: r.roles,
     unitIds: r.unit_ids,
+    departmentIds: r.department_ids,
+    ...(r.department_unit_ids ? { departmentUnitIds: r.department_unit_ids } : {}),
     email: r.email,
     active: r.active,
     createdAt: new Date(r.created_at).toISOString(),

@@ -57,3 +57,36 @@ export class AccountDisabledError extends IdentityError {
     super('账号已停用，请联系系统管理员');
   }
 }
+
+export class UnitNotFoundError extends IdentityError {
+  readonly code = 'NOT_FOUND';
+  constructor(id: string) {
+    super(`单位不存在：${id}`);
+  }
+}
+
+export class DepartmentNameTakenError extends IdentityError {
+  readonly code = 'DEPARTMENT_EXISTS';
+  constructor(name: string) {
+    super(`主管部门已存在：${name}`);
+  }
+}
+
+export class UnknownDepartmentError extends IdentityError {
+  readonly code = 'UNKNOWN_DEPARTMENT';
+  override readonly details: { departmentIds: string[] };
+  constructor(departmentIds: string[]) {
+    super(`主管部门不存在：${departmentIds.join('、')}`);
+    this.details = { departmentIds };
+  }
+}
+
+/** A unit's review chain that is no chain: `details.reason` says which rule it breaks (review-chain.ts). */
+export class InvalidReviewChainError extends IdentityError {
+  readonly code = 'INVALID_REVIEW_CHAIN';
+  override readonly details: { reason: string };
+  constructor(reason: string, message: string) {
+    super(message);
+    this.details = { reason };
+  }
+}

@@ -4,11 +4,23 @@
  */
 export { type AccessPolicy, rolePolicy, type RoleTable } from './access-policy.js';
 export { demoAccountsHint, seedDemo } from './demo-seed.js';
-export { Directory, type UserSession } from './directory.js';
-export { AccountDisabledError, IdentityError, InvalidCredentialsError, UnitRequiredError, UnknownUnitError, UnknownUserError } from './identity.errors.js';
+export { type Department, type DepartmentListing, Directory, type Unit, type UnitPatch, type UserRecord, type UserSession } from './directory.js';
+export {
+  AccountDisabledError,
+  DepartmentNameTakenError,
+  IdentityError,
+  InvalidCredentialsError,
+  InvalidReviewChainError,
+  UnitNotFoundError,
+  UnitRequiredError,
+  UnknownDepartmentError,
+  UnknownUnitError,
+  UnknownUserError,
+} from './identity.errors.js';
 export { IDENTITY_ACCESS, IDENTITY_ACTIONS, type IdentityAction } from './identity-access.js';
 export { MAX_PASSWORD_LENGTH } from './password-policy.js';
-export { type AuthenticatedUser, canSeeUnit, type Role, ROLE_LABELS, ROLES, seesAllUnits, UNIT_SCOPE } from './roles.js';
+export { DEFAULT_REVIEW_CHAIN, REVIEW_STEP_LABELS, REVIEW_STEPS, type ReviewStep, reviewChainMessage, reviewChainProblem } from './review-chain.js';
+export { type AuthenticatedUser, canSeeUnit, type Role, ROLE_LABELS, ROLES, seesAllUnits, UNIT_SCOPE, visibleUnitIds } from './roles.js';
 export { signingSecret } from './signing-secret.js';
-export { userChangesChannel } from './user-changes.js';
+export { UserChangePublisher, userChangesChannel } from './user-changes.js';
 export { IdentityModule } from './identity.module.js';

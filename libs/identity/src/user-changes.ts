@@ -19,11 +19,27 @@ export function userChangesChannel(prefix: string): string {
 export class UserChangePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(UserChangePublisher.name);
   private client: Redis | null = null;
+  private readonly local = new Set<(userId: string) => void>();
 
   constructor(private readonly config: AppConfig) {}
 
+  /**
+   * Told of every announcement this process makes, before it is published: the process that made a change
+   * forgets what it cached at once, without waiting for its own message to come back over Redis.
+   */
+  onAnnounce(listener: (userId: string) => void): () => void {
+    this.local.add(listener);
+    return () => this.local.delete(listener);
+  }
+
+  /** Announces several users (a unit moved to another department: the reviewers of both). */
+  async announceAll(userIds: readonly string[]): Promise<void> {
+    await Promise.all([...new Set(userIds)].map((id) => this.announce(id)));
+  }
+
   /** Answers whether Redis took the announcement (false: logged, and the change stays committed). */
   async announce(userId: string): Promise<boolean> {
+    for (const listener of this.local) listener(userId);
     if (!this.client) {
       const timeout = this.config.redisCommandTimeoutMs;
       this.client = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: timeout, connectTimeout: timeout, retryStrategy: () => null });

@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { NotificationKind, NotificationMessage } from './notification.js';
 
 /** A notification as its recipient reads it. */
@@ -22,7 +22,8 @@ export class InboxHandler implements IQueryHandler<InboxQuery, InboxItem[]> {
 
   async execute({ user, unreadOnly, limit }: InboxQuery): Promise<InboxItem[]> {
     // A notice about a form of a unit the reader no longer sees (moved to another unit) is not shown: that
-    // form answers 404 to them, its name and id stay in its unit (the access rule of GET, canSeeUnit).
+    // form answers 404 to them, its name and id stay in its unit (the access rule of GET, canSeeUnit: their
+    // own units and their departments' units, visibleUnitIds).
     const rows: { id: string; kind: NotificationKind; evaluation_id: string | null; cycle_id: string | null; title: string; body: string; link: string | null; created_at: Date; read_at: Date | null }[] =
       await this.dataSource.query(
         `SELECT n.id, n.kind, n.evaluation_id, n.cycle_id, n.title, n.body, n.link, n.created_at, n.read_at FROM notifications n
@@ -30,7 +31,7 @@ export class InboxHandler implements IQueryHandler<InboxQuery, InboxItem[]> {
            AND ($3::boolean OR n.evaluation_id IS NULL
                 OR EXISTS (SELECT 1 FROM evaluations e WHERE e.id = n.evaluation_id AND e.unit_id = ANY($4::uuid[])))
          ORDER BY n.created_at DESC, n.id LIMIT $2`,
-        [user.id, limit, seesAllUnits(user), user.unitIds],
+        [user.id, limit, seesAllUnits(user), visibleUnitIds(user)],
       );
     return rows.map((r) => ({
       id: r.id,

@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 import { COUNTS_RELATION } from '#perf-eval/evaluation';
 
@@ -22,7 +22,7 @@ export class FiscalYearsHandler implements IQueryHandler<FiscalYearsQuery, Fisca
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ user }: FiscalYearsQuery): Promise<FiscalYearCount[]> {
-    const sql = new SqlFilter().addIf(!seesAllUnits(user), 'unit_id = ANY(?::uuid[])', user.unitIds);
+    const sql = new SqlFilter().addIf(!seesAllUnits(user), 'unit_id = ANY(?::uuid[])', visibleUnitIds(user));
     const rows: { fiscal_year: number; n: string }[] = await readQuery(this.dataSource, 
       `SELECT fiscal_year, sum(n) AS n FROM ${COUNTS_RELATION} c ${sql.where} GROUP BY fiscal_year HAVING sum(n) > 0 ORDER BY fiscal_year DESC`,
       sql.params,

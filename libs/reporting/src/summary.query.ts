@@ -1,7 +1,7 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
-import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
 import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
@@ -31,7 +31,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
 
   async execute({ user, fiscalYear, unitId }: SummaryQuery): Promise<SummaryTable> {
     const sql = new SqlFilter()
-      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', user.unitIds)
+      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
       .addIf(unitId, 'e.unit_id = ?', unitId)
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     // p: the last published revision of a form whose current revision is not published (a correction

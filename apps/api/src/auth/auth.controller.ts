@@ -42,7 +42,15 @@ export class AuthController implements OnApplicationBootstrap {
     const claims: TokenClaims = { sub: user.id, username: user.username, name: user.displayName, roles: user.roles, units: user.unitIds, gen: user.tokenGeneration };
     return {
       accessToken: await this.jwt.signAsync(claims),
-      user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, unitIds: user.unitIds },
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        roles: user.roles,
+        unitIds: user.unitIds,
+        departmentIds: user.departmentIds,
+        departmentUnitIds: user.departmentUnitIds ?? [],
+      },
     };
   }
 

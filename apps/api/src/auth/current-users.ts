@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Directory, type UserSession, userChangesChannel } from '#perf-eval/identity';
+import { Directory, UserChangePublisher, type UserSession, userChangesChannel } from '#perf-eval/identity';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { AppConfig } from '#perf-eval/config';
 
@@ -33,9 +33,12 @@ export class CurrentUsers implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly directory: Directory,
     private readonly config: AppConfig,
+    publisher: UserChangePublisher,
   ) {
     this.ttlMs = config.authCacheMs;
     this.maxUsers = config.authCacheMaxUsers;
+    // What this process announces (a user, or the reviewers of a unit's departments) it forgets at once.
+    publisher.onAnnounce((userId) => this.changed(userId));
   }
 
   onModuleInit(): void {

@@ -23,6 +23,7 @@ describe('the vocabulary', () => {
     expect(v.statuses).toEqual({ Draft: '草稿', Submitted: '已提交', Reviewed: '已审核', Published: '已公开' });
     expect(Object.keys(v.statuses)).toEqual([...EVALUATION_STATUSES]);
     expect(v.roles).toEqual({ drafter: '填报人', reviewer: '审核人', manager: '管理员', admin: '系统管理员' });
+    expect(v.reviewSteps).toEqual({ unit: '单位审核', department: '主管部门审核' });
     expect(Object.keys(v.roles)).toEqual([...ROLES]);
     expect(v.severities).toEqual({ error: '错误', warning: '警告', info: '提示' });
     expect(Object.keys(v.events).sort()).toEqual(

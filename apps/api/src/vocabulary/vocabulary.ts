@@ -23,7 +23,7 @@ import {
   type RuleSet,
 } from '#perf-eval/evaluation';
 import { EVALUATION_ACCESS, EVALUATION_ACCESS_ACTIONS } from '#perf-eval/evaluation';
-import { IDENTITY_ACCESS, ROLE_LABELS, UNIT_SCOPE, type AccessPolicy, type Role } from '#perf-eval/identity';
+import { IDENTITY_ACCESS, REVIEW_STEP_LABELS, ROLE_LABELS, UNIT_SCOPE, type AccessPolicy, type ReviewStep, type Role } from '#perf-eval/identity';
 import { NOTIFICATION_KIND_LABELS, NOTIFICATIONS_ACCESS, type NotificationKind } from '#perf-eval/notifications';
 import { CYCLES_ACCESS } from '#perf-eval/cycles';
 import { REPORTING_ACCESS } from '#perf-eval/reporting';
@@ -43,6 +43,8 @@ export interface RuleSetVocabulary {
 export interface Vocabulary {
   statuses: Record<EvaluationStatus, string>;
   roles: Record<Role, string>;
+  /** The steps of a unit's review chain (单位审核, 主管部门审核), in chain order. */
+  reviewSteps: Record<ReviewStep, string>;
   severities: Record<FindingSeverity, string>;
   events: Record<EvaluationEventType, string>;
   notificationKinds: Record<NotificationKind, string>;
@@ -89,6 +91,7 @@ export function buildVocabulary(): Vocabulary {
   return {
     statuses: Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, statusLabel(s)])) as Record<EvaluationStatus, string>,
     roles: { ...ROLE_LABELS },
+    reviewSteps: { ...REVIEW_STEP_LABELS },
     severities: { ...FINDING_SEVERITY_LABELS },
     events: { ...EVALUATION_EVENT_LABELS },
     notificationKinds: { ...NOTIFICATION_KIND_LABELS },

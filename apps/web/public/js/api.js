@@ -49,7 +49,8 @@ export const session = {
       if (!scope) return false;
       if (unitId === undefined || scope === 'all units') return true;
       const own = Boolean(user.unitIds?.includes(unitId));
-      return scope === 'own units' ? own : own || seesAll;
+      // Visible units: also the units of the person's 主管部门 (departmentUnitIds, as of their sign-in).
+      return scope === 'own units' ? own : own || seesAll || Boolean(user.departmentUnitIds?.includes(unitId));
     });
   },
 };

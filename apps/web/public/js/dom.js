@@ -50,6 +50,7 @@ export function clear(el) {
 export const STATUS_LABELS = {};
 export const STATUSES = [];
 export const ROLE_LABELS = {};
+export const REVIEW_STEP_LABELS = {};
 export const SEVERITY_LABELS = {};
 export const EVENT_LABELS = {};
 export const NOTIFICATION_KINDS = {};
@@ -67,6 +68,7 @@ export function loadVocabulary(api) {
     Object.assign(STATUS_LABELS, v.statuses);
     STATUSES.splice(0, STATUSES.length, ...Object.keys(v.statuses));
     Object.assign(ROLE_LABELS, v.roles);
+    Object.assign(REVIEW_STEP_LABELS, v.reviewSteps);
     Object.assign(ACCESS, v.access);
     Object.assign(UNIT_SCOPE, v.unitScope);
     Object.assign(SEVERITY_LABELS, v.severities);

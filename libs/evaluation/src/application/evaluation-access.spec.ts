@@ -94,6 +94,29 @@ describe('evaluation access', () => {
     });
   });
 
+  describe('a reviewer of a 主管部门', () => {
+    // Reviews for the department of unit-a and unit-c (departmentUnitIds, resolved with the session); belongs to no unit.
+    const departmental: AuthenticatedUser = { ...person(['reviewer'], []), departmentIds: ['dept-1'], departmentUnitIds: ['unit-a', 'unit-c'] };
+
+    it("reads the forms of the department's units and of no other unit", () => {
+      expect(() => assertVisible(departmental, form('Submitted', 'unit-a'), 'e')).not.toThrow();
+      expect(() => assertVisible(departmental, form('Published', 'unit-c'), 'e')).not.toThrow();
+      expect(() => assertVisible(departmental, form('Submitted', 'unit-b'), 'e')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    });
+
+    it("lists the department's units (with their own, for a reviewer who also belongs to a unit) for the SQL of lists", () => {
+      expect(unitsWhere(departmental, 'read')).toEqual(['unit-a', 'unit-c']);
+      expect(unitsWhere({ ...departmental, unitIds: ['unit-b', 'unit-a'] }, 'read')).toEqual(['unit-b', 'unit-a', 'unit-c']);
+    });
+
+    it("drafts nowhere: departments widen what a person sees, not where they draft", () => {
+      const drafting: AuthenticatedUser = { ...departmental, roles: ['drafter'], unitIds: ['unit-b'] };
+      expect(may(drafting, 'read', onA)).toBe(true);
+      expect(may(drafting, 'edit', onA)).toBe(false);
+      expect(unitsWhere(drafting, 'import')).toEqual(['unit-b']);
+    });
+  });
+
   describe('import', () => {
     it('lets a drafter import into their own units and a manager into any', () => {
       expect(may(person(['drafter']), 'import', onB)).toBe(true);

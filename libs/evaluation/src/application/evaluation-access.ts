@@ -1,4 +1,4 @@
-import { canSeeUnit, seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
+import { canSeeUnit, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import { currentStep } from '../domain/review.js';
@@ -16,7 +16,8 @@ export class ActionForbiddenError extends EvaluationError {
  * Where a role counts for an action on a form of a unit:
  * - `own units`: the units the person belongs to (a drafter drafts for their units, also when another role,
  *   manager or admin, lets them see every unit);
- * - `visible units`: wherever the person sees (identity's unit scope: own units, all for managers and admins);
+ * - `visible units`: wherever the person sees (identity's unit scope: own units and the units of their 主管部门,
+ *   all for managers and admins);
  * - `all units`: every unit;
  * - `review step`: the units where the person reviews the step the form is at — the unit step (单位审核) in their
  *   own units (every unit for someone who sees all), the department step (主管部门审核) in the units of the
@@ -125,7 +126,8 @@ export function assertMay(user: AuthenticatedUser, action: EvaluationAccessActio
 export function unitsWhere(user: AuthenticatedUser, action: EvaluationAccessAction): 'all' | string[] {
   const scopes = grantedScopes(user, action);
   if (scopes.some((scope) => scope === 'all units' || ((scope === 'visible units' || scope === 'review step') && seesAllUnits(user)))) return 'all';
-  return scopes.length ? user.unitIds : [];
+  // `review step` covers both steps' units: their own (unit step) and their departments' (department step).
+  return [...new Set(scopes.flatMap((scope) => (scope === 'own units' ? user.unitIds : visibleUnitIds(user))))];
 }
 
 /** Another unit's evaluation answers as if it did not exist. */

@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import { may } from './evaluation-access.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '#perf-eval/cycles';
@@ -124,10 +124,11 @@ export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts
     const overdue = hasQueue(user, 'overdue');
     const drafts = hasQueue(user, 'drafts') && user.unitIds.length > 0;
     if (!publish && !overdue && !drafts) return counts;
-    if (!seesAllUnits(user) && user.unitIds.length === 0) return counts;
+    const visible = visibleUnitIds(user);
+    if (!seesAllUnits(user) && visible.length === 0) return counts;
 
     const sql = new SqlFilter().add(`e.status = ANY(?::text[])`, ['Draft', 'Submitted', 'Reviewed']);
-    if (!seesAllUnits(user)) sql.add('e.unit_id = ANY(?::uuid[])', user.unitIds);
+    if (!seesAllUnits(user)) sql.add('e.unit_id = ANY(?::uuid[])', visible);
     const params = [...sql.params];
     const param = (value: unknown) => `$${params.push(value)}`;
     const units = drafts ? param(user.unitIds) : '';

@@ -108,12 +108,15 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     const batchId = randomUUID();
     const ctx = { actor: { userId: user.id }, at: this.clock.now() };
     const changes: LiveEvaluationChange[] = [];
+    const joinedDepartments: (string | null)[] = [];
     try {
       const evaluations = await this.dataSource.transaction(async (manager) => {
         changes.length = 0;
+        joinedDepartments.length = 0;
         const written: ImportedEvaluation[] = [];
         for (const [position, { implementingUnit, form }] of parsed.forms.entries()) {
           const unit = await this.unitFor(manager, user, options.unitId, implementingUnit, form.competentDepartment);
+          if (unit.created) joinedDepartments.push(unit.departmentId ?? null);
           const evaluation = Evaluation.imported(
             randomUUID(),
             { ...form, fiscalYear, unitId: unit.id, cycleId },
@@ -134,6 +137,8 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
         );
         return written;
       });
+      // A unit made by this import joined its department: that department's reviewers see it from now on.
+      await this.directory.announceReviewersOf(joinedDepartments);
       this.live?.evaluationsChanged(changes);
       return { batchId, duplicate: false, fiscalYear, evaluations };
     } catch (error) {
@@ -146,7 +151,13 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     }
   }
 
-  private async unitFor(manager: EntityManager, user: AuthenticatedUser, unitId: string | undefined, name: string, competentDepartment: string) {
+  private async unitFor(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    unitId: string | undefined,
+    name: string,
+    competentDepartment: string,
+  ): Promise<{ id: string; name: string; created?: boolean; departmentId?: string | null }> {
     if (unitId) {
       const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE id = $1', [unitId]);
       if (!rows[0]) throw new UnknownUnitError([unitId]);

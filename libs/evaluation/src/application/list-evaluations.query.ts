@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
+import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus } from '../domain/evaluation.js';
 import { toAmount } from '../domain/amount.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
@@ -80,7 +80,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
   async execute({ user, filter }: ListEvaluationsQuery): Promise<{ items: EvaluationListItem[]; total: number }> {
     const now = this.clock.now();
     const sql = new SqlFilter()
-      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', user.unitIds)
+      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
       .addIf(filter.unitId, 'e.unit_id = ?', filter.unitId)
       .addIf(filter.status, 'e.status = ?', filter.status)
       .addIf(filter.fiscalYear, 'e.fiscal_year = ?', filter.fiscalYear)

@@ -1,5 +1,5 @@
 import { api, session } from '../api.js';
-import { h, clear, loading, pageHeader, modal, fmtDateTime, toast, confirmDialog, ROLE_LABELS } from '../dom.js';
+import { h, clear, loading, pageHeader, modal, fmtDateTime, toast, confirmDialog, ROLE_LABELS, REVIEW_STEP_LABELS } from '../dom.js';
 import { showError } from '../errors.js';
 
 const ROLES = ['drafter', 'reviewer', 'manager', 'admin'];
@@ -9,26 +9,35 @@ const USER_FIELD_LABELS = {
   displayName: '姓名',
   roles: '角色',
   unitIds: '所属单位',
+  departmentIds: '主管部门',
   email: '邮箱',
   active: '状态',
   name: '单位名称',
   competentDepartment: '主管部门',
 };
 
-/** 单位与用户 (admin only): units, users, failed background jobs. */
+/** The review chains a unit may have (review-chain.ts): the unit's own review, then optionally its 主管部门's. */
+const REVIEW_CHAINS = [['unit'], ['unit', 'department']];
+const chainKey = (chain) => (chain ?? ['unit']).join(',');
+const chainLabel = (chain) => chain.map((step) => REVIEW_STEP_LABELS[step] ?? step).join(' → ');
+
+/** 单位与用户 (admin only): departments, units (their department and review chain), users, failed background jobs. */
 export async function renderAdmin(ctx) {
   const { main } = ctx;
+  const departmentsBody = h('div', loading());
   const unitsBody = h('div', loading());
   const usersBody = h('div', loading());
   const jobsBody = h('div', loading());
-  const state = { units: [], users: [] };
+  const state = { units: [], users: [], departments: [] };
 
   const reloadUsers = async () => {
     try {
-      const [units, users] = await Promise.all([api.get('/units'), api.get('/users')]);
+      const [units, users, departments] = await Promise.all([api.get('/units'), api.get('/users'), api.get('/departments')]);
       if (!ctx.isCurrent()) return;
       state.units = units ?? [];
       state.users = users ?? [];
+      state.departments = departments ?? [];
+      drawDepartments();
       drawUnits();
       drawUsers();
     } catch (err) {
@@ -37,8 +46,11 @@ export async function renderAdmin(ctx) {
     }
   };
 
+  const drawDepartments = () => {
+    clear(departmentsBody).append(departmentForm(async () => reloadUsers()), departmentTable(state));
+  };
   const drawUnits = () => {
-    clear(unitsBody).append(unitForm(async () => reloadUsers()), unitTable(state.units));
+    clear(unitsBody).append(unitForm(async () => reloadUsers()), unitTable(state, reloadUsers));
   };
   const drawUsers = () => {
     clear(usersBody).append(userTable(state, reloadUsers));
@@ -47,9 +59,13 @@ export async function renderAdmin(ctx) {
   clear(main).append(
     pageHeader('单位与用户',
       h('a.btn', { href: '/admin/queues', target: '_blank', rel: 'noopener', title: '打开 BullMQ 任务面板（浏览器会要求输入系统管理员的用户名和密码）' }, '后台任务队列 ↗')),
-    h('p.muted', '维护预算单位和系统用户。填报人、审核人须至少属于一个单位；停用的用户不能再登录。'),
+    h('p.muted', '维护主管部门、预算单位和系统用户。填报人须属于单位；审核人属于单位（单位审核）或主管部门（主管部门审核）；停用的用户不能再登录。'),
+    h('section.card',
+      h('h2.card-title', '主管部门'),
+      departmentsBody),
     h('section.card',
       h('h2.card-title', '单位'),
+      h('p.muted.small', '审核流程：“单位审核”由本单位审核人审核后即为已审核；“单位审核 → 主管部门审核”再经主管部门审核人审核（须先关联主管部门）。'),
       unitsBody),
     h('section.card',
       h('div.section-head',
@@ -101,33 +117,117 @@ function unitForm(onCreated) {
   return form;
 }
 
-function unitTable(units) {
+/** Per unit its 主管部门 and its review chain, each changed on the spot (PATCH /units/:id). */
+function unitTable(state, reload) {
+  const { units, departments } = state;
   if (!units.length) return h('div.empty', '还没有单位。');
+  const save = async (unit, patch, select, previous) => {
+    select.disabled = true;
+    try {
+      await api.patch(`/units/${unit.id}`, patch);
+      toast(`已保存“${unit.name}”`, 'success');
+      await reload();
+    } catch (err) {
+      select.value = previous;
+      select.disabled = false;
+      showError(err);
+    }
+  };
   return h('div.table-wrap.admin-table',
     h('table.table',
-      h('thead', h('tr', h('th', '单位名称'), h('th', '主管部门'), h('th', '创建时间'))),
-      h('tbody', units.map((u) => h('tr',
-        h('td', u.name),
-        h('td', u.competentDepartment),
-        h('td.nowrap', fmtDateTime(u.createdAt)))))));
+      h('thead', h('tr', h('th', '单位名称'), h('th', '主管部门'), h('th', '审核流程'), h('th', '创建时间'))),
+      h('tbody', units.map((u) => {
+        const known = departments.some((d) => d.id === u.departmentId);
+        const department = h('select', { 'aria-label': `${u.name}的主管部门` },
+          h('option', { value: '', selected: !u.departmentId }, '（未关联）'),
+          departments.map((d) => h('option', { value: d.id, selected: d.id === u.departmentId }, d.name)),
+          u.departmentId && !known ? h('option', { value: u.departmentId, selected: true }, u.competentDepartment) : null);
+        department.addEventListener('change', () => save(u, { departmentId: department.value || null }, department, u.departmentId ?? ''));
+        const chain = h('select', { 'aria-label': `${u.name}的审核流程` },
+          REVIEW_CHAINS.map((c) => h('option', {
+            value: chainKey(c),
+            selected: chainKey(c) === chainKey(u.reviewChain),
+            disabled: c.includes('department') && !u.departmentId,
+          }, chainLabel(c) + (c.includes('department') && !u.departmentId ? '（须先关联主管部门）' : ''))));
+        chain.addEventListener('change', () => save(u, { reviewChain: chain.value.split(',') }, chain, chainKey(u.reviewChain)));
+        return h('tr',
+          h('td', u.name),
+          h('td', department),
+          h('td', chain),
+          h('td.nowrap', fmtDateTime(u.createdAt)));
+      }))));
+}
+
+/* ---- departments ---------------------------------------------------------------------------- */
+
+function departmentForm(onCreated) {
+  const name = h('input', { name: 'name', maxlength: 200, placeholder: '例如：中共北京市委老干部局', 'aria-label': '主管部门名称' });
+  const errors = fieldErrors({ name });
+  const submit = h('button.btn.btn-primary', { type: 'submit' }, '新建主管部门');
+  const form = h('form.admin-unit-form', { novalidate: true },
+    errors.general,
+    h('div.form-grid',
+      field('主管部门名称', name, errors.slot('name')),
+      h('div.field.field-submit', h('span.field-label', ' '), submit)));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    errors.reset();
+    const payload = { name: name.value.trim() };
+    if (!payload.name) {
+      errors.set('name', ['请填写主管部门名称']);
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const department = await api.post('/departments', payload);
+      toast(`已新建主管部门“${department?.name ?? payload.name}”`, 'success');
+      name.value = '';
+      await onCreated();
+    } catch (err) {
+      if (err.code === 'DEPARTMENT_EXISTS') errors.set('name', [err.message]);
+      else errors.fromApi(err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function departmentTable(state) {
+  const { departments, units } = state;
+  if (!departments.length) return h('div.empty', '还没有主管部门。');
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  return h('div.table-wrap.admin-table',
+    h('table.table',
+      h('thead', h('tr', h('th', '主管部门'), h('th', '所辖单位'), h('th', '创建时间'))),
+      h('tbody', departments.map((d) => h('tr',
+        h('td', d.name),
+        h('td', d.unitIds.length
+          ? d.unitIds.map((id, i) => [i ? '、' : null, unitName.get(id) ?? h('span.muted', { title: id }, '（未知单位）')])
+          : h('span.muted', '—')),
+        h('td.nowrap', fmtDateTime(d.createdAt)))))));
 }
 
 /* ---- users --------------------------------------------------------------------------------- */
 
 function userTable(state, reload) {
-  const { users, units } = state;
+  const { users, units, departments } = state;
   if (!users.length) return h('div.empty', '还没有用户。');
   const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const departmentName = new Map(departments.map((d) => [d.id, d.name]));
   const me = session.user?.id;
   return h('div.table-wrap',
     h('table.table',
-      h('thead', h('tr', h('th', '用户名'), h('th', '姓名'), h('th', '角色'), h('th', '所属单位'), h('th', '邮箱'), h('th', '状态'), h('th', '操作'))),
+      h('thead', h('tr', h('th', '用户名'), h('th', '姓名'), h('th', '角色'), h('th', '所属单位'), h('th', '主管部门'), h('th', '邮箱'), h('th', '状态'), h('th', '操作'))),
       h('tbody', users.map((u) => h(`tr${u.active ? '' : '.row-inactive'}`,
         h('td', h('code', u.username)),
         h('td', u.displayName),
         h('td', h('span.badges', (u.roles ?? []).map((r) => h('span.badge.role-badge', ROLE_LABELS[r] ?? r)))),
         h('td', (u.unitIds ?? []).length
           ? (u.unitIds ?? []).map((id, i) => [i ? '、' : null, unitName.get(id) ?? h('span.muted', { title: id }, '（未知单位）')])
+          : h('span.muted', '—')),
+        h('td', (u.departmentIds ?? []).length
+          ? u.departmentIds.map((id, i) => [i ? '、' : null, departmentName.get(id) ?? h('span.muted', { title: id }, '（未知主管部门）')])
           : h('span.muted', '—')),
         h('td', u.email || h('span.muted', '—')),
         h('td.nowrap', u.active ? h('span.badge.user-active', '启用') : h('span.badge.user-inactive', '停用')),
@@ -168,13 +268,19 @@ function editUser(user, state, reload) {
   const roleBoxes = ROLES.map((r) => h('input', { type: 'checkbox', value: r, checked: user?.roles?.includes(r) ?? r === 'drafter' }));
   const unitBoxes = state.units.map((u) => h('input', { type: 'checkbox', value: u.id, checked: user?.unitIds?.includes(u.id) ?? false }));
   const unknownUnits = (user?.unitIds ?? []).filter((id) => !state.units.some((u) => u.id === id));
+  const departmentBoxes = state.departments.map((d) => h('input', { type: 'checkbox', value: d.id, checked: user?.departmentIds?.includes(d.id) ?? false }));
+  const unknownDepartments = (user?.departmentIds ?? []).filter((id) => !state.departments.some((d) => d.id === id));
 
   const roleGroup = h('div.check-group', ROLES.map((r, i) => h('label.check', roleBoxes[i], ROLE_LABELS[r])));
   const unitGroup = h('div.check-list',
     state.units.length
       ? state.units.map((u, i) => h('label.check', unitBoxes[i], u.name, h('span.muted.small', ` · ${u.competentDepartment}`)))
       : h('span.muted', '还没有单位，请先新建单位。'));
-  const errors = fieldErrors({ username, displayName, email, password, roles: roleGroup, unitIds: unitGroup });
+  const departmentGroup = h('div.check-list',
+    state.departments.length
+      ? state.departments.map((d, i) => h('label.check', departmentBoxes[i], d.name, h('span.muted.small', ` · ${d.unitIds.length} 个单位`)))
+      : h('span.muted', '还没有主管部门。'));
+  const errors = fieldErrors({ username, displayName, email, password, roles: roleGroup, unitIds: unitGroup, departmentIds: departmentGroup });
 
   const body = h('div',
     errors.general,
@@ -185,7 +291,9 @@ function editUser(user, state, reload) {
       field('邮箱', email, errors.slot('email'), '用于接收提醒，可不填'),
       h('div.field.field-wide', h('span.field-label', '角色'), roleGroup, errors.slot('roles')),
       h('div.field.field-wide', h('span.field-label', '所属单位'), unitGroup,
-        h('span.hint', '填报人、审核人须至少属于一个单位'), errors.slot('unitIds')),
+        h('span.hint', '填报人须至少属于一个单位；单位的审核人在此选择单位'), errors.slot('unitIds')),
+      h('div.field.field-wide', h('span.field-label', '主管部门'), departmentGroup,
+        h('span.hint', '主管部门审核人：可查看所选主管部门下所有单位的自评表，并承担审核流程中的“主管部门审核”'), errors.slot('departmentIds')),
       isNew ? null : h('div.field.field-wide', h('label.check', active, '启用（取消勾选即停用，停用后不能登录）'))));
 
   const read = () => ({
@@ -195,6 +303,7 @@ function editUser(user, state, reload) {
     password: password.value,
     roles: roleBoxes.filter((b) => b.checked).map((b) => b.value),
     unitIds: [...unitBoxes.filter((b) => b.checked).map((b) => b.value), ...unknownUnits],
+    departmentIds: [...departmentBoxes.filter((b) => b.checked).map((b) => b.value), ...unknownDepartments],
     active: active.checked,
   });
 
@@ -223,7 +332,7 @@ function editUser(user, state, reload) {
         if (!check(v)) return false;
         try {
           if (isNew) {
-            const payload = { username: v.username, password: v.password, displayName: v.displayName, roles: v.roles, unitIds: v.unitIds };
+            const payload = { username: v.username, password: v.password, displayName: v.displayName, roles: v.roles, unitIds: v.unitIds, departmentIds: v.departmentIds };
             if (v.email) payload.email = v.email;
             await api.post('/users', payload);
             toast(`已创建用户 ${v.username}`, 'success');
@@ -253,12 +362,13 @@ function sameSet(a = [], b = []) {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-/** Only what the admin changed: {displayName, roles, unitIds, email, active, password}. */
+/** Only what the admin changed: {displayName, roles, unitIds, departmentIds, email, active, password}. */
 function changedFields(user, v) {
   const patch = {};
   if (v.displayName !== user.displayName) patch.displayName = v.displayName;
   if (!sameSet(v.roles, user.roles)) patch.roles = v.roles;
   if (!sameSet(v.unitIds, user.unitIds)) patch.unitIds = v.unitIds;
+  if (!sameSet(v.departmentIds, user.departmentIds)) patch.departmentIds = v.departmentIds;
   if (v.email !== (user.email ?? '')) patch.email = v.email || null;
   if (v.active !== user.active) patch.active = v.active;
   if (v.password) patch.password = v.password;

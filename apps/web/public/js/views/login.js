@@ -21,7 +21,7 @@ export function renderLogin({ params, onLoggedIn }) {
     hint.append(
       h('div.hint-title', demo.password ? `演示账号（密码均为 ${demo.password}）` : '演示账号'),
       h('div.hint-users', demo.accounts.map((a) => {
-        const role = a.roles.map((r) => ROLE_LABELS[r] ?? r).join('、');
+        const role = a.roles.map((r) => ROLE_LABELS[r] ?? r).join('、') + (a.department ? '（主管部门）' : '');
         return h('button.chip', { type: 'button', 'aria-label': `以${role}（${a.username}）身份填入`, onclick: () => {
           username.value = a.username;
           if (demo.password) password.value = demo.password;
