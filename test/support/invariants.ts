@@ -12,6 +12,7 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationReturned: 'return',
   EvaluationPublished: 'publish',
   EvaluationReopened: 'reopen',
+  EvaluationCommentResolved: 'resolveComment',
 };
 
 export interface InvariantReport {

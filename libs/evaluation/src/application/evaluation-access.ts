@@ -1,5 +1,5 @@
 import { canSeeUnit, seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
-import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
+import { allowedActions, isSelfReview, openableComments, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 
 export class ActionForbiddenError extends EvaluationError {
@@ -31,6 +31,7 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'return',
   'publish',
   'reopen',
+  'resolveComment',
   'queue.review',
   'queue.publish',
   'queue.overdue',
@@ -56,6 +57,8 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   return: { reviewer: 'visible units' },
   publish: { manager: 'all units' },
   reopen: { manager: 'all units', drafter: 'own units' },
+  // Marking a return comment resolved is part of reviewing: whoever may return the form.
+  resolveComment: { reviewer: 'visible units' },
   'queue.review': { reviewer: 'visible units' },
   'queue.publish': { manager: 'all units', admin: 'all units' },
   'queue.overdue': { manager: 'all units', admin: 'all units' },
@@ -108,11 +111,17 @@ export function assertVisible(user: AuthenticatedUser, state: EvaluationState | 
   if (!state || !may(user, 'read', { unitId: state.form.unitId })) throw new EvaluationNotFoundError(id);
 }
 
-const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return']);
+const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return', 'resolveComment']);
 
-/** The commands the web app offers on a form: what its state allows, the table grants, and the self-review rule leaves. */
+/**
+ * The commands the web app offers on a form: what its state allows, the table grants, and the self-review rule
+ * leaves; resolving a comment only while a return comment of this revision is still open.
+ */
 export function offeredActions(user: AuthenticatedUser, state: EvaluationState): EvaluationAction[] {
   return allowedActions(state.status).filter(
-    (action) => may(user, action, { unitId: state.form.unitId }) && !(REVIEW_ACTIONS.has(action) && isSelfReview(user.id, state)),
+    (action) =>
+      may(user, action, { unitId: state.form.unitId }) &&
+      !(REVIEW_ACTIONS.has(action) && isSelfReview(user.id, state)) &&
+      (action !== 'resolveComment' || openableComments(state).some((c) => c.resolvedBy === undefined)),
   );
 }

@@ -56,6 +56,15 @@ export class InvalidCommentTargetError extends EvaluationError {
   }
 }
 
+export class CommentNotFoundError extends EvaluationError {
+  readonly code = 'COMMENT_NOT_FOUND';
+  override readonly details: { commentId: string };
+  constructor(commentId: string) {
+    super(`此表当前一版没有这条退回意见：${commentId}`);
+    this.details = { commentId };
+  }
+}
+
 export class FiscalYearChangeError extends EvaluationError {
   readonly code = 'FISCAL_YEAR_FIXED';
   override readonly details: { fiscalYear: number; requested: number };
@@ -90,6 +99,7 @@ const ACTION_LABELS: Record<string, string> = {
   return: '退回',
   publish: '公开',
   reopen: '更正（新修订版）',
+  resolveComment: '标记意见已解决',
 };
 
 function actionLabel(action: string): string {
