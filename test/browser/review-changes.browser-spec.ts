@@ -12,13 +12,16 @@ describe('A reviewer opens a resubmitted form: what changed since their return i
   const api = new ApiProcess();
   let browser: Browser;
   let reviewer: BrowserUser;
+  let otherReviewer: BrowserUser;
   let id: string;
 
   beforeAll(async () => {
     await api.start();
     freshScreenshots(SHOTS);
     browser = await launchBrowser();
-    const [drafterApi, reviewerApi] = await Promise.all([ApiClient.login(api.baseUrl, 'drafter'), ApiClient.login(api.baseUrl, 'reviewer')]);
+    const [drafterApi, reviewerApi, admin] = await Promise.all(['drafter', 'reviewer', 'admin'].map((u) => ApiClient.login(api.baseUrl, u)));
+    const second = { username: 'reviewer-2', password: 'second-look-pass', displayName: '第二审核人', roles: ['reviewer'], unitIds: drafterApi.session!.user.unitIds };
+    expect((await admin.post('/api/users', second)).status).toBe(201);
 
     // Drafted and submitted; returned on the name, row 2 and row 4; fixed (name, one funds cell, row 2, a row added) and resubmitted.
     id = (await drafterApi.post('/api/evaluations', newMediaForm())).body.id;
@@ -48,6 +51,7 @@ describe('A reviewer opens a resubmitted form: what changed since their return i
 
     const base = `http://${LAN_HOST}:${new URL(api.baseUrl).port}`;
     reviewer = await BrowserUser.open(browser, 'reviewer', base);
+    otherReviewer = await BrowserUser.open(browser, 'reviewer-2', base);
   }, 90_000);
 
   afterAll(async () => {
@@ -115,5 +119,18 @@ describe('A reviewer opens a resubmitted form: what changed since their return i
     await reviewer.shot(SHOTS, 'phone', false);
 
     expect(reviewer.errors).toEqual([]);
+  });
+
+  it('shows another reviewer, who never looked at the form, the changes since the last review by anyone', async () => {
+    await otherReviewer.login('reviewer-2', 'second-look-pass');
+    const page = otherReviewer.page;
+    await page.goto(`/#/evaluations/${id}`);
+    const panel = page.getByRole('region', { name: '自上次审核以来的修改' });
+    await panel.locator('.changes-summary').waitFor();
+    expect(await panel.locator('.card-title').textContent()).toContain('对比上次审核（审核人（演示））：版本号 3 → 当前 6');
+    expect(await panel.locator('.changes-summary').textContent()).toBe('字段修改 2 处 · 指标修改 1 行 · 新增 1 行');
+    expect(await panel.getByRole('button', { name: /标记为已解决/ }).count()).toBe(2);
+    await otherReviewer.shot(SHOTS, 'other-reviewer', false);
+    expect(otherReviewer.errors).toEqual([]);
   });
 });

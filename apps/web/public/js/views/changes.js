@@ -1,6 +1,6 @@
 // 自上次审核以来的修改: on a resubmitted form, what changed since the reviewer last looked (GET /evaluations/:id/changes),
 // highlighted in the form, and how each return comment was followed up (with 标记为已解决).
-import { api } from '../api.js';
+import { api, session } from '../api.js';
 import { h, clear, placeOf } from '../dom.js';
 
 /** The events that close a review (a return, an approval, a step of the review chain). */
@@ -36,15 +36,15 @@ export async function renderChanges({ view, formArea, act, highlight, isCurrent 
   );
 }
 
-/** The changes since the reader's own last review; else since the last review by anyone; null if never reviewed. */
+/**
+ * The changes since the reader's own last review; else since the last review by anyone; null if never reviewed.
+ * The history says which applies first, so a first review asks nothing that would answer 404.
+ */
 async function changesSinceLastReview(id) {
-  try {
-    return { changes: await api.get(`/evaluations/${id}/changes`, { sinceMyLastReview: true }), basis: '对比您上次审核' };
-  } catch (err) {
-    if (err.code !== 'NO_PREVIOUS_REVIEW') throw err;
-  }
-  const history = await api.get(`/evaluations/${id}/history`);
-  const last = history.filter((e) => REVIEW_EVENTS.has(e.type)).at(-1);
+  const reviews = (await api.get(`/evaluations/${id}/history`)).filter((e) => REVIEW_EVENTS.has(e.type));
+  const mine = reviews.filter((e) => e.actor?.id === session.user?.id).at(-1);
+  if (mine) return { changes: await api.get(`/evaluations/${id}/changes`, { sinceMyLastReview: true }), basis: '对比您上次审核' };
+  const last = reviews.at(-1);
   if (!last) return null;
   const who = last.actor?.displayName ?? last.actor?.username ?? '审核人';
   return { changes: await api.get(`/evaluations/${id}/changes`, { since: last.version }), basis: `对比上次审核（${who}）` };
