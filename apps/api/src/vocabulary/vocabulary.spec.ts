@@ -26,7 +26,20 @@ describe('the vocabulary', () => {
     expect(Object.keys(v.roles)).toEqual([...ROLES]);
     expect(v.severities).toEqual({ error: '错误', warning: '警告', info: '提示' });
     expect(Object.keys(v.events).sort()).toEqual(
-      ['EvaluationApproved', 'EvaluationCommentResolved', 'EvaluationDrafted', 'EvaluationEdited', 'EvaluationImported', 'EvaluationPublished', 'EvaluationReopened', 'EvaluationReturned', 'EvaluationSubmitted'],
+      [
+        'EvaluationApproved',
+        'EvaluationCommentResolved',
+        'EvaluationDrafted',
+        'EvaluationEdited',
+        'EvaluationImported',
+        'EvaluationPublished',
+        'EvaluationReopened',
+        'EvaluationReturned',
+        'EvaluationReviewClaimed',
+        'EvaluationStepApproved',
+        'EvaluationSubmitted',
+        'EvaluationWithdrawn',
+      ],
     );
     expect(v.events.EvaluationDrafted).toBe('创建草稿');
     expect(Object.keys(v.notificationKinds)).toEqual([...NOTIFICATION_KINDS]);
@@ -77,7 +90,7 @@ describe('the vocabulary', () => {
 
   it('describes all 13 finding codes with their severity and a Chinese label', () => {
     expect(Object.keys(v.findingCodes)).toEqual(FINDING_CODES);
-    expect(FINDING_CODES).toHaveLength(13);
+    expect(FINDING_CODES).toHaveLength(14);
     expect(v.findingCodes.DEVIATION_ANALYSIS_MISSING.severity).toBe('error');
     expect(v.findingCodes.OVER_EXECUTION.severity).toBe('warning');
     expect(v.findingCodes.LEVEL1_WEIGHTS_NONSTANDARD.severity).toBe('info');

@@ -24,7 +24,18 @@ describe('evaluation access', () => {
     });
 
     it('covers every command of the state machine', () => {
-      const commands: Record<EvaluationAction, EvaluationAccessAction> = { edit: 'edit', submit: 'submit', approve: 'approve', return: 'return', publish: 'publish', reopen: 'reopen', resolveComment: 'resolveComment' };
+      const commands: Record<EvaluationAction, EvaluationAccessAction> = {
+        edit: 'edit',
+        submit: 'submit',
+        approve: 'approve',
+        return: 'return',
+        withdraw: 'withdraw',
+        claim: 'claim',
+        reassign: 'reassign',
+        publish: 'publish',
+        reopen: 'reopen',
+        resolveComment: 'resolveComment',
+      };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
   });
@@ -125,7 +136,7 @@ describe('evaluation access', () => {
 
     it('never offers a review to an author of the revision', () => {
       expect(offeredActions(person(['reviewer'], ['unit-b'], 'author'), form('Submitted'))).toEqual([]);
-      expect(offeredActions(person(['reviewer'], ['unit-b'], 'other'), form('Submitted'))).toEqual(['approve', 'return']);
+      expect(offeredActions(person(['reviewer'], ['unit-b'], 'other'), form('Submitted'))).toEqual(['approve', 'return', 'claim']);
       const open = [{ id: 'c-1', kind: 'return' as const, revision: 1 }];
       expect(offeredActions(person(['reviewer'], ['unit-b'], 'author'), form('Submitted', 'unit-b', ['author'], open))).toEqual([]);
     });
@@ -133,9 +144,9 @@ describe('evaluation access', () => {
     it('offers resolving a comment to a reviewer while a return comment of this revision is open', () => {
       const reviewer = person(['reviewer'], ['unit-b'], 'other');
       const comment = (c: Partial<ReviewComment>) => ({ id: 'c-1', kind: 'return' as const, revision: 1, ...c });
-      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({})]))).toEqual(['approve', 'return', 'resolveComment']);
-      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ resolvedBy: 'other', resolvedAt: '2022-01-01T00:00:00Z' })]))).toEqual(['approve', 'return']);
-      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ kind: 'approval' }), comment({ revision: 0 })]))).toEqual(['approve', 'return']);
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({})]))).toEqual(['approve', 'return', 'claim', 'resolveComment']);
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ resolvedBy: 'other', resolvedAt: '2022-01-01T00:00:00Z' })]))).toEqual(['approve', 'return', 'claim']);
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ kind: 'approval' }), comment({ revision: 0 })]))).toEqual(['approve', 'return', 'claim']);
       expect(offeredActions(person(['drafter'], ['unit-b'], 'other'), form('Submitted', 'unit-b', ['author'], [comment({})]))).toEqual([]);
     });
   });

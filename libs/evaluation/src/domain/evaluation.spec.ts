@@ -278,6 +278,19 @@ describe('Evaluation', () => {
       expect(() => resubmitted().resolveComment('c-1', at(4, drafter))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
     });
 
+    it('refuses, at a later step of the chain, the reviewer who approved an earlier step of this submission', () => {
+      const evaluation = given(
+        (e) => e.submit(at(1), ['unit', 'department']),
+        (e) => e.return([{ target: null, text: '请补充' }], ['c-1'], at(2, reviewer)),
+        (e) => e.submit(at(3), ['unit', 'department']),
+        (e) => e.approve(null, 'c-2', at(4, reviewer)),
+      );
+      expect(evaluation.state.status).toBe('Submitted');
+      expect(() => evaluation.resolveComment('c-1', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'SECOND_STEP_SAME_REVIEWER' }));
+      evaluation.resolveComment('c-1', at(5, { userId: 'u-dept-reviewer' }));
+      expect(evaluation.state.comments[0]).toMatchObject({ resolvedBy: 'u-dept-reviewer' });
+    });
+
     it.each(['Draft', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
       expect(() => inStatus[status]().resolveComment('c-1', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
     });
@@ -344,7 +357,7 @@ describe('Evaluation', () => {
   describe('allowedActions', () => {
     it('follows the transitions table', () => {
       expect(allowedActions('Draft')).toEqual(['edit', 'submit']);
-      expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'resolveComment']);
+      expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign', 'resolveComment']);
       expect(allowedActions('Reviewed')).toEqual(['publish']);
       expect(allowedActions('Published')).toEqual(['reopen']);
     });
