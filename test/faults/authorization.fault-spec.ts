@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -31,7 +32,8 @@ import { SseStream } from '../support/sse.js';
  * also a manager (a unit's 管理员 who fills forms too). `anonymous` sends no token.
  * Columns: the form's state (Draft, Submitted, Reviewed, Published) in the person's own unit, then in the other unit.
  * Outcomes: 2xx (200; a copy 201), 404 NOT_FOUND, 403 FORBIDDEN, SELF 403 SELF_REVIEW_FORBIDDEN,
- * 409 ILLEGAL_TRANSITION, 401 UNAUTHENTICATED, `-` not applicable.
+ * 409 ILLEGAL_TRANSITION, 401 UNAUTHENTICATED, NOC 404 COMMENT_NOT_FOUND (resolving a comment is as returning the
+ * form; these forms were never returned, so the one who may gets as far as the comment), `-` not applicable.
  */
 const MATRIX = `
 action     role       | own: D   S    R    P    | other: D S    R    P
@@ -119,6 +121,20 @@ copy       manager    | 403  403  403  403  | 403  403  403  403
 copy       admin      | 403  403  403  403  | 403  403  403  403
 copy       lead       | 2xx  2xx  2xx  2xx  | 403  403  403  403
 copy       anonymous  | 401  401  401  401  | -    -    -    -
+changes    drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
+changes    reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
+changes    author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
+changes    manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+changes    admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+changes    lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+changes    anonymous  | 401  401  401  401  | -    -    -    -
+resolveComment drafter    | 403  403  403  403  | 404  404  404  404
+resolveComment reviewer   | 409  NOC  409  409  | 404  404  404  404
+resolveComment author     | 409  SELF 409  409  | 404  404  404  404
+resolveComment manager    | 403  403  403  403  | 403  403  403  403
+resolveComment admin      | 403  403  403  403  | 403  403  403  403
+resolveComment lead       | 403  403  403  403  | 403  403  403  403
+resolveComment anonymous  | 401  401  401  401  | -    -    -    -
 `;
 
 const STATES = ['Draft', 'Submitted', 'Reviewed', 'Published'] as const;
@@ -126,7 +142,7 @@ type State = (typeof STATES)[number];
 const ROLES = ['drafter', 'reviewer', 'author', 'manager', 'admin', 'lead', 'anonymous'] as const;
 type MatrixRole = (typeof ROLES)[number];
 type Side = 'own' | 'other';
-type Outcome = '2xx' | '404' | '403' | 'SELF' | '409' | '401';
+type Outcome = '2xx' | '404' | '403' | 'SELF' | '409' | '401' | 'NOC';
 
 /** What each outcome of the table is on the wire: the status and the stable code of the error model. */
 const OUTCOMES: Record<Outcome, { status: number | 'ok'; code?: string }> = {
@@ -136,6 +152,7 @@ const OUTCOMES: Record<Outcome, { status: number | 'ok'; code?: string }> = {
   SELF: { status: 403, code: 'SELF_REVIEW_FORBIDDEN' },
   '409': { status: 409, code: 'ILLEGAL_TRANSITION' },
   '401': { status: 401, code: 'UNAUTHENTICATED' },
+  NOC: { status: 404, code: 'COMMENT_NOT_FOUND' },
 };
 
 interface Form {
@@ -158,10 +175,16 @@ const ACTIONS = {
   publish: { operation: 'post /api/evaluations/{id}/publish', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/publish`, { expectedVersion: f.version }), ok: 200, to: 'Published' },
   reopen: { operation: 'post /api/evaluations/{id}/reopen', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/reopen`, { expectedVersion: f.version, reason: '更正预算数' }), ok: 200, to: 'Draft' },
   copy: { operation: 'post /api/evaluations/{id}/copy', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/copy`, { fiscalYear: 2022 }), ok: 201 },
+  changes: { operation: 'get /api/evaluations/{id}/changes', send: (c: ApiClient, f: Form) => c.get(`/api/evaluations/${f.id}/changes?since=1`), ok: 200 },
+  resolveComment: {
+    operation: 'post /api/evaluations/{id}/comments/{commentId}/resolve',
+    send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/comments/${randomUUID()}/resolve`, { expectedVersion: f.version }),
+    ok: 200,
+  },
 } as const;
 type Action = keyof typeof ACTIONS;
 /** The actions that are commands on the form itself: GET /api/evaluations/:id lists those allowed as `allowedActions`. */
-const COMMANDS = ['edit', 'submit', 'approve', 'return', 'publish', 'reopen'] as const satisfies readonly Action[];
+const COMMANDS = ['edit', 'submit', 'approve', 'return', 'publish', 'reopen', 'resolveComment'] as const satisfies readonly Action[];
 
 interface Cell {
   action: Action;

@@ -15,6 +15,7 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationReviewClaimed: 'claim',
   EvaluationPublished: 'publish',
   EvaluationReopened: 'reopen',
+  EvaluationCommentResolved: 'resolveComment',
 };
 
 export interface InvariantReport {

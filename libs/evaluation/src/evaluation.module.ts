@@ -16,6 +16,8 @@ import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
 import { MyQueuesHandler } from './application/evaluation-queues.js';
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
+import { EvaluationChangesHandler } from './application/evaluation-changes.query.js';
+import { ResolveCommentHandler } from './application/resolve-comment.command.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
 import { IdentityModule } from '#perf-eval/identity';
 import { CyclesModule } from '#perf-eval/cycles';
@@ -38,6 +40,8 @@ import { CyclesModule } from '#perf-eval/cycles';
     ListEvaluationsHandler,
     MyQueuesHandler,
     EvaluationHistoryHandler,
+    EvaluationChangesHandler,
+    ResolveCommentHandler,
     ImportSelfEvaluationsHandler,
   ],
   exports: [EvaluationStorageModule],

@@ -69,6 +69,8 @@ export { CopyEvaluationCommand } from './application/copy-evaluation.command.js'
 export { CreateEvaluationCommand, type NewEvaluationForm } from './application/create-evaluation.command.js';
 export { EditEvaluationCommand } from './application/edit-evaluation.command.js';
 export { EvaluationHistoryQuery } from './application/evaluation-history.query.js';
+export { type ChangesSince, type EvaluationChanges, EvaluationChangesQuery } from './application/evaluation-changes.query.js';
+export { ResolveCommentCommand } from './application/resolve-comment.command.js';
 export { EVALUATION_QUEUES, type EvaluationQueue, MyQueuesQuery, type QueueCounts } from './application/evaluation-queues.js';
 export { type EvaluationView, GetEvaluationQuery } from './application/get-evaluation.query.js';
 export { ImportSelfEvaluationsCommand, type ImportSource } from './application/import-self-evaluations.command.js';

@@ -49,6 +49,7 @@ export class EvaluationEventNotices {
       case 'EvaluationPublished':
         return this.notify(event, { kind: 'published', audience: 'authors', context: { actorName: await this.nameOf(event.actorId) } });
       case 'EvaluationReopened':
+      case 'EvaluationCommentResolved':
         return [];
       default: {
         const never: never = event;

@@ -15,6 +15,8 @@ import {
   GetEvaluationQuery,
   ListEvaluationsQuery,
   EvaluationHistoryQuery,
+  EvaluationChangesQuery,
+  ResolveCommentCommand,
 } from '#perf-eval/evaluation';
 import { attachment } from '../reporting/reporting.controller.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -25,6 +27,8 @@ import { EvaluationFormDto, UpdateEvaluationDto, toEditableForm, toForm } from '
 import { ApproveDto, CopyDto, ReassignDto, ReopenDto, ReturnDto, TransitionDto, WithdrawDto, type VerifiedScoreDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
 import { EvaluationRefDto } from './evaluation-ref.dto.js';
+import { ChangesQueryDto, EvaluationChangesDto } from './changes.dto.js';
+import { ValidationFailedError } from '../api.errors.js';
 
 @ApiTags('evaluations 项目支出绩效自评表')
 @ApiBearerAuth()
@@ -87,6 +91,26 @@ export class EvaluationsController {
   @Get(':id/history')
   history(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
     return this.queries.execute(new EvaluationHistoryQuery(id, user));
+  }
+
+  /** 自上次审核以来的修改: fields, rows and attachments changed since a version, and how each return comment was followed up. */
+  @Get(':id/changes')
+  @ApiOkResponse({ type: EvaluationChangesDto, description: '自 fromVersion 至当前版本的修改；404 NO_PREVIOUS_REVIEW：sinceMyLastReview 而您未审核过此表' })
+  changes(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: ChangesQueryDto) {
+    const mine = query.sinceMyLastReview === true;
+    if ((query.since === undefined) === !mine) {
+      const message = '须且只能给出 since（版本号）或 sinceMyLastReview=true 之一';
+      throw new ValidationFailedError([{ field: 'since', messages: [message] }, { field: 'sinceMyLastReview', messages: [message] }]);
+    }
+    return this.queries.execute(new EvaluationChangesQuery(id, user, mine ? { myLastReview: true } : { version: query.since! }));
+  }
+
+  /** 标记为已解决: a return comment of the revision under review, on the resubmitted form. */
+  @Post(':id/comments/:commentId/resolve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的版本（意见已解决时不再记录，原样返回）；404 COMMENT_NOT_FOUND：当前一版没有这条退回意见' })
+  resolveComment(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Param('commentId') commentId: string, @Body() body: TransitionDto) {
+    return this.commands.execute(new ResolveCommentCommand(id, user, body.expectedVersion, commentId));
   }
 
   @Put(':id')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ROLES, type AuthenticatedUser, type Role } from '#perf-eval/identity';
-import type { EvaluationAction, EvaluationState, EvaluationStatus } from '../domain/evaluation.js';
+import type { EvaluationAction, EvaluationState, EvaluationStatus, ReviewComment } from '../domain/evaluation.js';
 import { EVALUATION_ACCESS, EVALUATION_ACCESS_ACTIONS, assertMay, assertVisible, may, offeredActions, unitsWhere, type EvaluationAccessAction } from './evaluation-access.js';
 
 const person = (roles: Role[], unitIds = ['unit-b'], id = 'u'): AuthenticatedUser => ({ id, username: id, displayName: id, roles, unitIds });
@@ -8,8 +8,8 @@ const onA = { unitId: 'unit-a' };
 const onB = { unitId: 'unit-b' };
 
 /** Just enough of a form's state for the access rules: its unit, status and authors. */
-function form(status: EvaluationStatus, unitId = 'unit-b', authors: string[] = ['author']): EvaluationState {
-  return { id: 'e', status, form: { unitId }, createdBy: authors[0], lastEditedBy: authors[0], revisionAuthors: authors } as unknown as EvaluationState;
+function form(status: EvaluationStatus, unitId = 'unit-b', authors: string[] = ['author'], comments: Partial<ReviewComment>[] = []): EvaluationState {
+  return { id: 'e', status, revision: 1, comments, form: { unitId }, createdBy: authors[0], lastEditedBy: authors[0], revisionAuthors: authors } as unknown as EvaluationState;
 }
 
 describe('evaluation access', () => {
@@ -34,6 +34,7 @@ describe('evaluation access', () => {
         reassign: 'reassign',
         publish: 'publish',
         reopen: 'reopen',
+        resolveComment: 'resolveComment',
       };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
@@ -159,6 +160,17 @@ describe('evaluation access', () => {
     it('never offers a review to an author of the revision', () => {
       expect(offeredActions(person(['reviewer'], ['unit-b'], 'author'), form('Submitted'))).toEqual([]);
       expect(offeredActions(person(['reviewer'], ['unit-b'], 'other'), form('Submitted'))).toEqual(['approve', 'return', 'claim']);
+      const open = [{ id: 'c-1', kind: 'return' as const, revision: 1 }];
+      expect(offeredActions(person(['reviewer'], ['unit-b'], 'author'), form('Submitted', 'unit-b', ['author'], open))).toEqual([]);
+    });
+
+    it('offers resolving a comment to a reviewer while a return comment of this revision is open', () => {
+      const reviewer = person(['reviewer'], ['unit-b'], 'other');
+      const comment = (c: Partial<ReviewComment>) => ({ id: 'c-1', kind: 'return' as const, revision: 1, ...c });
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({})]))).toEqual(['approve', 'return', 'claim', 'resolveComment']);
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ resolvedBy: 'other', resolvedAt: '2022-01-01T00:00:00Z' })]))).toEqual(['approve', 'return', 'claim']);
+      expect(offeredActions(reviewer, form('Submitted', 'unit-b', ['author'], [comment({ kind: 'approval' }), comment({ revision: 0 })]))).toEqual(['approve', 'return', 'claim']);
+      expect(offeredActions(person(['drafter'], ['unit-b'], 'other'), form('Submitted', 'unit-b', ['author'], [comment({})]))).toEqual([]);
     });
 
     it('offers the department step only to the reviewers of the unit’s department, and never to an earlier step’s approver', () => {

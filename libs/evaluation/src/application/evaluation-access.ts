@@ -1,5 +1,5 @@
 import { canSeeUnit, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
-import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
+import { allowedActions, isSelfReview, openableComments, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import { currentStep } from '../domain/review.js';
 
@@ -39,6 +39,7 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'reassign',
   'publish',
   'reopen',
+  'resolveComment',
   'queue.review',
   'queue.publish',
   'queue.overdue',
@@ -67,6 +68,8 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   reassign: { manager: 'all units' },
   publish: { manager: 'all units' },
   reopen: { manager: 'all units', drafter: 'own units' },
+  // Marking a return comment resolved is part of reviewing: whoever may return the form.
+  resolveComment: { reviewer: 'review step' },
   'queue.review': { reviewer: 'visible units' },
   'queue.publish': { manager: 'all units', admin: 'all units' },
   'queue.overdue': { manager: 'all units', admin: 'all units' },
@@ -135,7 +138,7 @@ export function assertVisible(user: AuthenticatedUser, state: EvaluationState | 
   if (!state || !may(user, 'read', { unitId: state.form.unitId })) throw new EvaluationNotFoundError(id);
 }
 
-const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return', 'claim']);
+const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return', 'claim', 'resolveComment']);
 
 /** Where the form is, for the table: its unit and, while Submitted, the step that reviews it now. */
 export function accessTarget(state: EvaluationState): AccessTarget {
@@ -145,7 +148,7 @@ export function accessTarget(state: EvaluationState): AccessTarget {
 /**
  * The commands the web app offers on a form: what its state allows, the table grants, and the review rules leave
  * (never review what you wrote, nor two steps of one submission; withdraw only one's own submission before any
- * approval; claim only what nobody holds).
+ * approval; claim only what nobody holds; resolve a comment only while a return comment of this revision is open).
  */
 export function offeredActions(user: AuthenticatedUser, state: EvaluationState): EvaluationAction[] {
   const approvals = state.review?.approvals ?? [];
@@ -154,6 +157,7 @@ export function offeredActions(user: AuthenticatedUser, state: EvaluationState):
     if (REVIEW_ACTIONS.has(action) && (isSelfReview(user.id, state) || approvals.some((a) => a.by === user.id))) return false;
     if (action === 'withdraw') return approvals.length === 0 && (state.submittedBy ?? state.lastEditedBy) === user.id;
     if (action === 'claim') return !state.review?.claimedBy;
+    if (action === 'resolveComment') return openableComments(state).some((c) => c.resolvedBy === undefined);
     return true;
   });
 }

@@ -56,6 +56,15 @@ export class InvalidCommentTargetError extends EvaluationError {
   }
 }
 
+export class CommentNotFoundError extends EvaluationError {
+  readonly code = 'COMMENT_NOT_FOUND';
+  override readonly details: { commentId: string };
+  constructor(commentId: string) {
+    super(`此表当前一版没有这条退回意见：${commentId}`);
+    this.details = { commentId };
+  }
+}
+
 export class FiscalYearChangeError extends EvaluationError {
   readonly code = 'FISCAL_YEAR_FIXED';
   override readonly details: { fiscalYear: number; requested: number };
@@ -136,6 +145,7 @@ const ACTION_LABELS: Record<string, string> = {
   withdraw: '撤回',
   claim: '认领',
   reassign: '改派',
+  resolveComment: '标记意见已解决',
 };
 
 const REVIEW_STEP_LABELS: Record<string, string> = { unit: '单位审核', department: '主管部门审核' };

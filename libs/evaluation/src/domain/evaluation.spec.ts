@@ -226,6 +226,80 @@ describe('Evaluation', () => {
     });
   });
 
+  describe('resolveComment', () => {
+    const resubmitted = () =>
+      given(submitted, (e) => e.return([{ target: 'projectName', text: '名称不规范' }, { target: null, text: '请补充' }], ['c-1', 'c-2'], at(2, reviewer)), (e) => e.submit(at(3)));
+
+    it('records EvaluationCommentResolved, the status staying Submitted, and marks the comment with who and when', () => {
+      const evaluation = resubmitted();
+      evaluation.resolveComment('c-1', at(4, reviewer));
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationCommentResolved', payload: { commentId: 'c-1' }, version: 5 })]);
+      expect(evaluation.state).toMatchObject({ status: 'Submitted', version: 5, lastEditedBy: 'u-drafter' });
+      expect(evaluation.state.comments.map((c) => [c.id, c.resolvedBy ?? null, c.resolvedAt ?? null])).toEqual([
+        ['c-1', 'u-reviewer', at(4).at.toISOString()],
+        ['c-2', null, null],
+      ]);
+    });
+
+    it('leaves the one who resolved a comment free to approve the form', () => {
+      const evaluation = resubmitted();
+      evaluation.resolveComment('c-1', at(4, reviewer));
+      evaluation.approve(null, 'c-3', at(5, reviewer));
+      expect(evaluation.state.status).toBe('Reviewed');
+    });
+
+    it('changes nothing for a comment already resolved (idempotent: no event, the first resolver stays)', () => {
+      const evaluation = given(submitted, (e) => e.return([{ target: null, text: 'x' }], ['c-1'], at(2, reviewer)), (e) => e.submit(at(3)), (e) => e.resolveComment('c-1', at(4, reviewer)));
+      evaluation.resolveComment('c-1', at(5, { userId: 'u-other-reviewer' }));
+      expect(evaluation.uncommittedEvents).toEqual([]);
+      expect(evaluation.state.comments[0]).toMatchObject({ resolvedBy: 'u-reviewer', resolvedAt: at(4).at.toISOString() });
+    });
+
+    it('refuses a comment the revision under review does not have, and an approval comment', () => {
+      expect(() => resubmitted().resolveComment('c-9', at(4, reviewer))).toThrow(expect.objectContaining({ code: 'COMMENT_NOT_FOUND' }));
+      const withApproval = given(submitted, (e) => e.approve('同意', 'c-a', at(2, reviewer)), published, (e) => e.reopen(null, at(4, manager)), (e) => e.submit(at(5)));
+      expect(() => withApproval.resolveComment('c-a', at(6, reviewer))).toThrow(expect.objectContaining({ code: 'COMMENT_NOT_FOUND' }));
+    });
+
+    it('refuses a comment of an earlier revision', () => {
+      const evaluation = given(
+        submitted,
+        returned,
+        (e) => e.submit(at(3)),
+        (e) => e.approve(null, 'c-a', at(4, reviewer)),
+        published,
+        (e) => e.reopen(null, at(6, manager)),
+        (e) => e.submit(at(7)),
+      );
+      expect(() => evaluation.resolveComment('c-1', at(8, reviewer))).toThrow(expect.objectContaining({ code: 'COMMENT_NOT_FOUND' }));
+    });
+
+    it('refuses an author of the revision', () => {
+      expect(() => resubmitted().resolveComment('c-1', at(4, drafter))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it('refuses, at a later step of the chain, the reviewer who approved an earlier step of this submission', () => {
+      const evaluation = given(
+        (e) => e.submit(at(1), ['unit', 'department']),
+        (e) => e.return([{ target: null, text: '请补充' }], ['c-1'], at(2, reviewer)),
+        (e) => e.submit(at(3), ['unit', 'department']),
+        (e) => e.approve(null, 'c-2', at(4, reviewer)),
+      );
+      expect(evaluation.state.status).toBe('Submitted');
+      expect(() => evaluation.resolveComment('c-1', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'SECOND_STEP_SAME_REVIEWER' }));
+      evaluation.resolveComment('c-1', at(5, { userId: 'u-dept-reviewer' }));
+      expect(evaluation.state.comments[0]).toMatchObject({ resolvedBy: 'u-dept-reviewer' });
+    });
+
+    it.each(['Draft', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().resolveComment('c-1', at(5, reviewer))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+
+    it('is refused on the returned Draft, before the resubmission', () => {
+      expect(() => given(submitted, returned).resolveComment('c-1', at(3, reviewer))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
   describe('publish', () => {
     it('records EvaluationPublished with the revision it publishes', () => {
       const evaluation = given(submitted, approved);
@@ -266,10 +340,11 @@ describe('Evaluation', () => {
       evaluation.return([{ target: 'projectName', text: '名称不规范' }], ['c-1'], at(2, reviewer));
       evaluation.edit(edited({ projectName: '新媒体运营服务' }), at(3));
       evaluation.submit(at(4));
+      evaluation.resolveComment('c-1', at(5, reviewer));
       evaluation.approve('同意', 'c-2', at(5, reviewer));
       evaluation.publish(at(6, manager));
       expect(Evaluation.fromHistory([...evaluation.uncommittedEvents]).state).toEqual(evaluation.state);
-      expect(evaluation.uncommittedEvents.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(evaluation.uncommittedEvents.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
 
     it('counts the version it was loaded at, so the store can refuse a stale write', () => {
@@ -282,7 +357,7 @@ describe('Evaluation', () => {
   describe('allowedActions', () => {
     it('follows the transitions table', () => {
       expect(allowedActions('Draft')).toEqual(['edit', 'submit']);
-      expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign']);
+      expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign', 'resolveComment']);
       expect(allowedActions('Reviewed')).toEqual(['publish']);
       expect(allowedActions('Published')).toEqual(['reopen']);
     });

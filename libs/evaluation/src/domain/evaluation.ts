@@ -3,6 +3,7 @@ import type { CopySource } from './next-year-form.js';
 import {
   FiscalYearChangeError,
   IllegalTransitionError,
+  CommentNotFoundError,
   InvalidCommentTargetError,
   NotSubmitterError,
   ReturnCommentRequiredError,
@@ -20,7 +21,7 @@ import type { EvaluationStatus } from './evaluation-status.js';
 
 export { EVALUATION_STATUSES, type EvaluationStatus } from './evaluation-status.js';
 
-export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'withdraw' | 'claim' | 'reassign' | 'publish' | 'reopen';
+export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'withdraw' | 'claim' | 'reassign' | 'publish' | 'reopen' | 'resolveComment';
 
 /** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
 const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
@@ -34,6 +35,8 @@ const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: Evalua
   reassign: { from: 'Submitted', to: 'Submitted' },
   publish: { from: 'Reviewed', to: 'Published' },
   reopen: { from: 'Published', to: 'Draft' },
+  // A reviewer marks a return comment 已解决 on the resubmitted form: the status stays.
+  resolveComment: { from: 'Submitted', to: 'Submitted' },
 };
 
 export interface Actor {
@@ -55,6 +58,9 @@ export interface ReviewComment {
   authorId: string;
   createdAt: string;
   revision: number;
+  /** Set when a reviewer marked the (return) comment resolved on the resubmitted form. */
+  resolvedBy?: string;
+  resolvedAt?: string;
 }
 
 export interface ImportOrigin {
@@ -78,7 +84,8 @@ export type EvaluationEvent =
   /** `assignedBy`: the manager who assigned the review (null when the reviewer claimed it). */
   | { type: 'EvaluationReviewClaimed'; payload: { step: number; claimantId: string; assignedBy: string | null } }
   | { type: 'EvaluationPublished'; payload: { revision: number } }
-  | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } };
+  | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } }
+  | { type: 'EvaluationCommentResolved'; payload: { commentId: string } };
 
 export type EvaluationEventType = EvaluationEvent['type'];
 
@@ -95,6 +102,7 @@ export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, strin
   EvaluationReviewClaimed: '认领审核',
   EvaluationPublished: '公开',
   EvaluationReopened: '更正',
+  EvaluationCommentResolved: '意见已解决',
 };
 
 /** An event as recorded: who did it, when, and the version of the evaluation it produced. */
@@ -236,6 +244,11 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationReopened':
       // Reopening changes no content: who last edited the form stays who may not review it.
       return { ...next, status: 'Draft', revision: event.payload.revision, returned: false, revisionAuthors: [state.lastEditedBy] };
+    case 'EvaluationCommentResolved':
+      return {
+        ...next,
+        comments: state.comments.map((c) => (c.id === event.payload.commentId ? { ...c, resolvedBy: event.actorId, resolvedAt: event.occurredAt } : c)),
+      };
     default:
       return assertNever(event);
   }
@@ -402,6 +415,19 @@ export class Evaluation {
     this.record({ type: 'EvaluationReopened', payload: { revision: this.state.revision + 1, reason: reason?.trim() || null } }, ctx);
   }
 
+  /**
+   * Marks a return comment of the revision under review resolved (已解决), by someone who may review it.
+   * Resolving a resolved comment changes nothing (no event: who resolved it first stays).
+   */
+  resolveComment(commentId: string, ctx: CommandContext): void {
+    this.guard('resolveComment');
+    this.refuseReviewer(ctx.actor);
+    const comment = openableComments(this.state).find((c) => c.id === commentId);
+    if (!comment) throw new CommentNotFoundError(commentId);
+    if (comment.resolvedBy !== undefined) return;
+    this.record({ type: 'EvaluationCommentResolved', payload: { commentId } }, ctx);
+  }
+
   private guard(action: EvaluationAction): void {
     const { from } = TRANSITIONS[action];
     if (this.state.status !== from) throw new IllegalTransitionError(this.state.status, action);
@@ -446,6 +472,11 @@ export function reviewBarred(state: Pick<EvaluationState, 'createdBy' | 'lastEdi
  */
 export function isSelfReview(userId: string, state: Pick<EvaluationState, 'createdBy' | 'lastEditedBy' | 'revisionAuthors'>): boolean {
   return reviewBarred(state).includes(userId);
+}
+
+/** The comments a reviewer may mark resolved: those of returns of the revision under review. */
+export function openableComments(state: Pick<EvaluationState, 'comments' | 'revision'>): ReviewComment[] {
+  return state.comments.filter((c) => c.kind === 'return' && c.revision === state.revision);
 }
 
 function withAuthor(state: EvaluationState, userId: string): string[] {

@@ -10,7 +10,7 @@ import { RELAYED_EVENTS_SQL } from './relayed-events.js';
 const UNIQUE_VIOLATION = '23505';
 
 /** Events that only move the current-state row (no new row, no published revision): the one-statement path. */
-const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>(['EvaluationEdited', 'EvaluationSubmitted', 'EvaluationApproved', 'EvaluationReturned', 'EvaluationReopened']);
+const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>(['EvaluationEdited', 'EvaluationSubmitted', 'EvaluationApproved', 'EvaluationReturned', 'EvaluationReopened', 'EvaluationCommentResolved']);
 
 /**
  * Events after which the command scores the form itself: those that create a form version, and a
@@ -53,7 +53,8 @@ export class EvaluationRepository {
   /** Appends the evaluation's pending events; refuses if someone else moved it since `expectedVersion`. */
   async save(evaluation: Evaluation, expectedVersion?: number): Promise<SavedEvaluation> {
     const events = [...evaluation.uncommittedEvents];
-    if (events.length === 0) return { events, scores: null, findings: null };
+    // A command that changed nothing (resolving a resolved comment) answers what the row shows.
+    if (events.length === 0) return { events, ...(await this.shownScoring(evaluation.state.id)) };
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
     try {
@@ -101,6 +102,11 @@ export class EvaluationRepository {
     await this.append(manager, events);
     const shown = await this.projector.project(manager, events, evaluation.state, scoring);
     return shown ?? { scores: scoring?.scores ?? null, findings: scoring?.findings ?? null };
+  }
+
+  private async shownScoring(id: string): Promise<RowScoring> {
+    const { rows } = await preparedQuery<RowScoring>(this.dataSource, 'SELECT scores, findings FROM evaluations WHERE id = $1', [id]);
+    return rows[0] ?? { scores: null, findings: null };
   }
 
   async append(manager: EntityManager, events: RecordedEvent[]): Promise<void> {

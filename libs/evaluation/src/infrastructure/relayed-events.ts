@@ -18,6 +18,7 @@ const HAS_CONSUMER: Readonly<Record<EvaluationEventType, boolean>> = {
   EvaluationReviewClaimed: false,
   EvaluationPublished: true,
   EvaluationReopened: false,
+  EvaluationCommentResolved: false,
 };
 
 /** A record over every event type, so that a new event cannot be added without deciding whether it is relayed. */

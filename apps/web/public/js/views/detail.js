@@ -6,6 +6,7 @@ import {
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
 import { REVIEW_STEP_LABELS, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
+import { renderChanges } from './changes.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
 const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
@@ -401,6 +402,8 @@ export async function renderDetail(ctx, id) {
 
   layout.append(sidebar);
   if (!isArchive) attachInlineComments(formArea, returnComments.filter((c) => c.target));
+  // A reviewer of a resubmitted form sees what changed since the last review (changes.js).
+  if (!isArchive && view.status === 'Submitted' && view.allowedActions.includes('return')) renderChanges({ view, formArea, act, highlight, isCurrent: ctx.isCurrent });
   if (pending) {
     // Scored by the worker (e.g. just imported): look again shortly, unless the person started typing.
     setTimeout(() => ctx.isCurrent() && !state.dirty && renderDetail(ctx, id), 1000);
@@ -441,7 +444,8 @@ function commentList(comments) {
     h('div.comment-head',
       h(`span.badge.${c.kind === 'return' ? 'status-returned' : 'status-reviewed'}`, c.kind === 'return' ? '退回意见' : '审核意见'),
       c.target ? h('button.link-btn.comment-target', { type: 'button', title: '定位', onclick: () => highlight(c.target) }, c.place ?? placeOf(c.target)) : h('span.muted.small', '总体意见'),
-      h('span.muted.small', `第 ${c.revision} 版 · ${fmtDateTime(c.createdAt)}`)),
+      h('span.muted.small', `第 ${c.revision} 版 · ${fmtDateTime(c.createdAt)}`),
+      c.resolvedAt ? h('span.badge.status-reviewed', { title: `${fmtDateTime(c.resolvedAt)} 标记` }, '已解决') : null),
     h('div.comment-text', c.text))));
 }
 
