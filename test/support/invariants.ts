@@ -12,6 +12,8 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationReturned: 'return',
   EvaluationPublished: 'publish',
   EvaluationReopened: 'reopen',
+  EvaluationAttachmentAdded: 'attach',
+  EvaluationAttachmentRemoved: 'detach',
 };
 
 export interface InvariantReport {

@@ -15,6 +15,11 @@ import { ListEvaluationsHandler } from './application/list-evaluations.query.js'
 import { MyQueuesHandler } from './application/evaluation-queues.js';
 import { EvaluationHistoryHandler } from './application/evaluation-history.query.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
+import { AddAttachmentHandler } from './application/add-attachment.command.js';
+import { RemoveAttachmentHandler } from './application/remove-attachment.command.js';
+import { ListAttachmentsHandler } from './application/list-attachments.query.js';
+import { AttachmentFileHandler } from './application/attachment-file.query.js';
+import { attachmentStorageProvider } from './infrastructure/attachment-storage.provider.js';
 import { IdentityModule } from '#perf-eval/identity';
 import { CyclesModule } from '#perf-eval/cycles';
 
@@ -35,6 +40,11 @@ import { CyclesModule } from '#perf-eval/cycles';
     MyQueuesHandler,
     EvaluationHistoryHandler,
     ImportSelfEvaluationsHandler,
+    attachmentStorageProvider,
+    AddAttachmentHandler,
+    RemoveAttachmentHandler,
+    ListAttachmentsHandler,
+    AttachmentFileHandler,
   ],
   exports: [EvaluationStorageModule],
 })

@@ -33,6 +33,8 @@ export class EvaluationEventNotices {
       case 'EvaluationPublished':
         return this.notify(event, { kind: 'published', audience: 'authors', context: { actorName: await this.nameOf(event.actorId) } });
       case 'EvaluationReopened':
+      case 'EvaluationAttachmentAdded':
+      case 'EvaluationAttachmentRemoved':
         return [];
       default: {
         const never: never = event;

@@ -9,6 +9,7 @@ import { Queues1764547200300 } from './migrations/1764547200300-queues.js';
 import { OutboxNotify1764720000000 } from './migrations/1764720000000-outbox-notify.js';
 import { FlatReads1764720000100 } from './migrations/1764720000100-flat-reads.js';
 import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-generation.js';
+import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
   InitialSchema1764115200000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   OutboxNotify1764720000000,
   FlatReads1764720000100,
   TokenGeneration1764806400000,
+  AttachmentBlobs1764892800000,
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */

@@ -24,7 +24,7 @@ describe('evaluation access', () => {
     });
 
     it('covers every command of the state machine', () => {
-      const commands: Record<EvaluationAction, EvaluationAccessAction> = { edit: 'edit', submit: 'submit', approve: 'approve', return: 'return', publish: 'publish', reopen: 'reopen' };
+      const commands: Record<EvaluationAction, EvaluationAccessAction> = { edit: 'edit', submit: 'submit', approve: 'approve', return: 'return', publish: 'publish', reopen: 'reopen', attach: 'attach', detach: 'detach' };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
   });
@@ -117,7 +117,7 @@ describe('evaluation access', () => {
   describe('what the web app offers on a form', () => {
     it('offers what the state allows and the table grants', () => {
       const drafter = person(['drafter']);
-      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit']);
+      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit', 'attach', 'detach']);
       expect(offeredActions(drafter, form('Submitted'))).toEqual([]);
       expect(offeredActions(drafter, form('Published'))).toEqual(['reopen']);
       expect(offeredActions(person(['manager']), form('Reviewed', 'unit-a'))).toEqual(['publish']);

@@ -31,6 +31,8 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'return',
   'publish',
   'reopen',
+  'attach',
+  'detach',
   'queue.review',
   'queue.publish',
   'queue.overdue',
@@ -56,6 +58,9 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   return: { reviewer: 'visible units' },
   publish: { manager: 'all units' },
   reopen: { manager: 'all units', drafter: 'own units' },
+  // Evidence is the drafter's, as the form is: added and removed by whoever edits it; read with it (`read`).
+  attach: { drafter: 'own units' },
+  detach: { drafter: 'own units' },
   'queue.review': { reviewer: 'visible units' },
   'queue.publish': { manager: 'all units', admin: 'all units' },
   'queue.overdue': { manager: 'all units', admin: 'all units' },

@@ -90,6 +90,8 @@ const ACTION_LABELS: Record<string, string> = {
   return: '退回',
   publish: '公开',
   reopen: '更正（新修订版）',
+  attach: '上传佐证材料',
+  detach: '删除佐证材料',
 };
 
 function actionLabel(action: string): string {

@@ -13,10 +13,19 @@ import { scoreEvaluation } from '../scoring/score-evaluation.js';
 import { ruleSetById } from '../scoring/rule-set.js';
 import { isCommentTarget } from './comment-target.js';
 import type { EvaluationStatus } from './evaluation-status.js';
+import {
+  AttachmentNotFoundError,
+  AttachmentQuotaExceededError,
+  AttachmentTooLargeError,
+  InvalidAttachmentTargetError,
+  attachedBytes,
+  type AttachmentLimits,
+  type AttachmentMeta,
+} from './evaluation-attachment.js';
 
 export { EVALUATION_STATUSES, type EvaluationStatus } from './evaluation-status.js';
 
-export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'reopen';
+export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'reopen' | 'attach' | 'detach';
 
 /** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
 const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
@@ -26,6 +35,8 @@ const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: Evalua
   return: { from: 'Submitted', to: 'Draft' },
   publish: { from: 'Reviewed', to: 'Published' },
   reopen: { from: 'Published', to: 'Draft' },
+  attach: { from: 'Draft', to: 'Draft' },
+  detach: { from: 'Draft', to: 'Draft' },
 };
 
 export interface Actor {
@@ -63,7 +74,9 @@ export type EvaluationEvent =
   | { type: 'EvaluationApproved'; payload: { comment: ReviewComment | null } }
   | { type: 'EvaluationReturned'; payload: { comments: ReviewComment[] } }
   | { type: 'EvaluationPublished'; payload: { revision: number } }
-  | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } };
+  | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } }
+  | { type: 'EvaluationAttachmentAdded'; payload: { attachment: AttachmentMeta } }
+  | { type: 'EvaluationAttachmentRemoved'; payload: { attachmentId: string } };
 
 export type EvaluationEventType = EvaluationEvent['type'];
 
@@ -77,6 +90,8 @@ export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, strin
   EvaluationReturned: '退回',
   EvaluationPublished: '公开',
   EvaluationReopened: '更正',
+  EvaluationAttachmentAdded: '上传佐证材料',
+  EvaluationAttachmentRemoved: '删除佐证材料',
 };
 
 /** An event as recorded: who did it, when, and the version of the evaluation it produced. */
@@ -111,6 +126,8 @@ export interface EvaluationState {
    * Absent in snapshots written before it existed: then the last editor stands for them.
    */
   revisionAuthors?: string[];
+  /** The evidence files attached now (佐证材料), in upload order. Absent in snapshots written before there were any. */
+  attachments?: AttachmentMeta[];
 }
 
 export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
@@ -160,6 +177,11 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationReopened':
       // Reopening changes no content: who last edited the form stays who may not review it.
       return { ...next, status: 'Draft', revision: event.payload.revision, returned: false, revisionAuthors: [state.lastEditedBy] };
+    case 'EvaluationAttachmentAdded':
+      // Evidence is part of what the drafter submits: whoever attached it may not review the revision.
+      return { ...next, attachments: [...(state.attachments ?? []), event.payload.attachment], revisionAuthors: withAuthor(state, event.actorId) };
+    case 'EvaluationAttachmentRemoved':
+      return { ...next, attachments: (state.attachments ?? []).filter((a) => a.id !== event.payload.attachmentId), revisionAuthors: withAuthor(state, event.actorId) };
     default:
       return assertNever(event);
   }
@@ -287,6 +309,32 @@ export class Evaluation {
   reopen(reason: string | null, ctx: CommandContext): void {
     this.guard('reopen');
     this.record({ type: 'EvaluationReopened', payload: { revision: this.state.revision + 1, reason: reason?.trim() || null } }, ctx);
+  }
+
+  /**
+   * Refuses what `attach` would refuse before the file is known (not a Draft, a target the form does not have),
+   * so that a command can ask before it stores the bytes.
+   */
+  assertAttachable(target: string | null): void {
+    this.guard('attach');
+    if (target !== null && !isCommentTarget(this.state.form, target)) throw new InvalidAttachmentTargetError(target);
+  }
+
+  /** A Draft takes evidence for the whole form or one of its fields or rows, within the limits of a file and of a form. */
+  attach(attachment: AttachmentMeta, ctx: CommandContext, limits: AttachmentLimits): void {
+    this.assertAttachable(attachment.target);
+    if (attachment.size > limits.maxFileBytes) throw new AttachmentTooLargeError(limits.maxFileBytes, attachment.size);
+    const used = attachedBytes(this.state.attachments);
+    if (used + attachment.size > limits.maxFormBytes) throw new AttachmentQuotaExceededError(limits.maxFormBytes, used, attachment.size);
+    if (this.state.attachments?.some((a) => a.id === attachment.id)) throw new Error(`Attachment ${attachment.id} is already attached`);
+    this.record({ type: 'EvaluationAttachmentAdded', payload: { attachment } }, ctx);
+  }
+
+  /** Removes one of a Draft's evidence files (its bytes stay stored: the history still names them). */
+  detach(attachmentId: string, ctx: CommandContext): void {
+    this.guard('detach');
+    if (!this.state.attachments?.some((a) => a.id === attachmentId)) throw new AttachmentNotFoundError(attachmentId);
+    this.record({ type: 'EvaluationAttachmentRemoved', payload: { attachmentId } }, ctx);
   }
 
   private guard(action: EvaluationAction): void {
