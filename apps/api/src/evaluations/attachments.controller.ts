@@ -1,12 +1,11 @@
 import {
-  BadRequestException,
   Controller,
   Delete,
   Get,
   HttpCode,
+  HttpException,
   Injectable,
   Param,
-  PayloadTooLargeException,
   Post,
   Query,
   Req,
@@ -114,16 +113,20 @@ export class EvidenceUploadInterceptor implements NestInterceptor {
     try {
       return await this.multer.intercept(context, next);
     } catch (error) {
-      if (error instanceof PayloadTooLargeException && error.message === 'File too large') throw new AttachmentTooLargeError(this.config.attachmentFileLimit);
-      if (error instanceof PayloadTooLargeException && error.message === 'Too many files') throw fileFieldError('只能上传一个文件');
-      if (error instanceof BadRequestException && error.message === 'Unexpected file field') throw fileFieldError('文件须放在表单字段 file 中');
-      throw error;
+      // Nest keeps Multer's own error as the cause: its code says what happened, its field where.
+      const { code, field } = ((error instanceof HttpException ? error.cause : undefined) ?? {}) as { code?: unknown; field?: unknown };
+      switch (code) {
+        case 'LIMIT_FILE_SIZE':
+          throw new AttachmentTooLargeError(this.config.attachmentFileLimit);
+        case 'LIMIT_FILE_COUNT':
+          throw new ValidationFailedError([{ field: 'file', messages: ['只能上传一个文件'] }]);
+        case 'LIMIT_UNEXPECTED_FILE':
+          throw new ValidationFailedError([{ field: typeof field === 'string' && field !== '' ? field : 'file', messages: ['文件须放在表单字段 file 中'] }]);
+        default:
+          throw error;
+      }
     }
   }
-}
-
-function fileFieldError(message: string): ValidationFailedError {
-  return new ValidationFailedError([{ field: 'file', messages: [message] }]);
 }
 
 /** 佐证材料: evidence files of a form, read as the form is read, added and removed by its drafters while it is a Draft. */
