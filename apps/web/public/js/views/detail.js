@@ -5,6 +5,7 @@ import {
   deadlineCell,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
+import { attachmentsSection } from './attachments.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
 const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
@@ -373,7 +374,9 @@ export async function renderDetail(ctx, id) {
   }
 
   const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
-  const layout = h('div.detail-layout', h('div.detail-main', formArea));
+  // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
+  const evidence = isArchive ? null : attachmentsSection({ view, formArea, onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; } });
+  const layout = h('div.detail-layout', h('div.detail-main', formArea, evidence));
   main.append(layout, printFooter(view));
   const pending = view.scoring?.pending;
   const sidebar = h('aside.sidebar',
