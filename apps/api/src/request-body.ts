@@ -47,7 +47,7 @@ function deepestOfText(text: string): number {
  * A body in a media type the endpoint does not read is refused with 415 before it is read, instead of
  * arriving as a string or not at all (and failing later with a misleading validation error): JSON everywhere
  * (UNSUPPORTED_MEDIA_TYPE), text, Word, Excel or multipart at the import (IMPORT_UNSUPPORTED_TYPE, as the
- * import names every other refusal of what was uploaded).
+ * import names every other refusal of what was uploaded), multipart for an evidence file (UNSUPPORTED_MEDIA_TYPE).
  */
 export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();

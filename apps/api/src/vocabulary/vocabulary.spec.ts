@@ -26,7 +26,18 @@ describe('the vocabulary', () => {
     expect(Object.keys(v.roles)).toEqual([...ROLES]);
     expect(v.severities).toEqual({ error: '错误', warning: '警告', info: '提示' });
     expect(Object.keys(v.events).sort()).toEqual(
-      ['EvaluationApproved', 'EvaluationDrafted', 'EvaluationEdited', 'EvaluationImported', 'EvaluationPublished', 'EvaluationReopened', 'EvaluationReturned', 'EvaluationSubmitted'],
+      [
+        'EvaluationApproved',
+        'EvaluationAttachmentAdded',
+        'EvaluationAttachmentRemoved',
+        'EvaluationDrafted',
+        'EvaluationEdited',
+        'EvaluationImported',
+        'EvaluationPublished',
+        'EvaluationReopened',
+        'EvaluationReturned',
+        'EvaluationSubmitted',
+      ],
     );
     expect(v.events.EvaluationDrafted).toBe('创建草稿');
     expect(Object.keys(v.notificationKinds)).toEqual([...NOTIFICATION_KINDS]);

@@ -42,7 +42,7 @@ export type EvaluationAccessAction = (typeof EVALUATION_ACCESS_ACTIONS)[number];
 
 /**
  * THE table of the evaluation context (DOMAIN.md's "People and the lifecycle"): for each action, the roles that
- * grant it and in which units. `read` covers the form, its history and its exports (refused: 404, as if the form
+ * grant it and in which units. `read` covers the form, its history, its exports and its evidence files (refused: 404, as if the form
  * did not exist); every other refusal is 403 FORBIDDEN. The state column is the aggregate's transitions table
  * (`allowedActions(status)`, 409 ILLEGAL_TRANSITION) and its self-review rule (403 SELF_REVIEW_FORBIDDEN):
  * `offeredActions` joins the three for the web app. A `queue.*` row says whose work list (and count) it is.
