@@ -86,6 +86,23 @@ describe('Evidence files in the web app (Debian Chromium)', () => {
     await section.getByRole('button', { name: '讲题策划推进会签到表（2021）.pdf', exact: true }).waitFor();
     await u.shot(SHOTS, 'after-save');
 
+    // The history names each upload and removal with the file.
+    await u.page.getByRole('link', { name: '操作记录' }).click();
+    const history = u.page.locator('table').filter({ hasText: '版本号' });
+    await history.getByText('删除佐证材料').waitFor();
+    const rows = await history.locator('tbody tr').allInnerTexts();
+    // Columns: 版本号, 时间, 操作人, 操作, 说明.
+    expect(rows.map((r) => r.split('\t').slice(3).map((c) => c.trim()))).toEqual([
+      ['创建草稿', ''],
+      ['上传佐证材料', '讲题策划推进会签到表（2021）.pdf（绩效指标第 1 行，176 KB）'],
+      ['上传佐证材料', '现场照片.png（整张表，20 KB）'],
+      ['删除佐证材料', '现场照片.png（整张表，20 KB）'],
+      ['修改', ''],
+    ]);
+    await u.shot(SHOTS, 'history', false);
+    await u.page.getByRole('link', { name: '自评表', exact: true }).click();
+    await section.getByRole('button', { name: '讲题策划推进会签到表（2021）.pdf', exact: true }).waitFor();
+
     // A renamed program is refused with the reason.
     u.expectConsoleError(/status of 415/);
     await section.getByLabel('选择要上传的佐证材料').setInputFiles({ name: '自评报告.pdf', mimeType: 'application/pdf', buffer: evidence.exe() });

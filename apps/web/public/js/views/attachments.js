@@ -185,6 +185,17 @@ export function attachmentsSection({ view, formArea, onVersion }) {
   return section;
 }
 
+/** What the history says of an upload or a removal: the file and where it belonged (a removal names the file its upload recorded). */
+export function attachmentEventDetails(e, entries) {
+  const added = e.type === 'EvaluationAttachmentAdded'
+    ? e.payload?.attachment
+    : entries.find((x) => x.type === 'EvaluationAttachmentAdded' && x.payload?.attachment?.id === e.payload?.attachmentId)?.payload?.attachment;
+  if (!added) return '';
+  const row = /^indicators\[(\d+)\]/.exec(added.target ?? '');
+  const where = !added.target ? '整张表' : row ? `绩效指标第 ${Number(row[1]) + 1} 行` : added.target;
+  return `${added.fileName}（${where}，${fmtSize(added.size)}）`;
+}
+
 /**
  * A paperclip (📎) drawn as SVG: the emoji needs a colour-emoji font, which a Linux desktop may lack.
  * Path after Feather's "paperclip" (MIT).

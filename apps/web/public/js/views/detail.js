@@ -5,7 +5,7 @@ import {
   deadlineCell,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
-import { attachmentsSection } from './attachments.js';
+import { attachmentsSection, attachmentEventDetails } from './attachments.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
 const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
@@ -826,12 +826,15 @@ async function renderHistory(box, id, ctx) {
         h('td.nowrap', fmtDateTime(e.occurredAt)),
         h('td', e.actor?.displayName ?? e.actor?.username ?? '系统'),
         h('td', h(`span.event.event-${e.type}`, EVENT_LABELS[e.type] ?? e.type)),
-        h('td', eventDetails(e)))))));
+        h('td', eventDetails(e, entries)))))));
 }
 
-function eventDetails(e) {
+function eventDetails(e, entries) {
   const p = e.payload ?? {};
   switch (e.type) {
+    case 'EvaluationAttachmentAdded':
+    case 'EvaluationAttachmentRemoved':
+      return attachmentEventDetails(e, entries);
     case 'EvaluationImported':
       return [p.origin?.fileName ? `自文件 ${p.origin.fileName}` : '导入', p.published ? '（按已公开导入）' : ''];
     case 'EvaluationReturned':
