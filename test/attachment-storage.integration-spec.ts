@@ -130,6 +130,20 @@ describe('Attachment storage: the choice by STORAGE_URL', () => {
   });
 });
 
+describe('Attachment storage: an object storage that cannot be reached', () => {
+  it('fails with an error naming the object storage, never one the API would take for PostgreSQL being away', async () => {
+    const closed = attachmentStorageFor(configOf({ STORAGE_URL: 's3://evidence/x/?endpoint=http%3A%2F%2F127.0.0.1%3A9&forcePathStyle=true', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }), dataSource);
+    const bytes = randomBytes(8);
+    for (const attempt of [() => closed.put(sha256(bytes), bytes), () => closed.get(sha256(bytes))]) {
+      const error = (await attempt().then(() => null, (e: unknown) => e)) as Error & { code?: unknown };
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toBe('Object storage (STORAGE_URL) request failed: ECONNREFUSED');
+      expect(error.code).toBeUndefined();
+    }
+    (closed as S3AttachmentStorage).onApplicationShutdown();
+  });
+});
+
 function client(): S3Client {
   return new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
 }

@@ -4,6 +4,8 @@ import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { newMediaForm } from './support/forms.js';
 import { evidence, sha256 } from './support/evidence-files.js';
+import { S3Server } from './support/s3-server.js';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 
 const MB = 1024 * 1024;
 const attachments = (id: string) => `/api/evaluations/${id}/attachments`;
@@ -339,5 +341,39 @@ describe('Evidence files (佐证材料) through the HTTP API', () => {
       const del = await drafter.delete(`${attachments(form.id)}/00000000-0000-0000-0000-000000000000`);
       expect([del.status, del.body.code]).toEqual([404, 'NOT_FOUND']);
     });
+  });
+});
+
+/** The same API with STORAGE_URL naming a bucket of a real S3-compatible server: the bytes go there, not into PostgreSQL. */
+describe('Evidence files in an S3-compatible bucket (STORAGE_URL)', () => {
+  const s3 = new S3Server();
+  const api = new ApiProcess();
+  let drafter: ApiClient;
+
+  beforeAll(async () => {
+    await s3.start();
+    await api.start({ STORAGE_URL: s3.storageUrl('perf-eval/'), AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey }, false);
+    drafter = await ApiClient.login(api.baseUrl, 'drafter');
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await s3.stop();
+  });
+
+  it('stores the upload as the object <prefix><sha256> and serves the very bytes back from it', async () => {
+    const form = (await drafter.post('/api/evaluations', newMediaForm())).body;
+    const pdf = evidence.pdf(250_000);
+    const up = await drafter.upload(`${attachments(form.id)}?target=indicators[1]`, pdf, '对象存储中的结算单.pdf');
+    expect(up.status).toBe(201);
+    const again = await drafter.upload(attachments(form.id), pdf, '同一文件.pdf');
+    expect(again.status).toBe(201);
+    const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'perf-eval/' }));
+    expect((listed.Contents ?? []).map((o) => [o.Key, o.Size])).toEqual([[`perf-eval/${sha256(pdf)}`, pdf.length]]);
+    client.destroy();
+    expect(await api.query('SELECT sha256 FROM attachment_blobs')).toEqual([]);
+    const back = await drafter.getBinary(`${attachments(form.id)}/${up.body.id}`);
+    expect([back.status, back.headers['content-type'], Buffer.compare(back.body as Buffer, pdf)]).toEqual([200, 'application/pdf', 0]);
   });
 });

@@ -36,14 +36,14 @@ export class S3AttachmentStorage extends AttachmentStorage implements OnApplicat
     assertDigest(sha256, bytes);
     const key = this.key(sha256);
     if (await this.exists(key)) return;
-    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }));
+    await this.request(() => this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' })));
   }
 
   async get(sha256: string): Promise<Buffer | null> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }));
-      return object.Body ? Buffer.from(await object.Body.transformToByteArray()) : Buffer.alloc(0);
+      const object = await this.request(() => this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) })));
+      return object.Body ? Buffer.from(await this.request(() => object.Body!.transformToByteArray())) : Buffer.alloc(0);
     } catch (error) {
       if (notFound(error)) return null;
       throw error;
@@ -54,13 +54,31 @@ export class S3AttachmentStorage extends AttachmentStorage implements OnApplicat
     this.client.destroy();
   }
 
+  /**
+   * The server's own answers (S3ServiceException: NoSuchKey, AccessDenied, …) pass as they are; a failure to reach
+   * it becomes an error that names the object storage and carries no socket `code`, so the API's error filter
+   * does not take an unreachable bucket for an unreachable PostgreSQL (503 "database", /api/health): it is a 500,
+   * logged.
+   */
+  private async request<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof S3ServiceException) throw error;
+      // A socket error, Node's AggregateError of the addresses tried, or the SDK's wrapper of either (its message).
+      const failure = error as { code?: unknown; errors?: { code?: unknown }[]; name?: string; message?: string };
+      const reason = failure.code ?? failure.errors?.find((e) => e.code)?.code ?? /\bE[A-Z]{3,}\b/.exec(failure.message ?? '')?.[0] ?? failure.name;
+      throw new Error(`Object storage (STORAGE_URL) request failed: ${String(reason)}`, { cause: error });
+    }
+  }
+
   private key(sha256: string): string {
     return `${this.options.prefix}${sha256}`;
   }
 
   private async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      await this.request(() => this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key })));
       return true;
     } catch (error) {
       if (notFound(error)) return false;
