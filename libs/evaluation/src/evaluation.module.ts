@@ -10,6 +10,8 @@ import { ApproveEvaluationHandler } from './application/approve-evaluation.comma
 import { ReturnEvaluationHandler } from './application/return-evaluation.command.js';
 import { PublishEvaluationHandler } from './application/publish-evaluation.command.js';
 import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
+import { WithdrawEvaluationHandler } from './application/withdraw-evaluation.command.js';
+import { ClaimReviewHandler } from './application/claim-review.command.js';
 import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
 import { MyQueuesHandler } from './application/evaluation-queues.js';
@@ -35,6 +37,8 @@ import { CyclesModule } from '#perf-eval/cycles';
     ReturnEvaluationHandler,
     PublishEvaluationHandler,
     ReopenEvaluationHandler,
+    WithdrawEvaluationHandler,
+    ClaimReviewHandler,
     GetEvaluationHandler,
     ListEvaluationsHandler,
     MyQueuesHandler,

@@ -89,6 +89,9 @@ export { RemoveAttachmentCommand } from './application/remove-attachment.command
 export { ReopenEvaluationCommand } from './application/reopen-evaluation.command.js';
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
+export { WithdrawEvaluationCommand } from './application/withdraw-evaluation.command.js';
+export { ClaimReviewCommand } from './application/claim-review.command.js';
+export { type ReviewApproval, type ReviewProgress, type Verification, type VerifiedRow, type VerifiedScoreInput, verifiedTotal } from './domain/review.js';
 // infrastructure/ and the Nest modules
 export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
 export { AttachmentStorage, PostgresAttachmentStorage } from './infrastructure/attachment-storage.js';

@@ -15,6 +15,10 @@ export interface AuthenticatedUser {
   displayName: string;
   roles: Role[];
   unitIds: string[];
+  /** The 主管部门 the person reviews for (the department step of a review chain). */
+  departmentIds?: string[];
+  /** The units of those departments, resolved with the session. */
+  departmentUnitIds?: string[];
 }
 
 /**

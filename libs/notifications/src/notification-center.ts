@@ -21,6 +21,11 @@ export interface NoticeRequest {
   context: Omit<NotificationContext, 'projectName' | 'unitName' | 'link'>;
   /** People who must not receive it (e.g. the drafter of a form is not asked to review it). */
   exclude?: string[];
+  /**
+   * For the `reviewers` audience: the review step whose reviewers are meant (`unit`: the unit's reviewers,
+   * `department`: the reviewers of the unit's 主管部门). Absent: the step the form is at now.
+   */
+  reviewStep?: string;
 }
 
 export interface Channels {
@@ -48,6 +53,10 @@ interface EvaluationFacts {
   created_by: string;
   last_edited_by: string;
   revision_authors: string[];
+  department_id: string | null;
+  /** The step the form is at now (null unless Submitted) and who approved earlier steps of this submission. */
+  review_step: string | null;
+  review_approvers: string[];
 }
 
 /**
@@ -110,8 +119,12 @@ export class NotificationCenter {
     for (const notice of notices) {
       const evaluation = facts.get(notice.evaluationId);
       if (!evaluation) continue;
-      const audienceKey = notice.audience === 'authors' ? `authors|${notice.evaluationId}` : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
-      if (!people.has(audienceKey)) people.set(audienceKey, await this.recipients(manager, notice.audience, evaluation));
+      const step = notice.reviewStep ?? evaluation.review_step ?? 'unit';
+      const audienceKey =
+        notice.audience === 'authors' || notice.audience === 'reviewers'
+          ? `${notice.audience}|${notice.evaluationId}|${step}`
+          : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
+      if (!people.has(audienceKey)) people.set(audienceKey, await this.recipients(manager, notice.audience, evaluation, step));
       for (const recipient of people.get(audienceKey)!) {
         if (notice.exclude?.includes(recipient.id)) continue;
         candidates.push({ notice, evaluation, recipient, key: `${notice.kind}|${notice.evaluationId}|${notice.key}|${recipient.id}` });
@@ -157,14 +170,16 @@ export class NotificationCenter {
   private async factsOf(manager: EntityManager, evaluationIds: string[]): Promise<Map<string, EvaluationFacts>> {
     const rows: (EvaluationFacts & { id: string })[] = await manager.query(
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
-              COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors
+              COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors, u.department_id,
+              CASE WHEN e.status = 'Submitted' THEN e.state->'review'->'chain'->>((e.state->'review'->>'step')::int) END AS review_step,
+              COALESCE((SELECT jsonb_agg(a->'by') FROM jsonb_array_elements(e.state->'review'->'approvals') a), '[]'::jsonb) AS review_approvers
        FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1::uuid[])`,
       [evaluationIds],
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts): Promise<{ id: string; email: string | null }[]> {
+  private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts, step: string): Promise<{ id: string; email: string | null }[]> {
     switch (audience) {
       case 'authors':
         // Only the authors who may still see the form (canSeeUnit): someone moved to another unit hears no more of it.
@@ -176,9 +191,18 @@ export class NotificationCenter {
       case 'drafters':
         return this.withRole(manager, 'drafter', evaluation.unit_id);
       case 'reviewers': {
-        // A reviewer never reviews a form they drafted, edited or submitted, so they are not asked to.
-        const barred = reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors });
-        const reviewers = await this.withRole(manager, 'reviewer', evaluation.unit_id);
+        // A reviewer never reviews a form they drafted, edited or submitted, nor two steps of one submission,
+        // so they are not asked to. The department step's reviewers are those of the unit's 主管部门.
+        const barred = [
+          ...reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }),
+          ...evaluation.review_approvers,
+        ];
+        const reviewers: Recipient[] =
+          step === 'department'
+            ? evaluation.department_id
+              ? await manager.query(`SELECT id, email FROM users WHERE active AND 'reviewer' = ANY(roles) AND $1::uuid = ANY(department_ids) ORDER BY username`, [evaluation.department_id])
+              : []
+            : await this.withRole(manager, 'reviewer', evaluation.unit_id);
         return reviewers.filter((r) => !barred.includes(r.id));
       }
       case 'managers': {

@@ -22,6 +22,10 @@ export interface NotificationContext {
   /** Who acted: the submitter (review_requested), the reviewer (returned/approved), the publisher (published). */
   actorName?: string | null;
   comments?: ReviewComment[];
+  /** The review step concerned (review_requested, review_overdue, step_approved: the step approved), e.g. "department". */
+  stepName?: string | null;
+  /** step_approved: the step the form went on to. */
+  nextStepName?: string | null;
   link?: string | null;
   /** Since when a submitted form waits for review (review_overdue). */
   waitingSince?: Date | null;
@@ -137,6 +141,12 @@ function assemble(paragraphs: (string | null | undefined | false)[], link: strin
   return ['您好：', ...parts].join('\n\n');
 }
 
+const STEP_LABELS: Record<string, string> = { unit: '单位审核', department: '主管部门审核' };
+
+function stepLabel(step: string): string {
+  return STEP_LABELS[step] ?? step;
+}
+
 /** The title and body of one notification, in Chinese. */
 export function composeNotification(kind: NotificationKind, ctx: NotificationContext): ComposedNotification {
   const now = ctx.now ?? new Date();
@@ -181,12 +191,34 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
         ),
       };
     case 'review_requested':
+      if (ctx.stepName && ctx.stepName !== 'unit') {
+        return {
+          title: `【待审核】${ctx.unitName}${project}绩效自评表已转${stepLabel(ctx.stepName)}，请审核`,
+          body: assemble(
+            [`${form}已由${actorPhrase(ctx.actorName, '审核人')}审核通过上一级审核，现转${stepLabel(ctx.stepName)}，请您审核。${deadlineSentence('审核', ctx.deadline, now)}`],
+            ctx.link,
+          ),
+        };
+      }
       return {
         title: `【待审核】${ctx.unitName}${project}绩效自评表已提交，请审核`,
         body: assemble(
           [`${actorPhrase(ctx.actorName, '填报人')}已提交${form}，请您审核。${deadlineSentence('审核', ctx.deadline, now)}`],
           ctx.link,
         ),
+      };
+    case 'step_approved':
+      return {
+        title: `【审核进度】${project}绩效自评表已通过${stepLabel(ctx.stepName ?? 'unit')}`,
+        body: assemble(
+          [`${form}已由${actorPhrase(ctx.actorName, '审核人')}审核通过（${stepLabel(ctx.stepName ?? 'unit')}），已转${stepLabel(ctx.nextStepName ?? 'department')}。`, ctx.comments?.length ? commentLines(ctx.comments) : null],
+          ctx.link,
+        ),
+      };
+    case 'withdrawn':
+      return {
+        title: `【已撤回】${ctx.unitName}${project}绩效自评表已被填报人撤回`,
+        body: assemble([`${form}已由${actorPhrase(ctx.actorName, '填报人')}撤回修改，暂无需审核；重新提交后将再次通知您。`], ctx.link),
       };
     case 'review_overdue': {
       const waiting = ctx.waitingSince

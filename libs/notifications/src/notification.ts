@@ -4,10 +4,12 @@
  * - reminder          drafter, before the submission deadline (提交提醒)
  * - overdue           drafter, the submission deadline has passed (逾期提醒)
  * - escalation        manager, a deadline has passed and the form is not done (逾期督办)
- * - review_requested  reviewer, a form was submitted (待审核)
+ * - review_requested  reviewer of a step, a form was submitted or reached their step of the review chain (待审核)
  * - review_overdue    reviewer, a submitted form has waited too long (审核催办)
  * - returned          drafter, the reviewer returned the form with comments (退回修改)
+ * - step_approved     drafter, a step before the last approved: the form went on to the next step (审核进度)
  * - approved          drafter, the form was approved (审核通过)
+ * - withdrawn         reviewer of the current step, the drafter took the form back (已撤回)
  * - published         drafter / unit, the form was published (已公开)
  */
 export const NOTIFICATION_KINDS = [
@@ -17,7 +19,9 @@ export const NOTIFICATION_KINDS = [
   'review_requested',
   'review_overdue',
   'returned',
+  'step_approved',
   'approved',
+  'withdrawn',
   'published',
 ] as const;
 
@@ -31,7 +35,9 @@ export const NOTIFICATION_KIND_LABELS: Readonly<Record<NotificationKind, string>
   review_requested: '待审核',
   review_overdue: '审核超时',
   returned: '已退回',
+  step_approved: '审核进度',
   approved: '已通过',
+  withdrawn: '已撤回',
   published: '已公开',
 };
 

@@ -119,7 +119,7 @@ describe('summary.docx and summary.pdf', () => {
   const table = {
     fiscalYear: 2021,
     unitName: UNIT_NAME,
-    rows: PARSED.summary!.rows.map((row) => ({ ...row, evaluationId: 'e', unitId: 'u', unitName: UNIT_NAME, computedScore: null, grade: null, status: 'Published' as const, findings: { errors: 0, warnings: 0 }, revision: 1, correcting: false, currentRevision: 1, currentStatus: 'Published' as const })),
+    rows: PARSED.summary!.rows.map((row) => ({ ...row, evaluationId: 'e', unitId: 'u', unitName: UNIT_NAME, verifiedScore: null, computedScore: null, grade: null, status: 'Published' as const, findings: { errors: 0, warnings: 0 }, revision: 1, correcting: false, currentRevision: 1, currentStatus: 'Published' as const })),
     total: { budget: '334.61' },
   };
 

@@ -13,7 +13,7 @@ import { Decimal } from 'decimal.js';
 import JSZip from 'jszip';
 import { DataSource } from 'typeorm';
 import type { EvaluationForm } from '#perf-eval/evaluation';
-import { EvaluationError, ruleSetById, scoreEvaluation, selfScore } from '#perf-eval/evaluation';
+import { EvaluationError, ruleSetById, scoreEvaluation, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import { formDocx, formPdf, publicationCopy } from './form-document.js';
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
@@ -73,7 +73,7 @@ interface PublishedRow {
   unit_id: string;
   unit_name: string;
   revision: number;
-  state: { form: EvaluationForm; ruleSetId: string };
+  state: { form: EvaluationForm; ruleSetId: string; verification?: Verification | null };
   published_at: Date;
 }
 
@@ -124,6 +124,7 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
         budget: budget === null ? null : new Decimal(budget).toFixed(2, Decimal.ROUND_HALF_UP),
         evaluationMethod: form.evaluationMethod,
         selfScore: selfScore(form.declared, scores.total),
+        verifiedScore: verifiedTotal(row.state.verification, scores.budgetScore),
         computedScore: scores.total,
         grade: scores.grade,
         status: 'Published',

@@ -24,6 +24,7 @@ export function seedSummaryTable(): SummaryTable {
         budget: Number(row.budget).toFixed(2),
         evaluationMethod: row.evaluationMethod,
         selfScore: row.selfScore,
+        verifiedScore: null,
         computedScore: scoring.scores.total,
         grade: scoring.scores.grade,
         status: STATUSES[index]!,

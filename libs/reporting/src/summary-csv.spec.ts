@@ -64,7 +64,7 @@ describe('summaryCsv', () => {
   });
 
   it('has the workbook columns as its header', () => {
-    expect(records[0]).toEqual(['序号', '项目名称', '项目预算（万元）', '评价方式', '自评得分', '系统计算得分', '等级', '状态', '错误数', '警告数']);
+    expect(records[0]).toEqual(['序号', '项目名称', '项目预算（万元）', '评价方式', '自评得分', '核查得分', '系统计算得分', '等级', '状态', '错误数', '警告数']);
   });
 
   it('parses back to the seed projects and figures with two decimals', () => {
@@ -102,7 +102,7 @@ describe('summaryCsv', () => {
   it('quotes commas, quotes and line breaks in text and leaves blank figures empty', () => {
     const tricky: SummaryTable = {
       ...table,
-      rows: [{ ...table.rows[0]!, projectName: '项目 "甲",\n第二行', budget: null, selfScore: null, computedScore: null, grade: null }],
+      rows: [{ ...table.rows[0]!, projectName: '项目 "甲",\n第二行', budget: null, selfScore: null, verifiedScore: null, computedScore: null, grade: null }],
       total: { budget: '0' },
     };
     const text = summaryCsv(tricky);

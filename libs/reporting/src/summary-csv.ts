@@ -15,6 +15,7 @@ export const SUMMARY_HEADERS = [
   '项目预算（万元）',
   '评价方式',
   '自评得分',
+  '核查得分',
   '系统计算得分',
   '等级',
   '状态',
@@ -53,7 +54,7 @@ export function summaryCsv(table: SummaryTable): string {
   const records: string[][] = [
     [...SUMMARY_HEADERS],
     ...table.rows.map(rowRecord),
-    [SUMMARY_TOTAL_LABEL, '', twoDecimals(table.total.budget), '', '', '', '', '', '', ''],
+    [SUMMARY_TOTAL_LABEL, '', twoDecimals(table.total.budget), '', '', '', '', '', '', '', ''],
   ];
   return '\uFEFF' + records.map((record) => record.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
@@ -65,6 +66,7 @@ function rowRecord(row: SummaryRow): string[] {
     twoDecimals(row.budget),
     textField(row.evaluationMethod),
     twoDecimals(row.selfScore),
+    twoDecimals(row.verifiedScore),
     twoDecimals(row.computedScore),
     row.grade ?? '',
     summaryStatusLabel(row),

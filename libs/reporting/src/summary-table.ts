@@ -10,6 +10,11 @@ export interface SummaryRow {
   budget: string | null; // 项目预算（万元）: the full-year budget, 2 decimals ("84.61")
   evaluationMethod: string; // 评价方式
   selfScore: number | null; // 自评得分: selfScore() of #perf-eval/evaluation (declared summary score, else declared total, else computed)
+  /**
+   * 核查得分: the last verified total (the budget execution score plus the reviewer's 核查分 of every indicator
+   * row), when every row was verified; null otherwise.
+   */
+  verifiedScore: number | null;
   computedScore: number | null;
   grade: string | null;
   status: EvaluationStatus; // of the revision shown

@@ -35,7 +35,7 @@ describe('summaryWorkbook', () => {
 
   it('heads the columns like the paper, then adds computed score, grade, status and finding counts', () => {
     const headers = Array.from({ length: 10 }, (_, index) => sheet.getRow(2).getCell(index + 1).value);
-    expect(headers).toEqual(['序号', '项目名称', '项目预算（万元）', '评价方式', '自评得分', '系统计算得分', '等级', '状态', '错误数', '警告数']);
+    expect(headers).toEqual(['序号', '项目名称', '项目预算（万元）', '评价方式', '自评得分', '核查得分', '系统计算得分', '等级', '状态', '错误数', '警告数']);
   });
 
   it('writes one row per project with the seed figures as numbers', () => {
@@ -97,7 +97,7 @@ describe('summaryWorkbook', () => {
     const sparse: SummaryTable = {
       fiscalYear: null,
       unitName: null,
-      rows: [{ ...table.rows[0]!, budget: null, selfScore: null, computedScore: null, grade: null }],
+      rows: [{ ...table.rows[0]!, budget: null, selfScore: null, verifiedScore: null, computedScore: null, grade: null }],
       total: { budget: '0.00' },
     };
     const back = await readBack(await summaryWorkbook(sparse));

@@ -16,7 +16,7 @@ const FIRST_DATA_ROW = 3;
 const COLUMN_COUNT = SUMMARY_HEADERS.length;
 const BUDGET_COLUMN = 3; // C
 const NUMBER_FORMAT = '0.00';
-const COLUMN_WIDTHS = [6, 40, 14, 12, 10, 14, 8, 10, 8, 8];
+const COLUMN_WIDTHS = [6, 40, 14, 12, 10, 10, 14, 8, 10, 8, 8];
 
 
 export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
@@ -65,6 +65,7 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
       numberOrNull(row.budget),
       row.evaluationMethod,
       row.selfScore,
+      row.verifiedScore,
       row.computedScore,
       row.grade,
       summaryStatusLabel(row),
@@ -79,8 +80,8 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
       cell.border = THIN;
       cell.alignment = { vertical: 'middle', horizontal: column === 1 ? 'left' : 'center', wrapText: column === 1 };
     });
-    for (const column of [3, 5, 6]) excelRow.getCell(column).numFmt = NUMBER_FORMAT;
-    for (const column of [3, 5, 6]) excelRow.getCell(column).alignment = { vertical: 'middle', horizontal: 'right' };
+    for (const column of [3, 5, 6, 7]) excelRow.getCell(column).numFmt = NUMBER_FORMAT;
+    for (const column of [3, 5, 6, 7]) excelRow.getCell(column).alignment = { vertical: 'middle', horizontal: 'right' };
   });
 
   // 合计: the budget sum as a formula, with the exact total as its cached result

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
 import { seesAllUnits, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
-import { selfScore } from '#perf-eval/evaluation';
+import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 
@@ -39,12 +39,12 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
     // revision can have one (a reopen starts a new revision), so the others skip the look-up.
     const rows: Row[] = await readQuery(this.dataSource, 
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
-              e.computed_total, e.grade, e.status, e.error_count, e.warning_count, e.revision,
+              e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
               p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
-              p.errors AS published_errors, p.warnings AS published_warnings
+              p.errors AS published_errors, p.warnings AS published_warnings, p.verification AS published_verification
        FROM evaluations e JOIN units u ON u.id = e.unit_id
        LEFT JOIN LATERAL (
-         SELECT r.revision, r.state->'form' AS form, r.state->>'status' AS status, s.scores,
+         SELECT r.revision, r.state->'form' AS form, r.state->>'status' AS status, s.scores, r.state->'verification' AS verification,
                 (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'error')::int AS errors,
                 (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'warning')::int AS warnings
          FROM evaluation_revisions r
@@ -77,6 +77,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
           budget: f.budget === null ? null : new Decimal(f.budget).toFixed(2, Decimal.ROUND_HALF_UP),
           evaluationMethod: f.evaluationMethod,
           selfScore: f.selfScore,
+          verifiedScore: f.verifiedScore,
           computedScore: f.computedScore,
           grade: f.grade,
           status: f.status,
@@ -100,6 +101,7 @@ function shownFigures(r: Row) {
       budget: r.full_year_budget,
       evaluationMethod: r.evaluation_method,
       selfScore: r.self_score === null ? null : Number(r.self_score),
+      verifiedScore: verifiedTotal(r.verification, r.budget_score),
       computedScore: r.computed_total === null ? null : Number(r.computed_total),
       grade: r.grade,
       status: r.status,
@@ -114,6 +116,7 @@ function shownFigures(r: Row) {
     budget: form.funds?.total?.fullYearBudget ?? null,
     evaluationMethod: form.evaluationMethod,
     selfScore: selfScore(form.declared, computed),
+    verifiedScore: verifiedTotal(r.published_verification, r.published_scores?.budgetScore ?? null),
     computedScore: computed,
     grade: r.published_scores?.grade ?? null,
     status: (r.published_status ?? 'Published') as EvaluationStatus,
@@ -123,6 +126,9 @@ function shownFigures(r: Row) {
 }
 
 interface Row {
+  budget_score: number | null;
+  verification: Verification | null;
+  published_verification: Verification | null;
   id: string;
   unit_id: string;
   unit_name: string;

@@ -10,6 +10,8 @@ import {
   ReturnEvaluationCommand,
   PublishEvaluationCommand,
   ReopenEvaluationCommand,
+  WithdrawEvaluationCommand,
+  ClaimReviewCommand,
   GetEvaluationQuery,
   ListEvaluationsQuery,
   EvaluationHistoryQuery,
@@ -20,7 +22,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { EvaluationFormDto, UpdateEvaluationDto, toEditableForm, toForm } from './evaluation-form.dto.js';
-import { ApproveDto, CopyDto, ReopenDto, ReturnDto, TransitionDto } from './workflow.dto.js';
+import { ApproveDto, CopyDto, ReassignDto, ReopenDto, ReturnDto, TransitionDto, WithdrawDto, type VerifiedScoreDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
 import { EvaluationRefDto } from './evaluation-ref.dto.js';
 
@@ -111,7 +113,7 @@ export class EvaluationsController {
   @HttpCode(200)
   @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   approve(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ApproveDto) {
-    return this.commands.execute(new ApproveEvaluationCommand(id, user, body.expectedVersion, body.comment ?? null));
+    return this.commands.execute(new ApproveEvaluationCommand(id, user, body.expectedVersion, body.comment ?? null, verifiedScores(body.verifiedScores)));
   }
 
   @Post(':id/return')
@@ -119,7 +121,31 @@ export class EvaluationsController {
   @ApiOkResponse({ type: EvaluationRefDto, description: '操作后的状态与版本，及当前表单的得分与审核发现' })
   return(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReturnDto) {
     const comments = body.comments.map((c) => ({ target: c.target ?? null, text: c.text }));
-    return this.commands.execute(new ReturnEvaluationCommand(id, user, body.expectedVersion, comments));
+    return this.commands.execute(new ReturnEvaluationCommand(id, user, body.expectedVersion, comments, verifiedScores(body.verifiedScores)));
+  }
+
+  /** 撤回: the drafter who submitted takes the form back to Draft, before any review step approved it. */
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '撤回后的状态（草稿）与版本' })
+  withdraw(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: WithdrawDto) {
+    return this.commands.execute(new WithdrawEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
+  }
+
+  /** 认领: a reviewer of the current step takes its review on; others see who has it. */
+  @Post(':id/claim')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '认领后的版本' })
+  claim(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
+    return this.commands.execute(new ClaimReviewCommand(id, user, body.expectedVersion));
+  }
+
+  /** 改派: a manager hands the current step's review to another reviewer of that step. */
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvaluationRefDto, description: '改派后的版本' })
+  reassign(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReassignDto) {
+    return this.commands.execute(new ClaimReviewCommand(id, user, body.expectedVersion, body.userId));
   }
 
   @Post(':id/publish')
@@ -135,4 +161,8 @@ export class EvaluationsController {
   reopen(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: ReopenDto) {
     return this.commands.execute(new ReopenEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
   }
+}
+
+function verifiedScores(rows: VerifiedScoreDto[] | undefined) {
+  return (rows ?? []).map((r) => ({ row: r.row, score: r.score, reason: r.reason ?? null }));
 }

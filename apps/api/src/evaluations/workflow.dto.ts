@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class TransitionDto {
@@ -9,12 +9,53 @@ export class TransitionDto {
   expectedVersion: number;
 }
 
+/** 核查分 of one indicator row. */
+export class VerifiedScoreDto {
+  @ApiProperty({ description: '指标行（从 0 起的序号，如 2 为第 3 行）', example: 1 })
+  @IsInt()
+  @Min(0)
+  @Max(499)
+  row: number;
+
+  @ApiProperty({ description: '核查分（0 至该行分值，最多两位小数）', example: 24.5 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  score: number;
+
+  @ApiPropertyOptional({ nullable: true, description: '核查说明：核查分与自评得分不同时必填' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string | null;
+}
+
 export class ApproveDto extends TransitionDto {
   @ApiPropertyOptional({ description: '审核意见（可选）' })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
   comment?: string;
+
+  @ApiPropertyOptional({ type: [VerifiedScoreDto], description: '核查分（可选）：逐行填写审核人核定的得分' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => VerifiedScoreDto)
+  verifiedScores?: VerifiedScoreDto[];
+}
+
+export class WithdrawDto extends TransitionDto {
+  @ApiPropertyOptional({ description: '撤回原因（可选）' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  reason?: string;
+}
+
+export class ReassignDto extends TransitionDto {
+  @ApiProperty({ description: '改派给的审核人（用户 id）' })
+  @IsUUID()
+  userId: string;
 }
 
 export class ReturnCommentDto {
@@ -42,6 +83,14 @@ export class ReturnDto extends TransitionDto {
   @ValidateNested({ each: true })
   @Type(() => ReturnCommentDto)
   comments: ReturnCommentDto[];
+
+  @ApiPropertyOptional({ type: [VerifiedScoreDto], description: '核查分（可选）' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => VerifiedScoreDto)
+  verifiedScores?: VerifiedScoreDto[];
 }
 
 export class ReopenDto extends TransitionDto {

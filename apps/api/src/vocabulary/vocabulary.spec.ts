@@ -10,7 +10,7 @@ describe('the vocabulary', () => {
   it("serves the access tables the API checks, so the web app offers what the API allows", () => {
     const { access, unitScope } = buildVocabulary();
     expect(access['evaluation.edit']).toEqual({ drafter: 'own units' });
-    expect(access['evaluation.approve']).toEqual({ reviewer: 'visible units' });
+    expect(access['evaluation.approve']).toEqual({ reviewer: 'review step' });
     expect(access['reporting.board.read']).toEqual({ manager: 'all units', admin: 'all units' });
     expect(access['identity.users.list']).toEqual({ admin: 'all units' });
     expect(Object.keys(access['cycles.cycles.list']).sort()).toEqual([...ROLES].sort());
@@ -88,7 +88,7 @@ describe('the vocabulary', () => {
 
   it('describes all 13 finding codes with their severity and a Chinese label', () => {
     expect(Object.keys(v.findingCodes)).toEqual(FINDING_CODES);
-    expect(FINDING_CODES).toHaveLength(13);
+    expect(FINDING_CODES).toHaveLength(14);
     expect(v.findingCodes.DEVIATION_ANALYSIS_MISSING.severity).toBe('error');
     expect(v.findingCodes.OVER_EXECUTION.severity).toBe('warning');
     expect(v.findingCodes.LEVEL1_WEIGHTS_NONSTANDARD.severity).toBe('info');

@@ -24,7 +24,19 @@ describe('evaluation access', () => {
     });
 
     it('covers every command of the state machine', () => {
-      const commands: Record<EvaluationAction, EvaluationAccessAction> = { edit: 'edit', submit: 'submit', approve: 'approve', return: 'return', publish: 'publish', reopen: 'reopen', attach: 'attach', detach: 'detach' };
+      const commands: Record<EvaluationAction, EvaluationAccessAction> = {
+        edit: 'edit',
+        submit: 'submit',
+        approve: 'approve',
+        return: 'return',
+        withdraw: 'withdraw',
+        claim: 'claim',
+        reassign: 'reassign',
+        publish: 'publish',
+        reopen: 'reopen',
+        attach: 'attach',
+        detach: 'detach',
+      };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
   });

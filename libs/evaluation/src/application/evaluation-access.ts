@@ -1,6 +1,7 @@
 import { canSeeUnit, seesAllUnits, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import { allowedActions, isSelfReview, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
+import { currentStep } from '../domain/review.js';
 
 export class ActionForbiddenError extends EvaluationError {
   readonly code = 'FORBIDDEN';
@@ -16,9 +17,12 @@ export class ActionForbiddenError extends EvaluationError {
  * - `own units`: the units the person belongs to (a drafter drafts for their units, also when another role,
  *   manager or admin, lets them see every unit);
  * - `visible units`: wherever the person sees (identity's unit scope: own units, all for managers and admins);
- * - `all units`: every unit.
+ * - `all units`: every unit;
+ * - `review step`: the units where the person reviews the step the form is at — the unit step (单位审核) in their
+ *   own units (every unit for someone who sees all), the department step (主管部门审核) in the units of the
+ *   departments they review for (`departmentUnitIds`).
  */
-export type UnitScope = 'own units' | 'visible units' | 'all units';
+export type UnitScope = 'own units' | 'visible units' | 'all units' | 'review step';
 
 export const EVALUATION_ACCESS_ACTIONS = [
   'read',
@@ -29,6 +33,9 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'submit',
   'approve',
   'return',
+  'withdraw',
+  'claim',
+  'reassign',
   'publish',
   'reopen',
   'attach',
@@ -54,8 +61,11 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   import: { drafter: 'own units', manager: 'all units' },
   edit: { drafter: 'own units' },
   submit: { drafter: 'own units' },
-  approve: { reviewer: 'visible units' },
-  return: { reviewer: 'visible units' },
+  approve: { reviewer: 'review step' },
+  return: { reviewer: 'review step' },
+  withdraw: { drafter: 'own units' },
+  claim: { reviewer: 'review step' },
+  reassign: { manager: 'all units' },
   publish: { manager: 'all units' },
   reopen: { manager: 'all units', drafter: 'own units' },
   // Evidence is the drafter's, as the form is: added and removed by whoever edits it; read with it (`read`).
@@ -71,8 +81,17 @@ export function rolesFor(action: EvaluationAccessAction): Role[] {
   return Object.keys(EVALUATION_ACCESS[action]) as Role[];
 }
 
-function inScope(user: AuthenticatedUser, scope: UnitScope, unitId: string): boolean {
+/** The form acted on: its unit, and the review step it is at (while Submitted). */
+export interface AccessTarget {
+  unitId: string;
+  reviewStep?: string | null;
+}
+
+function inScope(user: AuthenticatedUser, scope: UnitScope, on: AccessTarget): boolean {
+  const { unitId } = on;
   switch (scope) {
+    case 'review step':
+      return reviewsStepIn(user, on.reviewStep ?? 'unit', unitId);
     case 'own units':
       return user.unitIds.includes(unitId);
     case 'visible units':
@@ -93,18 +112,24 @@ function grantedScopes(user: AuthenticatedUser, action: EvaluationAccessAction):
  * The one question of this context. `on.unitId`: the unit of the form acted on; without it, whether any of the
  * person's roles grants the action somewhere (create and import ask again once they know the unit).
  */
-export function may(user: AuthenticatedUser, action: EvaluationAccessAction, on?: { unitId: string }): boolean {
-  return grantedScopes(user, action).some((scope) => on === undefined || inScope(user, scope, on.unitId));
+export function may(user: AuthenticatedUser, action: EvaluationAccessAction, on?: AccessTarget): boolean {
+  return grantedScopes(user, action).some((scope) => on === undefined || inScope(user, scope, on));
 }
 
-export function assertMay(user: AuthenticatedUser, action: EvaluationAccessAction, on?: { unitId: string }): void {
+/** Whether the person's units (for the unit step) or departments (for the department step) cover the unit. */
+export function reviewsStepIn(user: AuthenticatedUser, step: string, unitId: string): boolean {
+  if (step === 'department') return (user.departmentUnitIds ?? []).includes(unitId);
+  return seesAllUnits(user) || user.unitIds.includes(unitId);
+}
+
+export function assertMay(user: AuthenticatedUser, action: EvaluationAccessAction, on?: AccessTarget): void {
   if (!may(user, action, on)) throw new ActionForbiddenError(action, rolesFor(action));
 }
 
 /** The units where the person may do `action`: every unit, or a list (for the SQL of lists and imports). */
 export function unitsWhere(user: AuthenticatedUser, action: EvaluationAccessAction): 'all' | string[] {
   const scopes = grantedScopes(user, action);
-  if (scopes.some((scope) => scope === 'all units' || (scope === 'visible units' && seesAllUnits(user)))) return 'all';
+  if (scopes.some((scope) => scope === 'all units' || ((scope === 'visible units' || scope === 'review step') && seesAllUnits(user)))) return 'all';
   return scopes.length ? user.unitIds : [];
 }
 
@@ -113,11 +138,25 @@ export function assertVisible(user: AuthenticatedUser, state: EvaluationState | 
   if (!state || !may(user, 'read', { unitId: state.form.unitId })) throw new EvaluationNotFoundError(id);
 }
 
-const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return']);
+const REVIEW_ACTIONS: ReadonlySet<EvaluationAction> = new Set(['approve', 'return', 'claim']);
 
-/** The commands the web app offers on a form: what its state allows, the table grants, and the self-review rule leaves. */
+/** Where the form is, for the table: its unit and, while Submitted, the step that reviews it now. */
+export function accessTarget(state: EvaluationState): AccessTarget {
+  return { unitId: state.form.unitId, reviewStep: state.status === 'Submitted' ? currentStep(state.review) : null };
+}
+
+/**
+ * The commands the web app offers on a form: what its state allows, the table grants, and the review rules leave
+ * (never review what you wrote, nor two steps of one submission; withdraw only one's own submission before any
+ * approval; claim only what nobody holds).
+ */
 export function offeredActions(user: AuthenticatedUser, state: EvaluationState): EvaluationAction[] {
-  return allowedActions(state.status).filter(
-    (action) => may(user, action, { unitId: state.form.unitId }) && !(REVIEW_ACTIONS.has(action) && isSelfReview(user.id, state)),
-  );
+  const approvals = state.review?.approvals ?? [];
+  return allowedActions(state.status).filter((action) => {
+    if (!may(user, action, accessTarget(state))) return false;
+    if (REVIEW_ACTIONS.has(action) && (isSelfReview(user.id, state) || approvals.some((a) => a.by === user.id))) return false;
+    if (action === 'withdraw') return approvals.length === 0 && (state.submittedBy ?? state.lastEditedBy) === user.id;
+    if (action === 'claim') return !state.review?.claimedBy;
+    return true;
+  });
 }

@@ -6,7 +6,7 @@ import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
-import { assertMay, assertVisible } from './evaluation-access.js';
+import { accessTarget, assertMay, assertVisible } from './evaluation-access.js';
 import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
 
@@ -37,13 +37,13 @@ export class EvaluationCommandRunner {
     user: AuthenticatedUser,
     action: EvaluationAction,
     expectedVersion: number,
-    change: (evaluation: Evaluation, ctx: CommandContext) => void,
+    change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
   ): Promise<EvaluationRef> {
     const state = await this.repository.loadState(id);
     assertVisible(user, state, id);
-    assertMay(user, action, { unitId: state.form.unitId });
+    assertMay(user, action, accessTarget(state));
     const evaluation = Evaluation.fromState(state);
-    change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
+    await change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
     announceChange(this.live, evaluation.state, events);
     return { id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };

@@ -35,6 +35,23 @@ function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
 /** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
 const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))`;
 
+/** The review step a Submitted form is at (its state's review chain; 'unit' for forms submitted before chains). */
+const REVIEW_STEP = `COALESCE(e.state->'review'->'chain'->>((e.state->'review'->>'step')::int), 'unit')`;
+
+/** Nobody reviews two steps of one submission: the user id in `?` approved none of its earlier steps. */
+const NOT_EARLIER_APPROVER = `NOT (COALESCE(e.state->'review'->'approvals', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('by', ?::text)))`;
+
+/**
+ * The review queue's step rule (reviewsStepIn in evaluation-access.ts, as SQL): a form at the unit step waits for
+ * the reviewers of its unit (every unit for someone who sees all), at the department step for the reviewers of
+ * its unit's 主管部门 (the units in `departmentUnitIds`).
+ */
+function addReviewStepFilter(sql: SqlFilter, user: AuthenticatedUser): SqlFilter {
+  sql.add(`(${REVIEW_STEP} <> 'department' OR e.unit_id = ANY(?::uuid[]))`, user.departmentUnitIds ?? []);
+  if (seesAllUnits(user)) return sql;
+  return sql.add(`(${REVIEW_STEP} = 'department' OR e.unit_id = ANY(?::uuid[]))`, user.unitIds);
+}
+
 /**
  * Narrows a list to a queue. The list's own access scoping (the units the user may see) still applies.
  * `overdue` as a list filter is open to everyone within what they may see (a drafter finds their late
@@ -44,7 +61,7 @@ export function addQueueFilter(sql: SqlFilter, user: AuthenticatedUser, queue: E
   switch (queue) {
     case 'review':
       if (!hasQueue(user, queue)) return sql.raw('false');
-      return sql.add(`e.status = ?`, 'Submitted').add(NOT_SELF_REVIEW, user.id);
+      return addReviewStepFilter(sql.add(`e.status = ?`, 'Submitted').add(NOT_SELF_REVIEW, user.id).add(NOT_EARLIER_APPROVER, user.id), user);
     case 'publish':
       if (!hasQueue(user, queue)) return sql.raw('false');
       return sql.add(`e.status = ?`, 'Reviewed');
@@ -102,10 +119,11 @@ export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts
   async execute({ user }: MyQueuesQuery): Promise<QueueCounts> {
     const counts: QueueCounts = { review: 0, publish: 0, overdue: 0, drafts: 0, returned: 0 };
     const review = hasQueue(user, 'review');
+    if (review) counts.review = await this.reviewCount(user);
     const publish = hasQueue(user, 'publish');
     const overdue = hasQueue(user, 'overdue');
     const drafts = hasQueue(user, 'drafts') && user.unitIds.length > 0;
-    if (!review && !publish && !overdue && !drafts) return counts;
+    if (!publish && !overdue && !drafts) return counts;
     if (!seesAllUnits(user) && user.unitIds.length === 0) return counts;
 
     const sql = new SqlFilter().add(`e.status = ANY(?::text[])`, ['Draft', 'Submitted', 'Reviewed']);
@@ -114,11 +132,9 @@ export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts
     const param = (value: unknown) => `$${params.push(value)}`;
     const units = drafts ? param(user.unitIds) : '';
     const sum = (condition: string) => `COALESCE(sum(e.n) FILTER (WHERE ${condition}), 0)`;
-    const [[row], selfReview]: [Record<keyof QueueCounts, string>[], { n: string }[]] = await Promise.all([
-      readQuery(this.dataSource, 
+    const [row]: Record<Exclude<keyof QueueCounts, 'review'>, string>[] = await readQuery(this.dataSource,
         `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
          SELECT
-           ${sum(review ? `e.status = 'Submitted'` : 'false')} AS review,
            ${sum(publish ? `e.status = 'Reviewed'` : 'false')} AS publish,
            ${sum(overdue ? overdueSql(param(this.clock.now())) : 'false')} AS overdue,
            ${sum(drafts ? `e.status = 'Draft' AND e.unit_id = ANY(${units}::uuid[])` : 'false')} AS drafts,
@@ -126,22 +142,18 @@ export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts
          FROM ${COUNTS_RELATION} e ${APPLICABLE_CYCLE_JOINS}
          ${sql.where}`,
         params,
-      ),
-      review ? this.notForReview(user) : Promise.resolve([{ n: '0' }]),
-    ]);
-    for (const key of Object.keys(counts) as (keyof QueueCounts)[]) counts[key] = Number(row[key]);
-    counts.review -= Number(selfReview[0].n);
+      );
+    for (const key of ['publish', 'overdue', 'drafts', 'returned'] as const) counts[key] = Number(row[key]);
     return counts;
   }
 
-  /** Submitted forms in the user's scope that NOT_SELF_REVIEW keeps from them (its exact complement). */
-  private notForReview(user: AuthenticatedUser): Promise<{ n: string }[]> {
-    const scope = seesAllUnits(user) ? '' : 'AND e.unit_id = ANY($2::uuid[])';
-    return readQuery(this.dataSource, 
-      `SELECT count(*) AS n FROM evaluations e
-       WHERE e.status = 'Submitted' ${scope}
-         AND (e.created_by = $1::uuid OR e.last_edited_by = $1::uuid OR e.last_edited_by IS NULL)`,
-      seesAllUnits(user) ? [user.id] : [user.id, user.unitIds],
-    );
+  /**
+   * The review queue's count, by the queue's own filter (step, self-review, earlier approvals): the Submitted
+   * forms are a small share of a year's forms, found on the status index.
+   */
+  private async reviewCount(user: AuthenticatedUser): Promise<number> {
+    const sql = addQueueFilter(new SqlFilter(), user, 'review', this.clock.now());
+    const [row]: { n: string }[] = await readQuery(this.dataSource, `SELECT count(*) AS n FROM evaluations e ${sql.where}`, sql.params);
+    return Number(row.n);
   }
 }

@@ -9,6 +9,42 @@ import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { assertVisible, offeredActions } from './evaluation-access.js';
+import { currentStep, verificationFindings, verifiedTotal, type VerifiedRow } from '../domain/review.js';
+
+/** A person as the form names them. */
+export interface PersonRef {
+  id: string;
+  name: string | null;
+}
+
+/**
+ * Where the submission stands in its review chain: `step` is 1-based (the step reviewing now; `of` + 1 once all
+ * approved), `name` the step (`unit` 单位审核 / `department` 主管部门审核, null once all approved).
+ */
+export interface ReviewView {
+  step: number;
+  of: number;
+  name: string | null;
+  chain: string[];
+  approvals: { step: number; name: string; by: PersonRef; at: string; comment: string | null }[];
+  claimedBy: PersonRef | null;
+  claimedAt: string | null;
+  assignedBy: PersonRef | null;
+}
+
+/** The last 核查分 recorded, row by row beside the 自评得分, with who verified it at which step. */
+export interface VerificationView {
+  rows: VerifiedRow[];
+  by: PersonRef;
+  at: string;
+  step: number;
+  stepName: string;
+  formVersion: number;
+  complete: boolean;
+  indicatorTotal: number | null;
+  /** The budget execution score plus the verified indicator scores, when every row was verified. */
+  total: number | null;
+}
 
 export interface EvaluationView {
   id: string;
@@ -34,6 +70,9 @@ export interface EvaluationView {
   submittedAt: string | null;
   /** The deadline that applies now (a Draft's submission deadline, a Submitted form's review deadline). */
   deadline: ApplicableDeadline | null;
+  /** The review chain of the current submission (null for a Draft, and for forms approved before chains). */
+  review: ReviewView | null;
+  verification: VerificationView | null;
   ruleSetId: string;
   origin: EvaluationState['origin'];
   createdBy: string;
@@ -82,6 +121,11 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       ({ state, scores, findings, scored_version: scoredVersion } = published[0]);
     }
     const current = revision === undefined || revision === row.state.revision;
+    const names = await this.namesOf(state);
+    const person = (id: string): PersonRef => ({ id, name: names.get(id) ?? null });
+    const review = state.review ?? null;
+    const verification = state.verification ?? null;
+    const shownFindings = findings === null ? null : [...findings, ...verificationFindings(state.form, verification)];
     return {
       id: state.id,
       status: state.status,
@@ -90,12 +134,27 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       returned: state.returned,
       form: state.form,
       scores,
-      findings: placeFindings(findings),
+      findings: placeFindings(shownFindings),
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments.map((c) => ({ ...c, place: c.target ? describeFormPath(c.target) : null })),
       allowedActions: current ? offeredActions(user, state) : [],
       submittedAt: current && state.status !== 'Draft' && row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
       deadline: current ? toApplicableDeadline(row as ApplicableCycleColumns) : null,
+      review: review && {
+        step: review.step + 1,
+        of: review.chain.length,
+        name: currentStep(review),
+        chain: review.chain,
+        approvals: review.approvals.map((a) => ({ ...a, by: person(a.by) })),
+        claimedBy: review.claimedBy ? person(review.claimedBy) : null,
+        claimedAt: review.claimedAt,
+        assignedBy: review.assignedBy ? person(review.assignedBy) : null,
+      },
+      verification: verification && {
+        ...verification,
+        by: person(verification.by),
+        total: verifiedTotal(verification, scores?.budgetScore),
+      },
       ruleSetId: state.ruleSetId,
       origin: state.origin,
       createdBy: state.createdBy,
@@ -104,6 +163,19 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       updatedAt: state.updatedAt,
       publishedRevisions: row.revisions ?? [],
     };
+  }
+
+  /** The display names of the people the review names (approvers, claimant, verifier). */
+  private async namesOf(state: EvaluationState): Promise<Map<string, string>> {
+    const ids = [
+      ...(state.review?.approvals.map((a) => a.by) ?? []),
+      state.review?.claimedBy,
+      state.review?.assignedBy,
+      state.verification?.by,
+    ].filter((id): id is string => typeof id === 'string');
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; display_name: string }[] = await readQuery(this.dataSource, 'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 }
 

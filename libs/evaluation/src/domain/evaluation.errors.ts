@@ -65,6 +65,49 @@ export class FiscalYearChangeError extends EvaluationError {
   }
 }
 
+export class InvalidVerifiedScoreError extends EvaluationError {
+  readonly code = 'INVALID_VERIFIED_SCORE';
+  override readonly details: { row: number };
+  constructor(row: number, message: string) {
+    super(message);
+    this.details = { row };
+  }
+}
+
+export class SecondStepSameReviewerError extends EvaluationError {
+  readonly code = 'SECOND_STEP_SAME_REVIEWER';
+  override readonly details: { step: string; approvedStep: string };
+  constructor(step: string, approvedStep: string) {
+    super(`您已审核通过本次提交的「${reviewStepLabel(approvedStep)}」，不能再审核「${reviewStepLabel(step)}」`);
+    this.details = { step, approvedStep };
+  }
+}
+
+export class NotSubmitterError extends EvaluationError {
+  readonly code = 'NOT_SUBMITTER';
+  constructor() {
+    super('只有提交该表单的填报人可以撤回');
+  }
+}
+
+export class ReviewAlreadyClaimedError extends EvaluationError {
+  readonly code = 'REVIEW_ALREADY_CLAIMED';
+  override readonly details: { claimedBy: string };
+  constructor(claimedBy: string) {
+    super('该表单已由其他审核人认领；如需改派，请联系管理员');
+    this.details = { claimedBy };
+  }
+}
+
+export class NotAStepReviewerError extends EvaluationError {
+  readonly code = 'NOT_A_STEP_REVIEWER';
+  override readonly details: { userId: string; step: string };
+  constructor(userId: string, step: string) {
+    super(`所选用户不是该表单「${reviewStepLabel(step)}」的审核人，或不能审核该表单`);
+    this.details = { userId, step };
+  }
+}
+
 export class EvaluationNotFoundError extends EvaluationError {
   readonly code = 'NOT_FOUND';
   constructor(id: string) {
@@ -90,9 +133,19 @@ const ACTION_LABELS: Record<string, string> = {
   return: '退回',
   publish: '公开',
   reopen: '更正（新修订版）',
+  withdraw: '撤回',
+  claim: '认领',
+  reassign: '改派',
   attach: '上传佐证材料',
   detach: '删除佐证材料',
 };
+
+const REVIEW_STEP_LABELS: Record<string, string> = { unit: '单位审核', department: '主管部门审核' };
+
+/** 单位审核 / 主管部门审核 (identity names the steps for the API; the domain only needs their words). */
+export function reviewStepLabel(step: string): string {
+  return REVIEW_STEP_LABELS[step] ?? step;
+}
 
 function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;

@@ -409,7 +409,7 @@ describe('Evaluation', () => {
   describe('allowedActions', () => {
     it('follows the transitions table', () => {
       expect(allowedActions('Draft')).toEqual(['edit', 'submit', 'attach', 'detach']);
-      expect(allowedActions('Submitted')).toEqual(['approve', 'return']);
+      expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign']);
       expect(allowedActions('Reviewed')).toEqual(['publish']);
       expect(allowedActions('Published')).toEqual(['reopen']);
     });

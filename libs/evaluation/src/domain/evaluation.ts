@@ -4,10 +4,14 @@ import {
   FiscalYearChangeError,
   IllegalTransitionError,
   InvalidCommentTargetError,
+  NotSubmitterError,
   ReturnCommentRequiredError,
+  ReviewAlreadyClaimedError,
+  SecondStepSameReviewerError,
   SelfReviewError,
   SubmissionBlockedError,
 } from './evaluation.errors.js';
+import { currentStep, isFinalStep, startReview, verify, type ReviewProgress, type Verification, type VerifiedScoreInput } from './review.js';
 import { hasBlockingFindings, type Finding } from '../scoring/finding.js';
 import { scoreEvaluation } from '../scoring/score-evaluation.js';
 import { ruleSetById } from '../scoring/rule-set.js';
@@ -25,14 +29,18 @@ import {
 
 export { EVALUATION_STATUSES, type EvaluationStatus } from './evaluation-status.js';
 
-export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'publish' | 'reopen' | 'attach' | 'detach';
+export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'withdraw' | 'claim' | 'reassign' | 'publish' | 'reopen' | 'attach' | 'detach';
 
 /** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
 const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
   edit: { from: 'Draft', to: 'Draft' },
   submit: { from: 'Draft', to: 'Submitted' },
+  // The last step's approval; an earlier step's approval moves the review on and the form stays Submitted.
   approve: { from: 'Submitted', to: 'Reviewed' },
   return: { from: 'Submitted', to: 'Draft' },
+  withdraw: { from: 'Submitted', to: 'Draft' },
+  claim: { from: 'Submitted', to: 'Submitted' },
+  reassign: { from: 'Submitted', to: 'Submitted' },
   publish: { from: 'Reviewed', to: 'Published' },
   reopen: { from: 'Published', to: 'Draft' },
   attach: { from: 'Draft', to: 'Draft' },
@@ -70,9 +78,16 @@ export type EvaluationEvent =
   | { type: 'EvaluationDrafted'; payload: { form: EvaluationForm; ruleSetId: string; copiedFrom?: CopySource } }
   | { type: 'EvaluationImported'; payload: { form: EvaluationForm; ruleSetId: string; origin: ImportOrigin; published: boolean } }
   | { type: 'EvaluationEdited'; payload: { form: EvaluationForm } }
-  | { type: 'EvaluationSubmitted'; payload: Record<string, never> }
-  | { type: 'EvaluationApproved'; payload: { comment: ReviewComment | null } }
-  | { type: 'EvaluationReturned'; payload: { comments: ReviewComment[] } }
+  /** `chain`: the unit's review chain when it was submitted (absent in events written before chains: ["unit"]). */
+  | { type: 'EvaluationSubmitted'; payload: { chain?: string[] } }
+  /** A step before the last approved: the review moves to the next step, the form stays Submitted. */
+  | { type: 'EvaluationStepApproved'; payload: { step: number; stepName: string; next: string; comment: ReviewComment | null; verification: Verification | null } }
+  /** The last step approved (step fields absent in events written before chains). */
+  | { type: 'EvaluationApproved'; payload: { comment: ReviewComment | null; step?: number; stepName?: string; verification?: Verification | null } }
+  | { type: 'EvaluationReturned'; payload: { comments: ReviewComment[]; step?: number; stepName?: string; verification?: Verification | null } }
+  | { type: 'EvaluationWithdrawn'; payload: { reason: string | null } }
+  /** `assignedBy`: the manager who assigned the review (null when the reviewer claimed it). */
+  | { type: 'EvaluationReviewClaimed'; payload: { step: number; claimantId: string; assignedBy: string | null } }
   | { type: 'EvaluationPublished'; payload: { revision: number } }
   | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } }
   | { type: 'EvaluationAttachmentAdded'; payload: { attachment: AttachmentMeta } }
@@ -86,8 +101,11 @@ export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, strin
   EvaluationImported: '导入',
   EvaluationEdited: '修改',
   EvaluationSubmitted: '提交',
+  EvaluationStepApproved: '审核通过（转下一级审核）',
   EvaluationApproved: '审核通过',
   EvaluationReturned: '退回',
+  EvaluationWithdrawn: '撤回',
+  EvaluationReviewClaimed: '认领审核',
   EvaluationPublished: '公开',
   EvaluationReopened: '更正',
   EvaluationAttachmentAdded: '上传佐证材料',
@@ -126,6 +144,12 @@ export interface EvaluationState {
    * Absent in snapshots written before it existed: then the last editor stands for them.
    */
   revisionAuthors?: string[];
+  /** Who submitted the current submission (absent in snapshots written before withdrawal existed). */
+  submittedBy?: string | null;
+  /** The review chain of the current submission: from submission until a return or withdrawal (absent before chains). */
+  review?: ReviewProgress | null;
+  /** The last verified scores (核查分) recorded by a reviewer, kept until a later review records new ones. */
+  verification?: Verification | null;
   /** The evidence files attached now (佐证材料), in upload order. Absent in snapshots written before there were any. */
   attachments?: AttachmentMeta[];
 }
@@ -152,6 +176,9 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       formVersion: event.version,
       submittedAt: null,
       revisionAuthors: [event.actorId],
+      submittedBy: null,
+      review: null,
+      verification: null,
     };
   }
   const next = { ...state, version: event.version, updatedAt: event.occurredAt };
@@ -162,16 +189,65 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationEdited':
       return { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version, revisionAuthors: withAuthor(state, event.actorId) };
     case 'EvaluationSubmitted':
-      return { ...next, status: 'Submitted', returned: false, submittedAt: event.occurredAt, revisionAuthors: withAuthor(state, event.actorId) };
-    case 'EvaluationApproved':
+      return {
+        ...next,
+        status: 'Submitted',
+        returned: false,
+        submittedAt: event.occurredAt,
+        submittedBy: event.actorId,
+        revisionAuthors: withAuthor(state, event.actorId),
+        review: startReview(event.payload.chain),
+      };
+    case 'EvaluationStepApproved': {
+      const review = state.review ?? startReview(undefined);
+      return {
+        ...next,
+        comments: event.payload.comment ? [...state.comments, event.payload.comment] : state.comments,
+        verification: event.payload.verification ?? state.verification ?? null,
+        review: {
+          ...review,
+          step: event.payload.step + 1,
+          approvals: [...review.approvals, approvalOf(event.payload.step, event.payload.stepName, event)],
+          claimedBy: null,
+          claimedAt: null,
+          assignedBy: null,
+        },
+      };
+    }
+    case 'EvaluationApproved': {
+      const review = state.review ?? startReview(undefined);
+      const step = event.payload.step ?? review.step;
       return {
         ...next,
         status: 'Reviewed',
         returned: false,
         comments: event.payload.comment ? [...state.comments, event.payload.comment] : state.comments,
+        verification: event.payload.verification ?? state.verification ?? null,
+        review: {
+          ...review,
+          step: review.chain.length,
+          approvals: [...review.approvals, approvalOf(step, event.payload.stepName ?? review.chain[step] ?? 'unit', event)],
+          claimedBy: null,
+          claimedAt: null,
+          assignedBy: null,
+        },
       };
+    }
     case 'EvaluationReturned':
-      return { ...next, status: 'Draft', returned: true, comments: [...state.comments, ...event.payload.comments] };
+      return {
+        ...next,
+        status: 'Draft',
+        returned: true,
+        comments: [...state.comments, ...event.payload.comments],
+        verification: event.payload.verification ?? state.verification ?? null,
+        review: null,
+      };
+    case 'EvaluationWithdrawn':
+      return { ...next, status: 'Draft', returned: false, review: null };
+    case 'EvaluationReviewClaimed': {
+      const review = state.review ?? startReview(undefined);
+      return { ...next, review: { ...review, claimedBy: event.payload.claimantId, claimedAt: event.occurredAt, assignedBy: event.payload.assignedBy } };
+    }
     case 'EvaluationPublished':
       return { ...next, status: 'Published', returned: false };
     case 'EvaluationReopened':
@@ -262,26 +338,39 @@ export class Evaluation {
     this.record({ type: 'EvaluationEdited', payload: { form } }, ctx);
   }
 
-  submit(ctx: CommandContext): void {
+  /** `chain`: the unit's review chain now (审核流程); the submission passes each step in turn. */
+  submit(ctx: CommandContext, chain: readonly string[] = ['unit']): void {
     this.guard('submit');
     const findings = this.findings();
     if (hasBlockingFindings(findings)) throw new SubmissionBlockedError(findings.filter((f) => f.severity === 'error'));
-    this.record({ type: 'EvaluationSubmitted', payload: {} }, ctx);
+    this.record({ type: 'EvaluationSubmitted', payload: { chain: [...chain] } }, ctx);
   }
 
-  approve(comment: string | null, commentId: string, ctx: CommandContext): void {
+  /**
+   * Approves the current step: a step before the last moves the review on (the form stays Submitted), the last
+   * makes the form Reviewed. `verified`: the reviewer's 核查分 of indicator rows.
+   */
+  approve(comment: string | null, commentId: string, ctx: CommandContext, verified: readonly VerifiedScoreInput[] = []): void {
     this.guard('approve');
-    this.refuseSelfReview(ctx.actor);
+    const review = this.refuseReviewer(ctx.actor);
     const text = comment?.trim();
     const recorded: ReviewComment | null = text
       ? { id: commentId, target: null, text, kind: 'approval', authorId: ctx.actor.userId, createdAt: ctx.at.toISOString(), revision: this.state.revision }
       : null;
-    this.record({ type: 'EvaluationApproved', payload: { comment: recorded } }, ctx);
+    const step = review.step;
+    const stepName = currentStep(review) ?? 'unit';
+    const verification = this.verification(verified, ctx, step, stepName);
+    if (isFinalStep(review)) {
+      this.record({ type: 'EvaluationApproved', payload: { comment: recorded, step, stepName, verification } }, ctx);
+    } else {
+      const next = review.chain[step + 1];
+      this.record({ type: 'EvaluationStepApproved', payload: { step, stepName, next, comment: recorded, verification } }, ctx);
+    }
   }
 
-  return(comments: ReturnCommentInput[], commentIds: string[], ctx: CommandContext): void {
+  return(comments: ReturnCommentInput[], commentIds: string[], ctx: CommandContext, verified: readonly VerifiedScoreInput[] = []): void {
     this.guard('return');
-    this.refuseSelfReview(ctx.actor);
+    const review = this.refuseReviewer(ctx.actor);
     const meaningful = comments.filter((c) => c.text.trim().length > 0);
     if (meaningful.length === 0) throw new ReturnCommentRequiredError();
     for (const comment of meaningful) {
@@ -298,7 +387,31 @@ export class Evaluation {
       createdAt: ctx.at.toISOString(),
       revision: this.state.revision,
     }));
-    this.record({ type: 'EvaluationReturned', payload: { comments: recorded } }, ctx);
+    const step = review.step;
+    const stepName = currentStep(review) ?? 'unit';
+    const verification = this.verification(verified, ctx, step, stepName);
+    this.record({ type: 'EvaluationReturned', payload: { comments: recorded, step, stepName, verification } }, ctx);
+  }
+
+  /** 撤回: the drafter who submitted takes the form back, as long as no step has approved it yet. */
+  withdraw(reason: string | null, ctx: CommandContext): void {
+    this.guard('withdraw');
+    if ((this.state.review?.approvals.length ?? 0) > 0) throw new IllegalTransitionError(this.state.status, 'withdraw');
+    const submitter = this.state.submittedBy ?? this.state.lastEditedBy;
+    if (submitter !== ctx.actor.userId) throw new NotSubmitterError();
+    this.record({ type: 'EvaluationWithdrawn', payload: { reason: reason?.trim() || null } }, ctx);
+  }
+
+  /**
+   * 认领: a reviewer of the current step takes its review on (others see who has it). A form another reviewer
+   * claimed is reassigned only by a manager (`assignedBy`); claiming what one already has changes nothing.
+   */
+  claim(claimantId: string, ctx: CommandContext, assignedBy: string | null = null): void {
+    this.guard(assignedBy ? 'reassign' : 'claim');
+    const review = this.refuseReviewer({ userId: claimantId });
+    if (review.claimedBy === claimantId) return;
+    if (assignedBy === null && review.claimedBy !== null) throw new ReviewAlreadyClaimedError(review.claimedBy);
+    this.record({ type: 'EvaluationReviewClaimed', payload: { step: review.step, claimantId, assignedBy } }, ctx);
   }
 
   publish(ctx: CommandContext): void {
@@ -342,8 +455,18 @@ export class Evaluation {
     if (this.state.status !== from) throw new IllegalTransitionError(this.state.status, action);
   }
 
-  private refuseSelfReview(actor: Actor): void {
+  /** The rules for whoever reviews a step: never one's own revision, never two steps of one submission. */
+  private refuseReviewer(actor: Actor): ReviewProgress {
     if (isSelfReview(actor.userId, this.state)) throw new SelfReviewError();
+    const review = this.state.review ?? startReview(undefined);
+    const earlier = review.approvals.find((a) => a.by === actor.userId);
+    if (earlier) throw new SecondStepSameReviewerError(currentStep(review) ?? 'unit', earlier.name);
+    return review;
+  }
+
+  private verification(verified: readonly VerifiedScoreInput[], ctx: CommandContext, step: number, stepName: string): Verification | null {
+    if (verified.length === 0) return null;
+    return verify(this.state.form, verified, { by: ctx.actor.userId, at: ctx.at.toISOString(), step, stepName, formVersion: this.state.formVersion });
   }
 
   private record(event: EvaluationEvent, ctx: CommandContext): void {
@@ -376,6 +499,10 @@ export function isSelfReview(userId: string, state: Pick<EvaluationState, 'creat
 function withAuthor(state: EvaluationState, userId: string): string[] {
   const authors = state.revisionAuthors ?? [state.lastEditedBy];
   return authors.includes(userId) ? authors : [...authors, userId];
+}
+
+function approvalOf(step: number, name: string, event: RecordedEvent & { payload: { comment: ReviewComment | null } }) {
+  return { step, name, by: event.actorId, at: event.occurredAt, comment: event.payload.comment?.text ?? null };
 }
 
 /** The status an action leads to; exposed so that the UI can offer only what is allowed. */

@@ -4,6 +4,7 @@ import { FINDING_CODES } from './finding.js';
 import { placeFindings } from './finding-place.js';
 import { NATIONAL_2020 } from './rule-set.js';
 import { scoreEvaluation } from './score-evaluation.js';
+import { verificationFindings, verify } from '../domain/review.js';
 import { SEED_FORMS, SEED_FORM_2_NEW_MEDIA } from './seed-forms.fixture.js';
 
 const row = (overrides: Partial<IndicatorRow>): IndicatorRow => ({
@@ -48,9 +49,19 @@ function forms(): EvaluationForm[] {
 }
 
 describe('finding places', () => {
-  const findings = forms().flatMap((form) => scoreEvaluation(form, NATIONAL_2020).findings);
+  const markedDown = verify(SEED_FORM_2_NEW_MEDIA, [{ row: 0, score: 0, reason: '未提供佐证材料' }], {
+    by: 'u-reviewer',
+    at: '2022-01-10T08:00:00.000Z',
+    step: 0,
+    stepName: 'unit',
+    formVersion: 1,
+  });
+  const findings = [
+    ...forms().flatMap((form) => scoreEvaluation(form, NATIONAL_2020).findings),
+    ...verificationFindings(SEED_FORM_2_NEW_MEDIA, markedDown),
+  ];
 
-  it('the forms used here make scoring emit every finding code', () => {
+  it('the forms used here make scoring (and a reviewer marking a row down) emit every finding code', () => {
     expect(new Set(findings.map((f) => f.code))).toEqual(new Set(FINDING_CODES));
   });
 

@@ -12,6 +12,7 @@ export const FINDING_SEVERITIES = {
   OVER_EXECUTION: 'warning',
   OVER_ACHIEVEMENT: 'warning',
   SCORE_ABOVE_RULE: 'warning',
+  VERIFIED_BELOW_SELF: 'warning',
   LEVEL1_WEIGHTS_NONSTANDARD: 'info',
 } as const satisfies Record<string, FindingSeverity>;
 
@@ -58,5 +59,6 @@ export const FINDING_CODE_LABELS: Readonly<Record<FindingCode, string>> = {
   OVER_EXECUTION: '执行数超过预算数',
   OVER_ACHIEVEMENT: '超额完成未说明原因',
   SCORE_ABOVE_RULE: '自评得分高于规则得分',
+  VERIFIED_BELOW_SELF: '核查分低于自评得分',
   LEVEL1_WEIGHTS_NONSTANDARD: '一级指标分值非标准分配',
 };

@@ -250,7 +250,7 @@ describe('scoreEvaluation', () => {
 
   describe('findings', () => {
     it('gives every code its severity from the contract', () => {
-      expect(FINDING_CODES).toHaveLength(13);
+      expect(FINDING_CODES).toHaveLength(14);
       expect(FINDING_SEVERITIES).toEqual({
         REQUIRED_FIELD_MISSING: 'error',
         WEIGHT_TOTAL_NOT_100: 'error',
@@ -264,6 +264,7 @@ describe('scoreEvaluation', () => {
         OVER_EXECUTION: 'warning',
         OVER_ACHIEVEMENT: 'warning',
         SCORE_ABOVE_RULE: 'warning',
+        VERIFIED_BELOW_SELF: 'warning',
         LEVEL1_WEIGHTS_NONSTANDARD: 'info',
       });
     });

@@ -5,6 +5,7 @@ import {
   deadlineCell,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
+import { REVIEW_STEP_LABELS, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
 import { attachmentsSection, attachmentEventDetails } from './attachments.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
@@ -302,8 +303,10 @@ export async function renderDetail(ctx, id) {
         await act('提交', 'submit', {});
       } }, '提交'));
     }
-    if (allowed.includes('approve')) actions.push(h('button.btn.btn-success', { type: 'button', onclick: () => approveDialog(act) }, '审核通过'));
+    if (allowed.includes('claim')) actions.push(h('button.btn', { type: 'button', onclick: () => act('认领', 'claim', {}) }, '认领'));
+    if (allowed.includes('approve')) actions.push(h('button.btn.btn-success', { type: 'button', onclick: () => approveDialog(state.view, act) }, '审核通过'));
     if (allowed.includes('return')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => returnDialog(state.view, act) }, '退回'));
+    if (allowed.includes('withdraw')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => withdrawDialog(act) }, '撤回'));
     if (allowed.includes('publish')) {
       actions.push(h('button.btn.btn-primary', { type: 'button', onclick: async () => {
         if (await confirmDialog('公开', '公开后自评表将随部门决算公开，成为只读。确定公开吗？', '公开')) await act('公开', 'publish', {});
@@ -381,6 +384,8 @@ export async function renderDetail(ctx, id) {
   const pending = view.scoring?.pending;
   const sidebar = h('aside.sidebar',
     scoreCard,
+    reviewCard(view),
+    verificationCard(view),
     h('div.card.findings-card',
       h('h3.card-title', '检查结果', pending ? h('span.pending', { role: 'status' }, '计算中…') : h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}）`)),
       pending ? h('p.muted', '系统正在计算此版本的得分和检查结果，完成后自动显示。') : findingList(view.findings, (f) => highlight(f.path))),
@@ -706,12 +711,29 @@ function attachInlineComments(root, comments) {
 }
 
 // ---------------------------------------------------------------------------------------------
-function approveDialog(act) {
+function approveDialog(view, act) {
   const comment = h('textarea', { rows: 4, placeholder: '审核意见（可选）', maxlength: 4000 });
+  const verify = verifiedScoresFieldset(view);
+  const review = view.review;
+  const next = review && review.step < review.of ? review.chain[review.step] : null;
+  const stepName = review ? REVIEW_STEP_LABELS[review.name] ?? review.name : '审核';
+  const what = next
+    ? `确认通过「${stepName}」？通过后转「${REVIEW_STEP_LABELS[next] ?? next}」。`
+    : '确认此自评表审核通过？通过后由管理员公开。';
   return modal({
-    title: '审核通过',
-    body: [h('p', '确认此自评表审核通过？通过后由管理员公开。'), h('label.field', h('span.field-label', '审核意见（可选）'), comment)],
-    buttons: [{ label: '取消' }, { label: '审核通过', kind: 'success', onClick: () => act('审核', 'approve', comment.value.trim() ? { comment: comment.value.trim() } : {}).then((ok) => ok) }],
+    title: review && review.of > 1 ? `审核通过 · ${stepName}（第 ${review.step}/${review.of} 级）` : '审核通过',
+    wide: true,
+    body: [h('p', what), h('label.field', h('span.field-label', '审核意见（可选）'), comment), verify.element],
+    buttons: [{ label: '取消' }, {
+      label: '审核通过', kind: 'success', onClick: () => {
+        const verifiedScores = verify.collect();
+        if (verifiedScores === null) return false;
+        return act('审核', 'approve', {
+          ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
+          ...(verifiedScores.length ? { verifiedScores } : {}),
+        });
+      },
+    }],
   });
 }
 
@@ -779,6 +801,7 @@ function returnDialog(view, act) {
   addComment();
   // Offer the blocking/warning findings as starting points.
   const suggestions = view.findings.filter((f) => f.severity !== 'info').slice(0, 8);
+  const verify = verifiedScoresFieldset(view);
   return modal({
     title: '退回自评表',
     wide: true,
@@ -791,6 +814,7 @@ function returnDialog(view, act) {
           addComment(targets.some(([v]) => v === f.path) ? f.path : f.path.replace(/\.[a-zA-Z]+$/, ''));
           list.lastElementChild.querySelector('textarea').value = f.message;
         } }, `${SEVERITY_LABELS[f.severity]}：${f.place ?? placeOf(f.path)}`))) : null,
+      verify.element,
     ],
     buttons: [{ label: '取消' }, {
       label: '确认退回', kind: 'warning', onClick: async () => {
@@ -801,7 +825,9 @@ function returnDialog(view, act) {
           toast('请至少填写一条退回意见', 'error');
           return false;
         }
-        return act('退回', 'return', { comments });
+        const verifiedScores = verify.collect();
+        if (verifiedScores === null) return false;
+        return act('退回', 'return', { comments, ...(verifiedScores.length ? { verifiedScores } : {}) });
       },
     }],
   });

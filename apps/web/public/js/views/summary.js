@@ -61,7 +61,7 @@ export async function renderSummary(ctx) {
     h('div.table-wrap', h('table.table.table-paper',
       h('thead', h('tr',
         h('th.num', '序号'), h('th', '项目名称'), multiUnit ? h('th', '单位') : null, h('th.num', '项目预算（万元）'), h('th', '评价方式'), h('th.num', '自评得分'),
-        h('th.num.sys', '系统计算得分'), h('th.center.sys', '等级'), h('th.sys', '状态'), h('th.sys', '错误 / 警告'))),
+        h('th.num.sys', { title: '审核人逐行核定的得分（全部指标行已核查时显示）' }, '核查得分'), h('th.num.sys', '系统计算得分'), h('th.center.sys', '等级'), h('th.sys', '状态'), h('th.sys', '错误 / 警告'))),
       h('tbody', table.rows.map((r) => h('tr',
         h('td.num', r.seq),
         h('td', h('a', { href: `#/evaluations/${r.evaluationId}` }, r.projectName || '（未命名项目）'),
@@ -70,12 +70,14 @@ export async function renderSummary(ctx) {
         h('td.num.mono', fmtAmount(r.budget)),
         h('td', r.evaluationMethod),
         h('td.num.mono', fmtScore(r.selfScore)),
+        h(`td.num.mono.sys${r.verifiedScore !== null && r.selfScore !== null && r.verifiedScore < r.selfScore ? '.diff' : ''}`,
+          { title: r.verifiedScore !== null && r.selfScore !== null && r.verifiedScore < r.selfScore ? '核查得分低于自评得分' : null }, fmtScore(r.verifiedScore)),
         h(`td.num.mono.sys${r.computedScore !== null && r.selfScore !== null && r.computedScore !== r.selfScore ? '.diff' : ''}`,
           { title: r.computedScore !== r.selfScore ? '与自评得分不一致' : null }, fmtScore(r.computedScore)),
         h('td.center.sys', gradeBadge(r.grade, (r.findings?.errors ?? 0) > 0)),
         h('td.sys', statusBadge(r.status)),
         h('td.sys', findingCounts(r.findings))))),
       h('tfoot', h('tr.total-row',
-        h('td'), h('td', '合计'), multiUnit ? h('td') : null, h('td.num.mono', fmtAmount(table.total?.budget)), h('td'), h('td'), h('td', { colspan: 4 }))))),
-    h('p.muted.small', '“系统计算得分”及其后各列为系统按评分规则计算与检查的结果，纸质表中没有这些列。')));
+        h('td'), h('td', '合计'), multiUnit ? h('td') : null, h('td.num.mono', fmtAmount(table.total?.budget)), h('td'), h('td'), h('td', { colspan: 5 }))))),
+    h('p.muted.small', '“核查得分”为审核人逐行核定的得分；“系统计算得分”及其后各列为系统按评分规则计算与检查的结果。纸质表中没有这些列。')));
 }
