@@ -36,7 +36,10 @@ describe('the vocabulary', () => {
         'EvaluationPublished',
         'EvaluationReopened',
         'EvaluationReturned',
+        'EvaluationReviewClaimed',
+        'EvaluationStepApproved',
         'EvaluationSubmitted',
+        'EvaluationWithdrawn',
       ],
     );
     expect(v.events.EvaluationDrafted).toBe('创建草稿');
