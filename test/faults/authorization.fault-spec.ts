@@ -24,7 +24,11 @@ import { SseStream } from '../support/sse.js';
  *   also when another role lets them see every unit (role → 403 FORBIDDEN in another unit);
  * - the state machine Draft → Submitted → Reviewed → Published (state → 409 ILLEGAL_TRANSITION); reads,
  *   history, exports and copies are open in every state;
- * - nobody reviews a revision they created, edited or submitted (→ 403 SELF_REVIEW_FORBIDDEN).
+ * - evidence files (佐证材料) are read as the form is read (`attachments`, `attachment`) and added or deleted as
+ *   it is edited (`attach`, `detach`: its drafters, in Draft);
+ * - nobody reviews a revision they created, edited or submitted (→ 403 SELF_REVIEW_FORBIDDEN); a reviewer of the
+ *   unit claims a submitted form's review (认领), a manager reassigns it (改派, here to unit A's reviewer);
+ * - the drafter who submitted a form withdraws it (撤回) before any approval (another drafter: 403 NOT_SUBMITTER).
  *
  * Roles: `author` is a person with both drafter and reviewer roles; in their own unit they created and
  * submitted the form (in the other unit they are just another drafter-reviewer; a Published form arrives
@@ -114,6 +118,27 @@ reopen     manager    | 409  409  409  2xx  | 409  409  409  2xx
 reopen     admin      | 403  403  403  403  | 403  403  403  403
 reopen     lead       | 409  409  409  2xx  | 409  409  409  2xx
 reopen     anonymous  | 401  401  401  401  | -    -    -    -
+withdraw   drafter    | 409  NSUB 409  409  | 404  404  404  404
+withdraw   reviewer   | 403  403  403  403  | 404  404  404  404
+withdraw   author     | 409  2xx  409  409  | 404  404  404  404
+withdraw   manager    | 403  403  403  403  | 403  403  403  403
+withdraw   admin      | 403  403  403  403  | 403  403  403  403
+withdraw   lead       | 409  NSUB 409  409  | 403  403  403  403
+withdraw   anonymous  | 401  401  401  401  | -    -    -    -
+claim      drafter    | 403  403  403  403  | 404  404  404  404
+claim      reviewer   | 409  2xx  409  409  | 404  404  404  404
+claim      author     | 409  SELF 409  409  | 404  404  404  404
+claim      manager    | 403  403  403  403  | 403  403  403  403
+claim      admin      | 403  403  403  403  | 403  403  403  403
+claim      lead       | 403  403  403  403  | 403  403  403  403
+claim      anonymous  | 401  401  401  401  | -    -    -    -
+reassign   drafter    | 403  403  403  403  | 404  404  404  404
+reassign   reviewer   | 403  403  403  403  | 404  404  404  404
+reassign   author     | 403  403  403  403  | 404  404  404  404
+reassign   manager    | 409  2xx  409  409  | 409  2xx  409  409
+reassign   admin      | 403  403  403  403  | 403  403  403  403
+reassign   lead       | 409  2xx  409  409  | 409  2xx  409  409
+reassign   anonymous  | 401  401  401  401  | -    -    -    -
 copy       drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 copy       reviewer   | 403  403  403  403  | 404  404  404  404
 copy       author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
@@ -135,6 +160,34 @@ resolveComment manager    | 403  403  403  403  | 403  403  403  403
 resolveComment admin      | 403  403  403  403  | 403  403  403  403
 resolveComment lead       | 403  403  403  403  | 403  403  403  403
 resolveComment anonymous  | 401  401  401  401  | -    -    -    -
+attachments drafter   | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachments reviewer  | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachments author    | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachments manager   | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachments admin     | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachments lead      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachments anonymous | 401  401  401  401  | -    -    -    -
+attachment drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachment reviewer   | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachment author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
+attachment manager    | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachment admin      | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachment lead       | 2xx  2xx  2xx  2xx  | 2xx  2xx  2xx  2xx
+attachment anonymous  | 401  401  401  401  | -    -    -    -
+attach     drafter    | 2xx  409  409  409  | 404  404  404  404
+attach     reviewer   | 403  403  403  403  | 404  404  404  404
+attach     author     | 2xx  409  409  409  | 404  404  404  404
+attach     manager    | 403  403  403  403  | 403  403  403  403
+attach     admin      | 403  403  403  403  | 403  403  403  403
+attach     lead       | 2xx  409  409  409  | 403  403  403  403
+attach     anonymous  | 401  401  401  401  | -    -    -    -
+detach     drafter    | 2xx  409  409  409  | 404  404  404  404
+detach     reviewer   | 403  403  403  403  | 404  404  404  404
+detach     author     | 2xx  409  409  409  | 404  404  404  404
+detach     manager    | 403  403  403  403  | 403  403  403  403
+detach     admin      | 403  403  403  403  | 403  403  403  403
+detach     lead       | 2xx  409  409  409  | 403  403  403  403
+detach     anonymous  | 401  401  401  401  | -    -    -    -
 `;
 
 const STATES = ['Draft', 'Submitted', 'Reviewed', 'Published'] as const;
@@ -142,7 +195,7 @@ type State = (typeof STATES)[number];
 const ROLES = ['drafter', 'reviewer', 'author', 'manager', 'admin', 'lead', 'anonymous'] as const;
 type MatrixRole = (typeof ROLES)[number];
 type Side = 'own' | 'other';
-type Outcome = '2xx' | '404' | '403' | 'SELF' | '409' | '401' | 'NOC';
+type Outcome = '2xx' | '404' | '403' | 'SELF' | '409' | '401' | 'NOC' | 'NSUB';
 
 /** What each outcome of the table is on the wire: the status and the stable code of the error model. */
 const OUTCOMES: Record<Outcome, { status: number | 'ok'; code?: string }> = {
@@ -153,13 +206,22 @@ const OUTCOMES: Record<Outcome, { status: number | 'ok'; code?: string }> = {
   '409': { status: 409, code: 'ILLEGAL_TRANSITION' },
   '401': { status: 401, code: 'UNAUTHENTICATED' },
   NOC: { status: 404, code: 'COMMENT_NOT_FOUND' },
+  NSUB: { status: 403, code: 'NOT_SUBMITTER' },
 };
+
+/** Whom a manager reassigns a review to (改派): the reviewer of unit A, where every form of the table lives. */
+let reassignTo = '';
 
 interface Form {
   id: string;
   name: string;
   version: number;
+  /** An evidence file the form holds (for the cells that read or delete one). */
+  attachmentId?: string;
 }
+
+/** A small PDF, as evidence (佐证材料) is uploaded. */
+const EVIDENCE = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n', 'latin1');
 
 /** How each action of the table is sent: its operation in the OpenAPI document, its request, what it answers when it happens. */
 const ACTIONS = {
@@ -174,6 +236,14 @@ const ACTIONS = {
   return: { operation: 'post /api/evaluations/{id}/return', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/return`, { expectedVersion: f.version, comments: [{ target: null, text: '请补充偏差原因' }] }), ok: 200, to: 'Draft' },
   publish: { operation: 'post /api/evaluations/{id}/publish', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/publish`, { expectedVersion: f.version }), ok: 200, to: 'Published' },
   reopen: { operation: 'post /api/evaluations/{id}/reopen', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/reopen`, { expectedVersion: f.version, reason: '更正预算数' }), ok: 200, to: 'Draft' },
+  withdraw: { operation: 'post /api/evaluations/{id}/withdraw', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/withdraw`, { expectedVersion: f.version }), ok: 200, to: 'Draft' },
+  claim: { operation: 'post /api/evaluations/{id}/claim', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/claim`, { expectedVersion: f.version }), ok: 200, to: 'Submitted' },
+  reassign: {
+    operation: 'post /api/evaluations/{id}/reassign',
+    send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/reassign`, { expectedVersion: f.version, userId: reassignTo }),
+    ok: 200,
+    to: 'Submitted',
+  },
   copy: { operation: 'post /api/evaluations/{id}/copy', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/copy`, { fiscalYear: 2022 }), ok: 201 },
   changes: { operation: 'get /api/evaluations/{id}/changes', send: (c: ApiClient, f: Form) => c.get(`/api/evaluations/${f.id}/changes?since=1`), ok: 200 },
   resolveComment: {
@@ -181,10 +251,16 @@ const ACTIONS = {
     send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/comments/${randomUUID()}/resolve`, { expectedVersion: f.version }),
     ok: 200,
   },
+  attachments: { operation: 'get /api/evaluations/{id}/attachments', send: (c: ApiClient, f: Form) => c.get(`/api/evaluations/${f.id}/attachments`), ok: 200 },
+  attachment: { operation: 'get /api/evaluations/{id}/attachments/{attachmentId}', send: (c: ApiClient, f: Form) => c.getBinary(`/api/evaluations/${f.id}/attachments/${f.attachmentId}`), ok: 200 },
+  attach: { operation: 'post /api/evaluations/{id}/attachments', send: (c: ApiClient, f: Form) => c.upload(`/api/evaluations/${f.id}/attachments?target=indicators[0]`, EVIDENCE, '佐证材料.pdf'), ok: 201 },
+  detach: { operation: 'delete /api/evaluations/{id}/attachments/{attachmentId}', send: (c: ApiClient, f: Form) => c.delete(`/api/evaluations/${f.id}/attachments/${f.attachmentId}`), ok: 204 },
 } as const;
 type Action = keyof typeof ACTIONS;
 /** The actions that are commands on the form itself: GET /api/evaluations/:id lists those allowed as `allowedActions`. */
-const COMMANDS = ['edit', 'submit', 'approve', 'return', 'publish', 'reopen', 'resolveComment'] as const satisfies readonly Action[];
+const COMMANDS = ['edit', 'submit', 'approve', 'return', 'withdraw', 'claim', 'reassign', 'publish', 'reopen', 'resolveComment', 'attach', 'detach'] as const satisfies readonly Action[];
+/** The actions that need an evidence file on the form before they are sent. */
+const ON_A_FILE: ReadonlySet<Action> = new Set(['attachment', 'detach']);
 
 interface Cell {
   action: Action;
@@ -311,7 +387,25 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
    * its existing forms in), as drafts by the author, moved on through the workflow; a Published form arrives
    * as the historical forms do, imported as published by a manager.
    */
-  async function formsOfA(state: State, names: string[]): Promise<Form[]> {
+  async function formsOfA(state: State, names: string[], withFile: ReadonlySet<string>): Promise<Form[]> {
+    const forms = new Map<string, Form>();
+    const plain = names.filter((name) => !withFile.has(name));
+    if (plain.length > 0) for (const form of await importedForms(state, plain)) forms.set(form.name, form);
+    const filed = names.filter((name) => withFile.has(name));
+    if (filed.length > 0) {
+      // Evidence is attached to a Draft: these come as drafts whatever their state, get a file from their author,
+      // then move on (a Published one through the whole workflow).
+      const drafts = await importedForms('Draft', filed);
+      await inPool(drafts, 8, async (form) => {
+        const up = await people.own.author.upload(`/api/evaluations/${form.id}/attachments`, EVIDENCE, '佐证材料.pdf');
+        if (up.status !== 201) throw new Error(`attach to ${form.name}: ${up.status} ${JSON.stringify(up.body)}`);
+        forms.set(form.name, await moveOn('own', { ...form, version: up.body.version, attachmentId: up.body.id }, state));
+      });
+    }
+    return names.map((name) => forms.get(name)!);
+  }
+
+  async function importedForms(state: State, names: string[]): Promise<Form[]> {
     const published = state === 'Published';
     const importer = published ? people.own.manager : people.own.author;
     const res = await importer.postText(`/api/imports/self-evaluations?fiscalYear=2021&unitId=${unitA}&as=${published ? 'published' : 'draft'}`, importText(names));
@@ -352,6 +446,7 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
       ),
     );
     anonymous = new ApiClient(system.baseUrl);
+    reassignTo = people.own.reviewer.id;
 
     // The people of unit B listen before anything happens; what unit A does must never reach them.
     for (const { who, client } of scopedB()) {
@@ -370,13 +465,14 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
     // One fresh form of unit A for every cell, made in bulk per state by unit A's people.
     for (const state of STATES) {
       const cells = CELLS.filter((c) => c.state === state);
-      const forms = await formsOfA(state, cells.map((cell, i) => `${PREFIX_A}${state[0]}${String(i + 1).padStart(3, '0')}`));
+      const names = cells.map((cell, i) => `${PREFIX_A}${state[0]}${String(i + 1).padStart(3, '0')}`);
+      const forms = await formsOfA(state, names, new Set(names.filter((_, i) => ON_A_FILE.has(cells[i].action))));
       cells.forEach((cell, i) => formOf.set(cell, forms[i]));
     }
     const formsInMs = Date.now() - startedAt - startedInMs;
     const settledInMs = await system.settled();
     await figure('authorisation: set-up', { startedInMs, formsOfA: formOf.size, formsInMs, settledInMs });
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const { stream } of streams) stream.close();
@@ -471,7 +567,7 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
     await figure('authorisation matrix', { cells: CELLS.length, forms: formOf.size, tookMs, msByAction, byOutcome, commandsDone: done, copies: copies.length, wrong: wrong.length });
     console.log(`authorisation matrix: ${CELLS.length} cells checked (${Object.keys(ACTIONS).length} actions × ${ROLES.length} roles × own/other unit × ${STATES.length} states)`);
     expect(wrong).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it("never shows unit A's forms to unit B's people: lists, filters, queues, search, summary and its exports, years, board, inbox, live events", async () => {
     const ofA = await system.query<{ id: string; project_name: string }>('SELECT id, project_name FROM evaluations WHERE unit_id = $1', [unitA]);

@@ -2,7 +2,7 @@ import request from 'supertest';
 
 export interface Session {
   token: string;
-  user: { id: string; username: string; roles: string[]; unitIds: string[] };
+  user: { id: string; username: string; displayName: string; roles: string[]; unitIds: string[] };
 }
 
 /** A signed-in person talking to the API over HTTP. */
@@ -57,6 +57,10 @@ export class ApiClient {
 
   patch(path: string, body: object) {
     return this.auth(request(this.baseUrl).patch(path)).send(body);
+  }
+
+  delete(path: string) {
+    return this.auth(request(this.baseUrl).delete(path));
   }
 
   put(path: string, body: object) {

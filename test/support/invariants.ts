@@ -16,6 +16,8 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationPublished: 'publish',
   EvaluationReopened: 'reopen',
   EvaluationCommentResolved: 'resolveComment',
+  EvaluationAttachmentAdded: 'attach',
+  EvaluationAttachmentRemoved: 'detach',
 };
 
 export interface InvariantReport {

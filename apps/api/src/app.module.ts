@@ -24,6 +24,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { DemoAccountsController } from './auth/demo-accounts.controller.js';
 import { LoginAttempts } from './auth/login-attempts.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
+import { AttachmentsController } from './evaluations/attachments.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
@@ -81,6 +82,7 @@ import { validationPipe } from './validation.pipe.js';
     AuthController,
     DemoAccountsController,
     EvaluationsController,
+    AttachmentsController,
     ImportsController,
     ReportingController,
     CyclesController,

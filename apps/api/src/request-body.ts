@@ -9,6 +9,8 @@ export const MAX_JSON_DEPTH = 32;
 /** The import takes the files units hold (the text dump, Word, Excel, or any of them uploaded); every other body is JSON. */
 const IMPORT_PATH = '/api/imports/self-evaluations';
 const IMPORT_TYPES = ['text/plain', DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, 'multipart/form-data'];
+/** Evidence files are uploaded as multipart/form-data only (apps/api/src/evaluations/attachments.controller.ts). */
+const ATTACHMENTS_PATH = /^\/api\/evaluations\/[^/]+\/attachments\/?$/;
 
 /**
  * body-parser's `verify` hook runs on the raw bytes before JSON.parse: a linear scan that counts bracket
@@ -45,13 +47,18 @@ function deepestOfText(text: string): number {
  * A body in a media type the endpoint does not read is refused with 415 before it is read, instead of
  * arriving as a string or not at all (and failing later with a misleading validation error): JSON everywhere
  * (UNSUPPORTED_MEDIA_TYPE), text, Word, Excel or multipart at the import (IMPORT_UNSUPPORTED_TYPE, as the
- * import names every other refusal of what was uploaded).
+ * import names every other refusal of what was uploaded), multipart for an evidence file (UNSUPPORTED_MEDIA_TYPE).
  */
 export function requireKnownMediaType(req: Request, _res: Response, next: NextFunction): void {
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
   const isImport = req.path === IMPORT_PATH;
-  if (req.is(isImport ? IMPORT_TYPES : 'application/json')) return next();
+  const isAttachment = req.method === 'POST' && ATTACHMENTS_PATH.test(req.path);
+  if (req.is(isImport ? IMPORT_TYPES : isAttachment ? 'multipart/form-data' : 'application/json')) return next();
   const contentType = req.headers['content-type'] ?? null;
+  if (isAttachment) {
+    next(new UnsupportedMediaTypeError('佐证材料须以 multipart/form-data 上传（表单字段 file）', { contentType, expected: 'multipart/form-data' }));
+    return;
+  }
   next(
     isImport
       ? new UnsupportedFileError(`不支持的 Content-Type：${contentType || '（无）'}；请上传 text/plain、.docx、.xlsx 或 multipart/form-data`, { contentType, expected: IMPORT_TYPES })

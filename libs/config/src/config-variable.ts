@@ -204,3 +204,60 @@ function isSubnet(entry: string): boolean {
   if (/^\d+$/.test(prefix)) return Number(prefix) <= (version === 4 ? 32 : 128);
   return version === 4 && isIP(prefix) === 4;
 }
+
+/** An S3-compatible bucket, read from `s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true` (credentials may be the URL's user:password). */
+export interface ObjectStorageLocation {
+  bucket: string;
+  /** Key prefix ('' or ending in '/'). */
+  prefix: string;
+  /** Another server than AWS (MinIO, Ceph, a cloud's S3 endpoint); null: AWS itself. */
+  endpoint: string | null;
+  region: string | null;
+  forcePathStyle: boolean;
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+}
+
+const OBJECT_STORAGE_OPTIONS = ['endpoint', 'region', 'forcePathStyle'];
+
+/** Where files go: an `s3://` URL, or nothing (null) when unset. Secret: the URL may carry credentials. */
+export function objectStorage(spec: Described & { unset: string }): ConfigVariable<ObjectStorageLocation | null> {
+  return variable<ObjectStorageLocation | null>(
+    { ...spec, default: { derive: () => null, text: spec.unset } },
+    '`s3://bucket/prefix?endpoint=&region=&forcePathStyle=`',
+    (value) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(value.trim());
+      } catch {
+        throw new InvalidValue('不是有效的 URL not a valid URL (expected s3://bucket/prefix?endpoint=…&region=…&forcePathStyle=true)');
+      }
+      if (parsed.protocol !== 's3:') throw new InvalidValue(`协议不符 wrong scheme ${parsed.protocol}// (expected s3://)`);
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(parsed.hostname) || parsed.port !== '') throw new InvalidValue('桶名无效 not a bucket name (expected s3://bucket/…, 3–63 lowercase letters, digits, dots and hyphens)');
+      const unknown = [...parsed.searchParams.keys()].filter((key) => !OBJECT_STORAGE_OPTIONS.includes(key));
+      if (unknown.length > 0) throw new InvalidValue(`未知参数 unknown option ${unknown.join(', ')} (expected ${OBJECT_STORAGE_OPTIONS.join(', ')})`);
+      const endpoint = parsed.searchParams.get('endpoint') || null;
+      if (endpoint !== null) {
+        try {
+          if (!['http:', 'https:'].includes(new URL(endpoint).protocol)) throw new Error();
+        } catch {
+          throw new InvalidValue('endpoint 须为 http(s) URL (expected endpoint=http://host:port)');
+        }
+      }
+      const pathStyle = parsed.searchParams.get('forcePathStyle') ?? 'false';
+      if (pathStyle !== 'true' && pathStyle !== 'false') throw new InvalidValue('forcePathStyle 须为 true 或 false (expected true or false)');
+      if (Boolean(parsed.username) !== Boolean(parsed.password)) throw new InvalidValue('凭据不完整 credentials need both parts (expected s3://KEY_ID:SECRET@bucket/…, or neither)');
+      const prefix = decodeURIComponent(parsed.pathname).replace(/^\/+/, '');
+      return {
+        bucket: parsed.hostname,
+        prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+        endpoint,
+        region: parsed.searchParams.get('region') || null,
+        forcePathStyle: pathStyle === 'true',
+        accessKeyId: parsed.username ? decodeURIComponent(parsed.username) : null,
+        secretAccessKey: parsed.password ? decodeURIComponent(parsed.password) : null,
+      };
+    },
+    { secret: true },
+  );
+}

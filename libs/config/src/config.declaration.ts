@@ -1,4 +1,4 @@
-import { duration, flag, integer, oneOf, optionalInteger, optionalText, optionalUrl, size, text, trustedProxies, url, type ConfigVariable } from './config-variable.js';
+import { duration, flag, integer, objectStorage, oneOf, optionalInteger, optionalText, optionalUrl, size, text, trustedProxies, url, type ConfigVariable } from './config-variable.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -149,6 +149,32 @@ export const CONFIG_VARIABLES = {
     zh: '上传的 .docx/.xlsx 解压后的上限',
     en: 'what an uploaded .docx/.xlsx may unpack to (`IMPORT_FILE_UNREADABLE` beyond)',
   }),
+  attachmentFileLimit: size({
+    name: 'ATTACHMENT_FILE_LIMIT',
+    default: '20mb',
+    minBytes: 1024,
+    maxBytes: 1024 ** 3,
+    zh: '单个佐证材料文件的上限',
+    en: 'size limit of one evidence file (413 `ATTACHMENT_TOO_LARGE` beyond)',
+  }),
+  attachmentFormLimit: size({
+    name: 'ATTACHMENT_FORM_LIMIT',
+    default: '200mb',
+    minBytes: 1024,
+    maxBytes: 64 * 1024 ** 3,
+    zh: '每张自评表佐证材料的合计上限',
+    en: "what one form's evidence files may add up to (413 `ATTACHMENT_QUOTA_EXCEEDED` beyond)",
+  }),
+  storageUrl: objectStorage({
+    name: 'STORAGE_URL',
+    unset: 'PostgreSQL',
+    zh: '佐证材料的存储：不设则存于 PostgreSQL，或 S3 兼容的对象存储',
+    en: 'where evidence files are stored: PostgreSQL when unset, or an S3-compatible bucket, e.g. `s3://evidence/prod?endpoint=http://minio:9000&forcePathStyle=true` (credentials in the URL or below)',
+  }),
+  awsAccessKeyId: optionalText({ name: 'AWS_ACCESS_KEY_ID', unset: 'the AWS SDK\'s default chain', zh: '对象存储的访问密钥 ID', en: 'access key id of the object storage (unless `STORAGE_URL` has user:password)' }),
+  awsSecretAccessKey: optionalText({ name: 'AWS_SECRET_ACCESS_KEY', unset: 'the AWS SDK\'s default chain', secret: true, zh: '对象存储的访问密钥', en: 'secret access key of the object storage' }),
+  awsSessionToken: optionalText({ name: 'AWS_SESSION_TOKEN', unset: 'none', secret: true, zh: '对象存储的临时会话令牌', en: 'session token of temporary credentials' }),
+  awsRegion: optionalText({ name: 'AWS_REGION', unset: '`us-east-1`', zh: '对象存储的区域（URL 中的 region 优先）', en: "the object storage's region (`region=` in `STORAGE_URL` wins)" }),
   apiHeapMb: integer({
     name: 'API_HEAP_MB',
     default: 384,

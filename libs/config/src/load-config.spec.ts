@@ -53,6 +53,13 @@ describe('loadConfig', () => {
         bodyLimit: 1024 * 1024,
         importBodyLimit: 5 * 1024 * 1024,
         importMaxUnpackedBytes: 64 * 1024 * 1024,
+        attachmentFileLimit: 20 * 1024 * 1024,
+        attachmentFormLimit: 200 * 1024 * 1024,
+        storageUrl: null,
+        awsAccessKeyId: null,
+        awsSecretAccessKey: null,
+        awsSessionToken: null,
+        awsRegion: null,
         apiHeapMb: 384,
         logLevel: 'info',
         logRequests: true,
@@ -112,6 +119,27 @@ describe('loadConfig', () => {
       });
     });
 
+    it('reads an S3-compatible bucket from STORAGE_URL, with its options and credentials', () => {
+      expect(loadConfig({ STORAGE_URL: 's3://evidence/perf-eval/prod?endpoint=http://127.0.0.1:9000&region=cn-north-1&forcePathStyle=true' }).storageUrl).toEqual({
+        bucket: 'evidence',
+        prefix: 'perf-eval/prod/',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'cn-north-1',
+        forcePathStyle: true,
+        accessKeyId: null,
+        secretAccessKey: null,
+      });
+      expect(loadConfig({ STORAGE_URL: 's3://AKID:s%2Fcret@evidence' }).storageUrl).toEqual({
+        bucket: 'evidence',
+        prefix: '',
+        endpoint: null,
+        region: null,
+        forcePathStyle: false,
+        accessKeyId: 'AKID',
+        secretAccessKey: 's/cret',
+      });
+    });
+
     it('takes what the tests and the benchmark start the processes with', () => {
       expect(() =>
         loadConfig({ LOGIN_RATE_LIMIT: '100000', BCRYPT_ROUNDS: '4', JOB_LOCK_MS: '2000', REMINDER_TICK_MS: '300', OUTBOX_POLL_MS: '600000', WEBHOOK_TIMEOUT_MS: '120000', STREAM_HEARTBEAT_MS: '500', IMPORT_BODY_LIMIT: '20mb', TRUST_PROXY: 'loopback' }),
@@ -136,6 +164,11 @@ describe('loadConfig', () => {
       ['a proxy that is no address', { TRUST_PROXY: 'loopback, proxy.local' }, 'TRUST_PROXY="loopback, proxy.local": 不是地址或子网 not an address or subnet: "proxy.local"'],
       ['a subnet with an impossible prefix', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY="10.0.0.0/33": 不是地址或子网 not an address or subnet: "10.0.0.0/33"'],
       ['text of the wrong form', { QUEUE_PREFIX: 'perf eval' }, 'QUEUE_PREFIX="perf eval": 格式不符 malformed'],
+      ['storage of another scheme', { STORAGE_URL: 'https://evidence.example.cn/x' }, 'STORAGE_URL: 协议不符 wrong scheme https:// (expected s3://)'],
+      ['storage without a bucket name', { STORAGE_URL: 's3://Evidence_1/x' }, 'STORAGE_URL: 桶名无效 not a bucket name'],
+      ['storage with an unknown option', { STORAGE_URL: 's3://evidence?endpoint=http://minio:9000&pathStyle=true' }, 'STORAGE_URL: 未知参数 unknown option pathStyle'],
+      ['storage with an endpoint that is no http URL', { STORAGE_URL: 's3://evidence?endpoint=minio:9000' }, 'STORAGE_URL: endpoint 须为 http(s) URL'],
+      ['storage with half its credentials', { STORAGE_URL: 's3://AKID@evidence' }, 'STORAGE_URL: 凭据不完整 credentials need both parts'],
       ['a webhook without its secret', { WEBHOOK_URL: 'https://hooks.example.cn/x' }, 'WEBHOOK_SECRET: 设置了 WEBHOOK_URL 时必填 required when WEBHOOK_URL is set'],
     ])('refuses %s, naming the variable and what is wrong', (_kind, env, message) => {
       const problems = problemsOf(env);

@@ -19,6 +19,11 @@ import { EvaluationHistoryHandler } from './application/evaluation-history.query
 import { EvaluationChangesHandler } from './application/evaluation-changes.query.js';
 import { ResolveCommentHandler } from './application/resolve-comment.command.js';
 import { ImportSelfEvaluationsHandler } from './application/import-self-evaluations.command.js';
+import { AddAttachmentHandler } from './application/add-attachment.command.js';
+import { RemoveAttachmentHandler } from './application/remove-attachment.command.js';
+import { ListAttachmentsHandler } from './application/list-attachments.query.js';
+import { AttachmentFileHandler } from './application/attachment-file.query.js';
+import { attachmentStorageProvider } from './infrastructure/attachment-storage.provider.js';
 import { IdentityModule } from '#perf-eval/identity';
 import { CyclesModule } from '#perf-eval/cycles';
 
@@ -43,6 +48,11 @@ import { CyclesModule } from '#perf-eval/cycles';
     EvaluationChangesHandler,
     ResolveCommentHandler,
     ImportSelfEvaluationsHandler,
+    attachmentStorageProvider,
+    AddAttachmentHandler,
+    RemoveAttachmentHandler,
+    ListAttachmentsHandler,
+    AttachmentFileHandler,
   ],
   exports: [EvaluationStorageModule],
 })

@@ -17,6 +17,13 @@ export {
 } from './domain/evaluation-form.js';
 export { EvaluationError, statusLabel, IllegalTransitionError } from './domain/evaluation.errors.js';
 export {
+  ATTACHMENT_CONTENT_TYPES,
+  type AttachmentContentType,
+  type AttachmentMeta,
+  AttachmentTooLargeError,
+  MAX_FILE_NAME_LENGTH,
+} from './domain/evaluation-attachment.js';
+export {
   allowedActions,
   Evaluation,
   EVALUATION_EVENT_LABELS,
@@ -63,7 +70,9 @@ export {
 } from './import/self-evaluation-text.parser.js';
 export { readWordDocument } from './import/word-document.reader.js';
 // application/: commands and queries (@nestjs/cqrs)
+export { AddAttachmentCommand, type AddedAttachment, type UploadedEvidence } from './application/add-attachment.command.js';
 export { ApproveEvaluationCommand } from './application/approve-evaluation.command.js';
+export { AttachmentFileQuery, type AttachmentFile } from './application/attachment-file.query.js';
 export { Clock } from './application/clock.js';
 export { CopyEvaluationCommand } from './application/copy-evaluation.command.js';
 export { CreateEvaluationCommand, type NewEvaluationForm } from './application/create-evaluation.command.js';
@@ -74,9 +83,11 @@ export { ResolveCommentCommand } from './application/resolve-comment.command.js'
 export { EVALUATION_QUEUES, type EvaluationQueue, MyQueuesQuery, type QueueCounts } from './application/evaluation-queues.js';
 export { type EvaluationView, GetEvaluationQuery } from './application/get-evaluation.query.js';
 export { ImportSelfEvaluationsCommand, type ImportSource } from './application/import-self-evaluations.command.js';
+export { ListAttachmentsQuery, type AttachmentView } from './application/list-attachments.query.js';
 export { ListEvaluationsQuery } from './application/list-evaluations.query.js';
 export { PublishEvaluationCommand } from './application/publish-evaluation.command.js';
 export { RescoreEvaluations } from './application/rescore-evaluations.js';
+export { RemoveAttachmentCommand } from './application/remove-attachment.command.js';
 export { ReopenEvaluationCommand } from './application/reopen-evaluation.command.js';
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
@@ -85,6 +96,9 @@ export { ClaimReviewCommand } from './application/claim-review.command.js';
 export { type ReviewApproval, type ReviewProgress, type Verification, type VerifiedRow, type VerifiedScoreInput, verifiedTotal } from './domain/review.js';
 // infrastructure/ and the Nest modules
 export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
+export { AttachmentStorage, PostgresAttachmentStorage } from './infrastructure/attachment-storage.js';
+export { S3AttachmentStorage } from './infrastructure/s3-attachment-storage.js';
+export { attachmentStorageFor } from './infrastructure/attachment-storage.provider.js';
 export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluation-counts.js';
 export { EvaluationOutbox, type OutboxEvent } from './infrastructure/evaluation-outbox.js';
 export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';

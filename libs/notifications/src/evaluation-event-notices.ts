@@ -50,6 +50,8 @@ export class EvaluationEventNotices {
         return this.notify(event, { kind: 'published', audience: 'authors', context: { actorName: await this.nameOf(event.actorId) } });
       case 'EvaluationReopened':
       case 'EvaluationCommentResolved':
+      case 'EvaluationAttachmentAdded':
+      case 'EvaluationAttachmentRemoved':
         return [];
       default: {
         const never: never = event;

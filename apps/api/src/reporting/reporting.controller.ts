@@ -115,5 +115,9 @@ export class ReportingController {
 
 /** Chinese file names travel in RFC 5987 form, with an ASCII fallback. */
 export function attachment(fileName: string): string {
-  return `attachment; filename="export${fileName.slice(fileName.lastIndexOf('.'))}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  // The plain `filename` is for clients that read nothing else: ASCII only, so a name's own extension if it has one.
+  const extension = /\.[A-Za-z0-9]{1,10}$/.exec(fileName)?.[0] ?? '';
+  // RFC 5987: encodeURIComponent leaves ' ( ) * as they are, which the extended value does not allow.
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="export${extension}"; filename*=UTF-8''${encoded}`;
 }

@@ -30,6 +30,8 @@ describe('the vocabulary', () => {
       [
         'EvaluationApproved',
         'EvaluationCommentResolved',
+        'EvaluationAttachmentAdded',
+        'EvaluationAttachmentRemoved',
         'EvaluationDrafted',
         'EvaluationEdited',
         'EvaluationImported',

@@ -106,6 +106,7 @@ export const api = {
   post: (path, body, query) => request('POST', path, { body, query }),
   put: (path, body) => request('PUT', path, { body }),
   patch: (path, body) => request('PATCH', path, { body }),
+  delete: (path) => request('DELETE', path),
   postText: (path, text, query) => request('POST', path, { text, query }),
   upload: (path, form, query) => request('POST', path, { form, query }),
   raw: (path, query) => request('GET', path, { query, raw: true }),

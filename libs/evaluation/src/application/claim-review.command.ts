@@ -33,12 +33,13 @@ export class ClaimReviewHandler implements ICommandHandler<ClaimReviewCommand, E
     }
     return this.runner.run(id, user, 'reassign', expectedVersion, async (evaluation, ctx) => {
       const step = currentStep(evaluation.state.review) ?? 'unit';
+      // The aggregate's rules first (state, self-review, earlier steps); nothing is saved if the claimant is refused after.
+      evaluation.claim(claimantId, ctx, user.id);
       const session = await this.directory.findSession(claimantId);
       const reviewer = session?.user;
       if (!reviewer || !may(reviewer, 'claim', { unitId: evaluation.state.form.unitId, reviewStep: step })) {
         throw new NotAStepReviewerError(claimantId, step);
       }
-      evaluation.claim(claimantId, ctx, user.id);
     });
   }
 }

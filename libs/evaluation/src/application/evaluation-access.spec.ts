@@ -35,6 +35,8 @@ describe('evaluation access', () => {
         publish: 'publish',
         reopen: 'reopen',
         resolveComment: 'resolveComment',
+        attach: 'attach',
+        detach: 'detach',
       };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
@@ -151,7 +153,7 @@ describe('evaluation access', () => {
   describe('what the web app offers on a form', () => {
     it('offers what the state allows and the table grants', () => {
       const drafter = person(['drafter']);
-      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit']);
+      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit', 'attach', 'detach']);
       expect(offeredActions(drafter, form('Submitted'))).toEqual([]);
       expect(offeredActions(drafter, form('Published'))).toEqual(['reopen']);
       expect(offeredActions(person(['manager']), form('Reviewed', 'unit-a'))).toEqual(['publish']);

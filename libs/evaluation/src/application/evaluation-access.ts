@@ -40,6 +40,8 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'publish',
   'reopen',
   'resolveComment',
+  'attach',
+  'detach',
   'queue.review',
   'queue.publish',
   'queue.overdue',
@@ -49,7 +51,7 @@ export type EvaluationAccessAction = (typeof EVALUATION_ACCESS_ACTIONS)[number];
 
 /**
  * THE table of the evaluation context (DOMAIN.md's "People and the lifecycle"): for each action, the roles that
- * grant it and in which units. `read` covers the form, its history and its exports (refused: 404, as if the form
+ * grant it and in which units. `read` covers the form, its history, its exports and its evidence files (refused: 404, as if the form
  * did not exist); every other refusal is 403 FORBIDDEN. The state column is the aggregate's transitions table
  * (`allowedActions(status)`, 409 ILLEGAL_TRANSITION) and its self-review rule (403 SELF_REVIEW_FORBIDDEN):
  * `offeredActions` joins the three for the web app. A `queue.*` row says whose work list (and count) it is.
@@ -70,6 +72,9 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   reopen: { manager: 'all units', drafter: 'own units' },
   // Marking a return comment resolved is part of reviewing: whoever may return the form.
   resolveComment: { reviewer: 'review step' },
+  // Evidence is the drafter's, as the form is: added and removed by whoever edits it; read with it (`read`).
+  attach: { drafter: 'own units' },
+  detach: { drafter: 'own units' },
   'queue.review': { reviewer: 'visible units' },
   'queue.publish': { manager: 'all units', admin: 'all units' },
   'queue.overdue': { manager: 'all units', admin: 'all units' },

@@ -146,6 +146,8 @@ const ACTION_LABELS: Record<string, string> = {
   claim: '认领',
   reassign: '改派',
   resolveComment: '标记意见已解决',
+  attach: '上传佐证材料',
+  detach: '删除佐证材料',
 };
 
 const REVIEW_STEP_LABELS: Record<string, string> = { unit: '单位审核', department: '主管部门审核' };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Evaluation, allowedActions, type CommandContext, type EvaluationStatus } from './evaluation.js';
 import type { EditableForm, EvaluationForm } from './evaluation-form.js';
+import { attachmentFileName, type AttachmentLimits, type AttachmentMeta } from './evaluation-attachment.js';
 
 const drafter = { userId: 'u-drafter' };
 const reviewer = { userId: 'u-reviewer' };
@@ -333,6 +334,128 @@ describe('Evaluation', () => {
     });
   });
 
+  describe('attach', () => {
+    const limits: AttachmentLimits = { maxFileBytes: 20 * 1024 * 1024, maxFormBytes: 50 * 1024 * 1024 };
+    const evidence = (id: string, overrides: Partial<AttachmentMeta> = {}): AttachmentMeta => ({
+      id,
+      fileName: '活动照片.png',
+      size: 1024,
+      sha256: 'a'.repeat(64),
+      contentType: 'image/png',
+      target: 'indicators[1]',
+      uploadedBy: 'u-drafter',
+      uploadedAt: '2022-01-10T08:05:00.000Z',
+      ...overrides,
+    });
+
+    it('records EvaluationAttachmentAdded with the file and lists it in the state', () => {
+      const evaluation = given();
+      evaluation.attach(evidence('f-1'), at(5), limits);
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationAttachmentAdded', payload: { attachment: evidence('f-1') }, version: 2 })]);
+      expect(evaluation.state.attachments).toEqual([evidence('f-1')]);
+      expect(evaluation.state.formVersion).toBe(1);
+    });
+
+    it('takes evidence of the whole form, of a field and of a row', () => {
+      const evaluation = given();
+      for (const [i, target] of [null, 'funds.total.executed', 'indicators[0]', 'goals.actual'].entries()) evaluation.attach(evidence(`f-${i}`, { target }), at(5 + i), limits);
+      expect(evaluation.state.attachments?.map((a) => a.target)).toEqual([null, 'funds.total.executed', 'indicators[0]', 'goals.actual']);
+    });
+
+    it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      const evaluation = inStatus[status]();
+      expect(() => evaluation.attach(evidence('f-1'), at(9), limits)).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', details: { from: status, action: 'attach' } }));
+      expect(() => evaluation.assertAttachable(null)).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+      expect(evaluation.uncommittedEvents).toEqual([]);
+    });
+
+    it.each(['indicators[3]', 'indicators[x]', 'unitId.name', 'nonsense', ''])('refuses the target %j, which the form does not have', (target) => {
+      expect(() => given().attach(evidence('f-1', { target }), at(5), limits)).toThrow(expect.objectContaining({ code: 'INVALID_ATTACHMENT_TARGET' }));
+    });
+
+    it('refuses a file over the limit of a file', () => {
+      expect(() => given().attach(evidence('f-1', { size: limits.maxFileBytes + 1 }), at(5), limits)).toThrow(
+        expect.objectContaining({ code: 'ATTACHMENT_TOO_LARGE', details: { maxBytes: limits.maxFileBytes, size: limits.maxFileBytes + 1 } }),
+      );
+    });
+
+    it('refuses a file that would take the form over its limit, counting only what is attached now', () => {
+      const evaluation = given();
+      const twenty = 20 * 1024 * 1024;
+      evaluation.attach(evidence('f-1', { size: twenty }), at(5), limits);
+      evaluation.attach(evidence('f-2', { size: twenty }), at(6), limits);
+      expect(() => evaluation.attach(evidence('f-3', { size: twenty }), at(7), limits)).toThrow(
+        expect.objectContaining({ code: 'ATTACHMENT_QUOTA_EXCEEDED', details: { maxBytes: limits.maxFormBytes, usedBytes: 2 * twenty, size: twenty } }),
+      );
+      evaluation.attach(evidence('f-3', { size: 10 * 1024 * 1024 }), at(7), limits);
+      evaluation.detach('f-1', at(8));
+      evaluation.attach(evidence('f-4', { size: twenty }), at(9), limits);
+      expect(evaluation.state.attachments?.map((a) => a.id)).toEqual(['f-2', 'f-3', 'f-4']);
+    });
+
+    it('bars whoever attached evidence from reviewing the revision', () => {
+      const evaluation = given((e) => e.attach(evidence('f-1', { uploadedBy: 'u-reviewer' }), at(1, reviewer), limits), submitted);
+      expect(() => evaluation.approve(null, 'c', at(3, reviewer))).toThrow(expect.objectContaining({ code: 'SELF_REVIEW_FORBIDDEN' }));
+    });
+
+    it('keeps the evidence through a return and into the next revision', () => {
+      const evaluation = given((e) => e.attach(evidence('f-1'), at(1), limits), submitted, returned, submitted, approved, published, (e) => e.reopen(null, at(9, manager)));
+      expect(evaluation.state).toMatchObject({ status: 'Draft', revision: 2, attachments: [evidence('f-1')] });
+    });
+  });
+
+  describe('detach', () => {
+    const limits: AttachmentLimits = { maxFileBytes: 1024, maxFormBytes: 4096 };
+    const evidence = (id: string): AttachmentMeta => ({ id, fileName: '说明.pdf', size: 100, sha256: 'b'.repeat(64), contentType: 'application/pdf', target: null, uploadedBy: 'u-drafter', uploadedAt: '2022-01-10T08:01:00.000Z' });
+
+    it('records EvaluationAttachmentRemoved and takes the file off the list', () => {
+      const evaluation = given((e) => e.attach(evidence('f-1'), at(1), limits), (e) => e.attach(evidence('f-2'), at(2), limits));
+      evaluation.detach('f-1', at(3));
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationAttachmentRemoved', payload: { attachmentId: 'f-1' }, version: 4 })]);
+      expect(evaluation.state.attachments?.map((a) => a.id)).toEqual(['f-2']);
+    });
+
+    it('refuses a file the form does not hold (also one removed already)', () => {
+      const evaluation = given((e) => e.attach(evidence('f-1'), at(1), limits), (e) => e.detach('f-1', at(2)));
+      expect(() => evaluation.detach('f-1', at(3))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      expect(() => evaluation.detach('f-9', at(3))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    });
+
+    it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s, before it looks for the file', (status) => {
+      expect(() => inStatus[status]().detach('f-9', at(9))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', details: { from: status, action: 'detach' } }));
+    });
+
+    it('leaves a snapshot written before evidence existed as it was until a file comes', () => {
+      const { attachments: _none, ...old } = given().state;
+      const evaluation = Evaluation.fromState(old);
+      expect(() => evaluation.detach('f-1', at(3))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      evaluation.attach(evidence('f-1'), at(4), limits);
+      expect(evaluation.state.attachments?.map((a) => a.id)).toEqual(['f-1']);
+    });
+  });
+
+  describe('attachmentFileName', () => {
+    it('keeps a Chinese name as it was sent', () => {
+      expect(attachmentFileName('2021年度 活动照片（终稿）.png', 'image/png')).toBe('2021年度 活动照片（终稿）.png');
+    });
+
+    it('drops the path a browser or a client put in front', () => {
+      expect(attachmentFileName('C:\\Users\\张三\\桌面\\结算单.pdf', 'application/pdf')).toBe('结算单.pdf');
+      expect(attachmentFileName('../../etc/passwd.pdf', 'application/pdf')).toBe('passwd.pdf');
+    });
+
+    it('shortens a long name to 80 characters, keeping its extension', () => {
+      const name = attachmentFileName(`${'很长的文件名'.repeat(30)}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      expect([...name]).toHaveLength(80);
+      expect(name.endsWith('….xlsx')).toBe(true);
+    });
+
+    it('names a file sent without a name by what it is', () => {
+      expect(attachmentFileName('', 'application/pdf')).toBe('佐证材料.pdf');
+      expect(attachmentFileName(' .. ', 'image/jpeg')).toBe('佐证材料.jpg');
+    });
+  });
+
   describe('history', () => {
     it('rebuilds the same state from its events as from its snapshot', () => {
       const evaluation = Evaluation.draft('e-1', completeForm(), 'national-2020', at(0));
@@ -343,8 +466,12 @@ describe('Evaluation', () => {
       evaluation.resolveComment('c-1', at(5, reviewer));
       evaluation.approve('同意', 'c-2', at(5, reviewer));
       evaluation.publish(at(6, manager));
+      evaluation.reopen(null, at(7, manager));
+      evaluation.attach({ id: 'f-1', fileName: 'a.pdf', size: 5, sha256: 'c'.repeat(64), contentType: 'application/pdf', target: 'indicators[0]', uploadedBy: 'u-drafter', uploadedAt: '2022-01-10T08:08:00.000Z' }, at(8), { maxFileBytes: 10, maxFormBytes: 10 });
+      evaluation.attach({ id: 'f-2', fileName: 'b.pdf', size: 5, sha256: 'c'.repeat(64), contentType: 'application/pdf', target: null, uploadedBy: 'u-drafter', uploadedAt: '2022-01-10T08:09:00.000Z' }, at(9), { maxFileBytes: 10, maxFormBytes: 10 });
+      evaluation.detach('f-1', at(10));
       expect(Evaluation.fromHistory([...evaluation.uncommittedEvents]).state).toEqual(evaluation.state);
-      expect(evaluation.uncommittedEvents.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(evaluation.uncommittedEvents.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     });
 
     it('counts the version it was loaded at, so the store can refuse a stale write', () => {
@@ -356,7 +483,7 @@ describe('Evaluation', () => {
 
   describe('allowedActions', () => {
     it('follows the transitions table', () => {
-      expect(allowedActions('Draft')).toEqual(['edit', 'submit']);
+      expect(allowedActions('Draft')).toEqual(['edit', 'submit', 'attach', 'detach']);
       expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign', 'resolveComment']);
       expect(allowedActions('Reviewed')).toEqual(['publish']);
       expect(allowedActions('Published')).toEqual(['reopen']);

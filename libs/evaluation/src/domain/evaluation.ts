@@ -18,10 +18,31 @@ import { scoreEvaluation } from '../scoring/score-evaluation.js';
 import { ruleSetById } from '../scoring/rule-set.js';
 import { isCommentTarget } from './comment-target.js';
 import type { EvaluationStatus } from './evaluation-status.js';
+import {
+  AttachmentNotFoundError,
+  AttachmentQuotaExceededError,
+  AttachmentTooLargeError,
+  InvalidAttachmentTargetError,
+  attachedBytes,
+  type AttachmentLimits,
+  type AttachmentMeta,
+} from './evaluation-attachment.js';
 
 export { EVALUATION_STATUSES, type EvaluationStatus } from './evaluation-status.js';
 
-export type EvaluationAction = 'edit' | 'submit' | 'approve' | 'return' | 'withdraw' | 'claim' | 'reassign' | 'publish' | 'reopen' | 'resolveComment';
+export type EvaluationAction =
+  | 'edit'
+  | 'submit'
+  | 'approve'
+  | 'return'
+  | 'withdraw'
+  | 'claim'
+  | 'reassign'
+  | 'publish'
+  | 'reopen'
+  | 'resolveComment'
+  | 'attach'
+  | 'detach';
 
 /** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
 const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
@@ -37,6 +58,8 @@ const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: Evalua
   reopen: { from: 'Published', to: 'Draft' },
   // A reviewer marks a return comment 已解决 on the resubmitted form: the status stays.
   resolveComment: { from: 'Submitted', to: 'Submitted' },
+  attach: { from: 'Draft', to: 'Draft' },
+  detach: { from: 'Draft', to: 'Draft' },
 };
 
 export interface Actor {
@@ -85,7 +108,9 @@ export type EvaluationEvent =
   | { type: 'EvaluationReviewClaimed'; payload: { step: number; claimantId: string; assignedBy: string | null } }
   | { type: 'EvaluationPublished'; payload: { revision: number } }
   | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } }
-  | { type: 'EvaluationCommentResolved'; payload: { commentId: string } };
+  | { type: 'EvaluationCommentResolved'; payload: { commentId: string } }
+  | { type: 'EvaluationAttachmentAdded'; payload: { attachment: AttachmentMeta } }
+  | { type: 'EvaluationAttachmentRemoved'; payload: { attachmentId: string } };
 
 export type EvaluationEventType = EvaluationEvent['type'];
 
@@ -103,6 +128,8 @@ export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, strin
   EvaluationPublished: '公开',
   EvaluationReopened: '更正',
   EvaluationCommentResolved: '意见已解决',
+  EvaluationAttachmentAdded: '上传佐证材料',
+  EvaluationAttachmentRemoved: '删除佐证材料',
 };
 
 /** An event as recorded: who did it, when, and the version of the evaluation it produced. */
@@ -143,6 +170,8 @@ export interface EvaluationState {
   review?: ReviewProgress | null;
   /** The last verified scores (核查分) recorded by a reviewer, kept until a later review records new ones. */
   verification?: Verification | null;
+  /** The evidence files attached now (佐证材料), in upload order. Absent in snapshots written before there were any. */
+  attachments?: AttachmentMeta[];
 }
 
 export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
@@ -249,6 +278,11 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
         ...next,
         comments: state.comments.map((c) => (c.id === event.payload.commentId ? { ...c, resolvedBy: event.actorId, resolvedAt: event.occurredAt } : c)),
       };
+    case 'EvaluationAttachmentAdded':
+      // Evidence is part of what the drafter submits: whoever attached it may not review the revision.
+      return { ...next, attachments: [...(state.attachments ?? []), event.payload.attachment], revisionAuthors: withAuthor(state, event.actorId) };
+    case 'EvaluationAttachmentRemoved':
+      return { ...next, attachments: (state.attachments ?? []).filter((a) => a.id !== event.payload.attachmentId), revisionAuthors: withAuthor(state, event.actorId) };
     default:
       return assertNever(event);
   }
@@ -426,6 +460,32 @@ export class Evaluation {
     if (!comment) throw new CommentNotFoundError(commentId);
     if (comment.resolvedBy !== undefined) return;
     this.record({ type: 'EvaluationCommentResolved', payload: { commentId } }, ctx);
+  }
+
+  /**
+   * Refuses what `attach` would refuse before the file is known (not a Draft, a target the form does not have),
+   * so that a command can ask before it stores the bytes.
+   */
+  assertAttachable(target: string | null): void {
+    this.guard('attach');
+    if (target !== null && !isCommentTarget(this.state.form, target)) throw new InvalidAttachmentTargetError(target);
+  }
+
+  /** A Draft takes evidence for the whole form or one of its fields or rows, within the limits of a file and of a form. */
+  attach(attachment: AttachmentMeta, ctx: CommandContext, limits: AttachmentLimits): void {
+    this.assertAttachable(attachment.target);
+    if (attachment.size > limits.maxFileBytes) throw new AttachmentTooLargeError(limits.maxFileBytes, attachment.size);
+    const used = attachedBytes(this.state.attachments);
+    if (used + attachment.size > limits.maxFormBytes) throw new AttachmentQuotaExceededError(limits.maxFormBytes, used, attachment.size);
+    if (this.state.attachments?.some((a) => a.id === attachment.id)) throw new Error(`Attachment ${attachment.id} is already attached`);
+    this.record({ type: 'EvaluationAttachmentAdded', payload: { attachment } }, ctx);
+  }
+
+  /** Removes one of a Draft's evidence files (its bytes stay stored: the history still names them). */
+  detach(attachmentId: string, ctx: CommandContext): void {
+    this.guard('detach');
+    if (!this.state.attachments?.some((a) => a.id === attachmentId)) throw new AttachmentNotFoundError(attachmentId);
+    this.record({ type: 'EvaluationAttachmentRemoved', payload: { attachmentId } }, ctx);
   }
 
   private guard(action: EvaluationAction): void {

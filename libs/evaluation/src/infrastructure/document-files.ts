@@ -73,16 +73,37 @@ async function openNow(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedD
   } catch (error) {
     throw new UnreadableFileError(`文件已损坏，无法解压：${(error as Error).message}`);
   }
-  if (zip.file('word/document.xml')) {
+  const format = formatOf(zip);
+  if (format === 'docx') {
     const xml = await inflate(zip, ['word/document.xml'], maxUnpackedBytes);
     return { format: 'docx', blocks: readWordDocument(xml.get('word/document.xml')!.toString('utf8')) };
   }
-  if (zip.file('xl/workbook.xml')) {
+  if (format === 'xlsx') {
     // ExcelJS unpacks the workbook itself: inflate every entry once with the ceiling first.
     await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir), maxUnpackedBytes);
     return { format: 'xlsx', blocks: await workbookTables(bytes) };
   }
   throw new UnsupportedFileError('压缩文件既不是 Word（.docx）也不是 Excel（.xlsx）文件');
+}
+
+/** What a zip is by the part it holds: a Word file holds word/document.xml, a workbook xl/workbook.xml. */
+function formatOf(zip: JSZip): DocumentFormat | null {
+  if (zip.file('word/document.xml')) return 'docx';
+  if (zip.file('xl/workbook.xml')) return 'xlsx';
+  return null;
+}
+
+/**
+ * Whether the bytes are a Word or Excel file, by the same rule as the import, without inflating anything (only the
+ * zip's directory is read); null for anything else, a broken zip included.
+ */
+export async function sniffDocument(bytes: Buffer): Promise<DocumentFormat | null> {
+  if (!isZip(bytes)) return null;
+  try {
+    return formatOf(await JSZip.loadAsync(bytes));
+  } catch {
+    return null;
+  }
 }
 
 async function inflate(zip: JSZip, names: string[], maxUnpackedBytes: number): Promise<Map<string, Buffer>> {

@@ -10,7 +10,19 @@ import { RELAYED_EVENTS_SQL } from './relayed-events.js';
 const UNIQUE_VIOLATION = '23505';
 
 /** Events that only move the current-state row (no new row, no published revision): the one-statement path. */
-const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>(['EvaluationEdited', 'EvaluationSubmitted', 'EvaluationApproved', 'EvaluationReturned', 'EvaluationReopened', 'EvaluationCommentResolved']);
+const ROW_ONLY_EVENTS = new Set<RecordedEvent['type']>([
+  'EvaluationCommentResolved',
+  'EvaluationEdited',
+  'EvaluationSubmitted',
+  'EvaluationStepApproved',
+  'EvaluationApproved',
+  'EvaluationWithdrawn',
+  'EvaluationReviewClaimed',
+  'EvaluationReturned',
+  'EvaluationReopened',
+  'EvaluationAttachmentAdded',
+  'EvaluationAttachmentRemoved',
+]);
 
 /**
  * Events after which the command scores the form itself: those that create a form version, and a

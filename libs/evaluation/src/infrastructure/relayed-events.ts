@@ -19,6 +19,8 @@ const HAS_CONSUMER: Readonly<Record<EvaluationEventType, boolean>> = {
   EvaluationPublished: true,
   EvaluationReopened: false,
   EvaluationCommentResolved: false,
+  EvaluationAttachmentAdded: false,
+  EvaluationAttachmentRemoved: false,
 };
 
 /** A record over every event type, so that a new event cannot be added without deciding whether it is relayed. */

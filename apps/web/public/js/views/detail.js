@@ -7,6 +7,7 @@ import {
 import { findingList, showError } from '../errors.js';
 import { REVIEW_STEP_LABELS, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
 import { renderChanges } from './changes.js';
+import { attachmentsSection, attachmentEventDetails } from './attachments.js';
 
 const AMOUNT_RE = /^-?\d+(\.\d{1,6})?$/;
 const SCORE_RE = /^-?\d+(\.\d{1,2})?$/;
@@ -377,7 +378,9 @@ export async function renderDetail(ctx, id) {
   }
 
   const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
-  const layout = h('div.detail-layout', h('div.detail-main', formArea));
+  // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
+  const evidence = isArchive ? null : attachmentsSection({ view, formArea, onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; } });
+  const layout = h('div.detail-layout', h('div.detail-main', formArea, evidence));
   main.append(layout, printFooter(view));
   const pending = view.scoring?.pending;
   const sidebar = h('aside.sidebar',
@@ -853,12 +856,15 @@ async function renderHistory(box, id, ctx) {
         h('td.nowrap', fmtDateTime(e.occurredAt)),
         h('td', e.actor?.displayName ?? e.actor?.username ?? '系统'),
         h('td', h(`span.event.event-${e.type}`, EVENT_LABELS[e.type] ?? e.type)),
-        h('td', eventDetails(e)))))));
+        h('td', eventDetails(e, entries)))))));
 }
 
-function eventDetails(e) {
+function eventDetails(e, entries) {
   const p = e.payload ?? {};
   switch (e.type) {
+    case 'EvaluationAttachmentAdded':
+    case 'EvaluationAttachmentRemoved':
+      return attachmentEventDetails(e, entries);
     case 'EvaluationImported':
       return [p.origin?.fileName ? `自文件 ${p.origin.fileName}` : '导入', p.published ? '（按已公开导入）' : ''];
     case 'EvaluationReturned':
