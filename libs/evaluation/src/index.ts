@@ -64,6 +64,15 @@ export {
 export { readWordDocument } from './import/word-document.reader.js';
 // application/: commands and queries (@nestjs/cqrs)
 export { ApproveEvaluationCommand } from './application/approve-evaluation.command.js';
+export {
+  BULK_MAX_ITEMS,
+  BulkEvaluationCommand,
+  type BulkAction,
+  type BulkInstruction,
+  type BulkItem,
+  type BulkItemResult,
+  type BulkResults,
+} from './application/bulk-evaluation.command.js';
 export { Clock } from './application/clock.js';
 export { CopyEvaluationCommand } from './application/copy-evaluation.command.js';
 export { CreateEvaluationCommand, type NewEvaluationForm } from './application/create-evaluation.command.js';
