@@ -169,6 +169,17 @@ describe('Bulk approve, return and publish through the HTTP API', () => {
     expect((await manager.post(`/api/evaluations/${form.id}/publish`, { expectedVersion: 3 })).body).toMatchObject({ status: 'Published', version: 4 });
   });
 
+  it('is described in the OpenAPI document: body and answer', async () => {
+    const doc = (await new ApiClient(api.baseUrl).get('/api/docs-json')).body;
+    for (const action of ['approve', 'return', 'publish']) {
+      const op = doc.paths[`/api/evaluations/bulk/${action}`]?.post;
+      expect([action, Boolean(op?.requestBody), Boolean(op?.responses?.['200']?.content)]).toEqual([action, true, true]);
+    }
+    const items = doc.components.schemas.BulkApproveDto.properties.items;
+    expect({ minItems: items.minItems, maxItems: items.maxItems }).toEqual({ minItems: 1, maxItems: 200 });
+    expect(Object.keys(doc.components.schemas.BulkItemResultDto.properties).sort()).toEqual(['code', 'id', 'message', 'ok', 'status', 'version']);
+  });
+
   it('returns several forms with one general comment, or with the comments given, each form receiving them', async () => {
     const forms = await manySubmitted(3, '批量退回-');
     const res = await reviewer.post('/api/evaluations/bulk/return', { items: items(forms.slice(0, 2)), comment: '请补充佐证材料' });
