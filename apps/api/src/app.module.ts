@@ -25,6 +25,7 @@ import { DemoAccountsController } from './auth/demo-accounts.controller.js';
 import { LoginAttempts } from './auth/login-attempts.js';
 import { EvaluationsController } from './evaluations/evaluations.controller.js';
 import { AttachmentsController } from './evaluations/attachments.controller.js';
+import { BulkActionsController } from './evaluations/bulk-actions.controller.js';
 import { IdentityController } from './identity/identity.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
@@ -81,6 +82,8 @@ import { validationPipe } from './validation.pipe.js';
   controllers: [
     AuthController,
     DemoAccountsController,
+    // Before EvaluationsController: its `POST evaluations/:id/approve` would take `evaluations/bulk/approve`.
+    BulkActionsController,
     EvaluationsController,
     AttachmentsController,
     ImportsController,

@@ -12,6 +12,7 @@ import { PublishEvaluationHandler } from './application/publish-evaluation.comma
 import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
 import { WithdrawEvaluationHandler } from './application/withdraw-evaluation.command.js';
 import { ClaimReviewHandler } from './application/claim-review.command.js';
+import { BulkEvaluationHandler } from './application/bulk-evaluation.command.js';
 import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
 import { MyQueuesHandler } from './application/evaluation-queues.js';
@@ -41,6 +42,7 @@ import { CyclesModule } from '#perf-eval/cycles';
     ReopenEvaluationHandler,
     WithdrawEvaluationHandler,
     ClaimReviewHandler,
+    BulkEvaluationHandler,
     GetEvaluationHandler,
     ListEvaluationsHandler,
     MyQueuesHandler,

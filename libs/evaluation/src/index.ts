@@ -73,6 +73,15 @@ export { readWordDocument } from './import/word-document.reader.js';
 export { AddAttachmentCommand, type AddedAttachment, type UploadedEvidence } from './application/add-attachment.command.js';
 export { ApproveEvaluationCommand } from './application/approve-evaluation.command.js';
 export { AttachmentFileQuery, type AttachmentFile } from './application/attachment-file.query.js';
+export {
+  BULK_MAX_ITEMS,
+  BulkEvaluationCommand,
+  type BulkAction,
+  type BulkInstruction,
+  type BulkItem,
+  type BulkItemResult,
+  type BulkResults,
+} from './application/bulk-evaluation.command.js';
 export { Clock } from './application/clock.js';
 export { CopyEvaluationCommand } from './application/copy-evaluation.command.js';
 export { CreateEvaluationCommand, type NewEvaluationForm } from './application/create-evaluation.command.js';

@@ -3,6 +3,7 @@ import {
   h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, fmtDateTime, hashOf, yearOptions,
   deadlineCell, waited, STATUS_LABELS, STATUSES,
 } from '../dom.js';
+import { bulkSelection } from './bulk.js';
 
 /** Each queue is a role's own work: what it holds, how it is ordered, what its rows show. */
 const QUEUES = {
@@ -36,12 +37,15 @@ export async function renderList(ctx) {
 
   const info = QUEUES[queue];
   const body = h('div', loading());
+  // 待我审核 and 待公开: check boxes and the bulk commands this person may give there.
+  const bulk = bulkSelection(queue, { onDone: () => ctx.isCurrent() && load() });
   clear(main).append(
     pageHeader(info?.title ?? '自评表列表',
       session.may('evaluation.create') ? h('a.btn.btn-primary', { href: '#/evaluations/new' }, '＋ 新建自评表') : null),
     info ? h('p.page-hint.muted', info.hint) : null,
     h('div.toolbar', searchForm, statusSelect ? h('label.inline', '状态', statusSelect) : null, h('label.inline', '年度', yearSelect), unitLabel,
       filtered ? h('a.btn.btn-ghost.btn-sm', { href: hashOf('/evaluations', { queue }) }, '清除筛选') : null),
+    bulk?.bar ?? null,
     body);
 
   const load = async () => {
@@ -55,11 +59,12 @@ export async function renderList(ctx) {
       unitSelect.append(...units.map((u) => h('option', { value: u.id, selected: u.id === unitId }, u.name)));
     }
     clear(body);
+    bulk?.show(result.items);
     if (!result.items.length) {
       body.append(emptyState(filtered ? '没有符合条件的自评表。' : info?.empty ?? '还没有自评表。'));
       return;
     }
-    body.append(table(result.items, queue, ctx), pager(result.total, page, pageSize, (p) => go({ page: p })));
+    body.append(table(result.items, queue, ctx, bulk), pager(result.total, page, pageSize, (p) => go({ page: p })));
   };
   await load();
   // Someone else's action may add or remove rows: refresh in place (lists hold no edits to lose).
@@ -70,17 +75,19 @@ export async function renderList(ctx) {
   });
 }
 
-function table(items, queue, ctx) {
+function table(items, queue, ctx, bulk) {
   const showWait = queue === 'review' || queue === 'publish';
   return h('div.table-wrap.table-cards', h('table.table.table-list',
     h('thead', h('tr',
+      bulk ? bulk.header() : null,
       h('th', '项目名称'), h('th', '单位'), h('th.num', '年度'), h('th', '状态'),
       showWait ? h('th', queue === 'review' ? '提交时间' : '状态时间') : null,
       h('th', '截止时间'),
       h('th.num', '预算（万元）'),
       h('th.num', { title: '自评得分 / 系统计算得分' }, '自评 / 系统得分'), h('th.center', '等级'), h('th', '错误 / 警告'),
       showWait ? null : h('th', '更新时间'))),
-    h('tbody', items.map((e) => h(`tr.row-link${e.overdue ? '.row-overdue' : ''}`, { onclick: (ev) => { if (!ev.target.closest('a')) ctx.navigate(`#/evaluations/${e.id}`); } },
+    h('tbody', items.map((e) => h(`tr.row-link${e.overdue ? '.row-overdue' : ''}`, { onclick: (ev) => { if (!ev.target.closest('a, .cell-pick')) ctx.navigate(`#/evaluations/${e.id}`); } },
+      bulk ? bulk.cell(e) : null,
       h('td.cell-title', h('a', { href: `#/evaluations/${e.id}` }, e.projectName || '（未命名项目）'), e.revision > 1 ? h('span.tag', `第 ${e.revision} 版`) : null),
       h('td', { dataset: { label: '单位' } }, e.unitName),
       h('td.num', { dataset: { label: '年度' } }, e.fiscalYear),
