@@ -26,7 +26,7 @@ export class EvaluationEventNotices {
         return []; // scored by the command itself
       case 'EvaluationSubmitted': {
         const step = event.payload.chain?.[0] ?? 'unit';
-        return this.notify(event, { kind: 'review_requested', audience: 'reviewers', reviewStep: step, context: { actorName: await this.nameOf(event.actorId), deadline: await this.reviewDeadline(event.evaluationId), stepName: step }, exclude: [event.actorId] });
+        return this.notify(event, { kind: 'review_requested', audience: 'reviewers', reviewStep: step, approvers: [], context: { actorName: await this.nameOf(event.actorId), deadline: await this.reviewDeadline(event.evaluationId), stepName: step }, exclude: [event.actorId] });
       }
       case 'EvaluationStepApproved': {
         // The authors hear that a step passed; the next step's reviewers that the form waits for them.
@@ -34,12 +34,12 @@ export class EvaluationEventNotices {
         const { stepName, next, comment } = event.payload;
         const [authors, reviewers] = await Promise.all([
           this.notify(event, { kind: 'step_approved', audience: 'authors', context: { actorName, stepName, nextStepName: next, comments: comment ? [comment] : [] } }),
-          this.notify(event, { kind: 'review_requested', audience: 'reviewers', reviewStep: next, context: { actorName, stepName: next, deadline: await this.reviewDeadline(event.evaluationId) }, exclude: [event.actorId] }),
+          this.notify(event, { kind: 'review_requested', audience: 'reviewers', reviewStep: next, approvers: [event.actorId], context: { actorName, stepName: next, deadline: await this.reviewDeadline(event.evaluationId) }, exclude: [event.actorId] }),
         ]);
         return [...authors, ...reviewers];
       }
       case 'EvaluationWithdrawn':
-        return this.notify(event, { kind: 'withdrawn', audience: 'reviewers', context: { actorName: await this.nameOf(event.actorId) }, exclude: [event.actorId] });
+        return this.notify(event, { kind: 'withdrawn', audience: 'reviewers', reviewStep: 'unit', approvers: [], context: { actorName: await this.nameOf(event.actorId) }, exclude: [event.actorId] });
       case 'EvaluationReviewClaimed':
         return [];
       case 'EvaluationReturned':
@@ -60,7 +60,7 @@ export class EvaluationEventNotices {
     }
   }
 
-  private async notify(event: RecordedEvent, notice: Pick<NoticeRequest, 'kind' | 'audience' | 'context' | 'exclude' | 'reviewStep'>): Promise<PendingDelivery[]> {
+  private async notify(event: RecordedEvent, notice: Pick<NoticeRequest, 'kind' | 'audience' | 'context' | 'exclude' | 'reviewStep' | 'approvers'>): Promise<PendingDelivery[]> {
     const cycle = await Sql.of(this.dataSource).first<{ cycle_id: string | null }>(
       `SELECT c.id AS cycle_id FROM evaluations e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year WHERE e.id = $1`,
       [event.evaluationId],

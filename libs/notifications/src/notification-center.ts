@@ -26,6 +26,12 @@ export interface NoticeRequest {
    * `department`: the reviewers of the unit's 主管部门). Absent: the step the form is at now.
    */
   reviewStep?: string;
+  /**
+   * For the `reviewers` audience: who approved earlier steps of the submission when the event happened (they
+   * are not asked again). Absent: as the form stands now (reminders). An event is followed after the fact,
+   * when later steps may have been approved already: its notice says who it meant.
+   */
+  approvers?: string[];
 }
 
 export interface Channels {
@@ -122,9 +128,9 @@ export class NotificationCenter {
       const step = notice.reviewStep ?? evaluation.review_step ?? 'unit';
       const audienceKey =
         notice.audience === 'authors' || notice.audience === 'reviewers'
-          ? `${notice.audience}|${notice.evaluationId}|${step}`
+          ? `${notice.audience}|${notice.evaluationId}|${step}|${(notice.approvers ?? evaluation.review_approvers).join(',')}`
           : `${notice.audience}|${evaluation.unit_id}|${evaluation.created_by}|${evaluation.last_edited_by}`;
-      if (!people.has(audienceKey)) people.set(audienceKey, await this.recipients(manager, notice.audience, evaluation, step));
+      if (!people.has(audienceKey)) people.set(audienceKey, await this.recipients(manager, notice.audience, evaluation, step, notice.approvers ?? evaluation.review_approvers));
       for (const recipient of people.get(audienceKey)!) {
         if (notice.exclude?.includes(recipient.id)) continue;
         candidates.push({ notice, evaluation, recipient, key: `${notice.kind}|${notice.evaluationId}|${notice.key}|${recipient.id}` });
@@ -179,7 +185,7 @@ export class NotificationCenter {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts, step: string): Promise<{ id: string; email: string | null }[]> {
+  private async recipients(manager: EntityManager, audience: Audience, evaluation: EvaluationFacts, step: string, approvers: string[]): Promise<{ id: string; email: string | null }[]> {
     switch (audience) {
       case 'authors':
         // Only the authors who may still see the form (canSeeUnit): someone moved to another unit hears no more of it.
@@ -195,7 +201,7 @@ export class NotificationCenter {
         // so they are not asked to. The department step's reviewers are those of the unit's 主管部门.
         const barred = [
           ...reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }),
-          ...evaluation.review_approvers,
+          ...approvers,
         ];
         const reviewers: Recipient[] =
           step === 'department'

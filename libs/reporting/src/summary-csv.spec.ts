@@ -79,22 +79,23 @@ describe('summaryCsv', () => {
 
   it('adds computed score, grade, Chinese status and finding counts per row', () => {
     const rows = records.slice(1, 8);
-    expect(rows.map((row) => row[5])).toEqual(table.rows.map((row) => row.computedScore!.toFixed(2)));
-    expect(rows[2]![5]).toBe('82.25');
-    expect(rows.map((row) => row[6])).toEqual(table.rows.map((row) => row.grade));
-    expect(rows.map((row) => row[7])).toEqual(['草稿', '已提交', '已审核', '已公开', '已公开', '已审核', '草稿']);
-    expect(rows.map((row) => Number(row[8]))).toEqual(table.rows.map((row) => row.findings.errors));
-    expect(rows.map((row) => Number(row[9]))).toEqual(table.rows.map((row) => row.findings.warnings));
+    expect(rows.map((row) => row[5])).toEqual(table.rows.map(() => ''));
+    expect(rows.map((row) => row[6])).toEqual(table.rows.map((row) => row.computedScore!.toFixed(2)));
+    expect(rows[2]![6]).toBe('82.25');
+    expect(rows.map((row) => row[7])).toEqual(table.rows.map((row) => row.grade));
+    expect(rows.map((row) => row[8])).toEqual(['草稿', '已提交', '已审核', '已公开', '已公开', '已审核', '草稿']);
+    expect(rows.map((row) => Number(row[9]))).toEqual(table.rows.map((row) => row.findings.errors));
+    expect(rows.map((row) => Number(row[10]))).toEqual(table.rows.map((row) => row.findings.warnings));
   });
 
   it('marks a published form under correction as 已公开（更正中）', () => {
     const correcting: SummaryTable = { ...table, rows: [{ ...table.rows[3]!, correcting: true, currentRevision: 2, currentStatus: 'Draft' }] };
-    expect(parseCsv(summaryCsv(correcting).replace(/^\uFEFF/, ''))[1]![7]).toBe('已公开（更正中）');
+    expect(parseCsv(summaryCsv(correcting).replace(/^\uFEFF/, ''))[1]![8]).toBe('已公开（更正中）');
   });
 
   it('ends with the 合计 row carrying the budget sum', () => {
     expect(records).toHaveLength(9);
-    expect(records[8]).toEqual(['合计', '', '334.61', '', '', '', '', '', '', '']);
+    expect(records[8]).toEqual(['合计', '', '334.61', '', '', '', '', '', '', '', '']);
     const sum = records.slice(1, 8).reduce((cents, row) => cents + Math.round(Number(row[2]) * 100), 0);
     expect(sum / 100).toBe(334.61);
   });

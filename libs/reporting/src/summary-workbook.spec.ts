@@ -30,11 +30,11 @@ describe('summaryWorkbook', () => {
 
   it('titles the sheet with the unit and the year in a row merged over every column', () => {
     expect(sheet.getCell('A1').value).toBe('北京市关心下一代工作委员会办公室2021年度项目绩效评价明细表');
-    expect(sheet.model.merges).toContain('A1:J1');
+    expect(sheet.model.merges).toContain('A1:K1');
   });
 
   it('heads the columns like the paper, then adds computed score, grade, status and finding counts', () => {
-    const headers = Array.from({ length: 10 }, (_, index) => sheet.getRow(2).getCell(index + 1).value);
+    const headers = Array.from({ length: 11 }, (_, index) => sheet.getRow(2).getCell(index + 1).value);
     expect(headers).toEqual(['序号', '项目名称', '项目预算（万元）', '评价方式', '自评得分', '核查得分', '系统计算得分', '等级', '状态', '错误数', '警告数']);
   });
 
@@ -58,15 +58,17 @@ describe('summaryWorkbook', () => {
   it('adds the computed total, grade, Chinese status and finding counts of each row', () => {
     table.rows.forEach((row, index) => {
       const excelRow = sheet.getRow(3 + index);
-      expect(excelRow.getCell(6).value).toBe(row.computedScore);
-      expect(excelRow.getCell(7).value).toBe(row.grade);
-      expect(excelRow.getCell(9).value).toBe(row.findings.errors);
-      expect(excelRow.getCell(10).value).toBe(row.findings.warnings);
+      expect(excelRow.getCell(6).value).toBe(row.verifiedScore);
+      expect(excelRow.getCell(7).value).toBe(row.computedScore);
+      expect(excelRow.getCell(8).value).toBe(row.grade);
+      expect(excelRow.getCell(10).value).toBe(row.findings.errors);
+      expect(excelRow.getCell(11).value).toBe(row.findings.warnings);
     });
-    expect([3, 4, 5, 6].map((r) => sheet.getRow(r).getCell(8).value)).toEqual(['草稿', '已提交', '已审核', '已公开']);
+    expect([3, 4, 5, 6].map((r) => sheet.getRow(r).getCell(9).value)).toEqual(['草稿', '已提交', '已审核', '已公开']);
     // form 3 declares 82.3 but computes 82.25: both are shown
     expect(sheet.getCell('E5').value).toBe(82.3);
-    expect(sheet.getCell('F5').value).toBe(82.25);
+    expect(sheet.getCell('F5').value).toBe(null);
+    expect(sheet.getCell('G5').value).toBe(82.25);
   });
 
   it('ends with 合计: a SUM formula over the budgets whose cached result is the exact total', () => {
@@ -79,7 +81,7 @@ describe('summaryWorkbook', () => {
 
   it('formats budgets and scores with two decimals', () => {
     for (let r = 3; r <= 9; r++) {
-      for (const column of ['C', 'E', 'F']) expect(sheet.getCell(`${column}${r}`).numFmt).toBe('0.00');
+      for (const column of ['C', 'E', 'F', 'G']) expect(sheet.getCell(`${column}${r}`).numFmt).toBe('0.00');
     }
     expect(sheet.getCell('C10').numFmt).toBe('0.00');
   });

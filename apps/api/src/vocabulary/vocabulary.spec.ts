@@ -29,9 +29,9 @@ describe('the vocabulary', () => {
     expect(Object.keys(v.events).sort()).toEqual(
       [
         'EvaluationApproved',
-        'EvaluationCommentResolved',
         'EvaluationAttachmentAdded',
         'EvaluationAttachmentRemoved',
+        'EvaluationCommentResolved',
         'EvaluationDrafted',
         'EvaluationEdited',
         'EvaluationImported',
