@@ -195,6 +195,16 @@ describe('Review chain: 单位审核 → 主管部门审核', () => {
     expect(second.body.code).toBe('REVIEW_ALREADY_CLAIMED');
     expect((await drafter.post(`/api/evaluations/${id}/claim`, { expectedVersion: version + 1 })).status).toBe(403);
 
+    // Whom a manager may reassign to: the unit step's reviewers (not the department's, not the author).
+    const candidates = await manager.get(`/api/evaluations/${id}/reviewers`);
+    expect(candidates.status).toBe(200);
+    expect(candidates.body.map((r: { displayName: string; claimed: boolean }) => [r.displayName, r.claimed]).sort()).toEqual([
+      ['单位审核人二', false],
+      ['审核人（演示）', true],
+    ]);
+    expect((await reviewer.get(`/api/evaluations/${id}/reviewers`)).status).toBe(403);
+    expect((await otherDeptReviewer.get(`/api/evaluations/${id}/reviewers`)).status).toBe(404);
+
     // A manager reassigns, only to a reviewer of the step.
     const toDrafter = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: version + 1, userId: drafter.id });
     expect(toDrafter.status).toBe(400);

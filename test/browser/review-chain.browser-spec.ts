@@ -130,6 +130,18 @@ describe('The two-step review chain in the browser: evidence, 核查分, the dif
     await reviewer.shot(SHOTS, 'reviewer-step1-approved');
   });
 
+  it('a manager hands the department step to its reviewer (改派)', async () => {
+    await open(manager, 'manager');
+    const page = manager.page;
+    await page.getByRole('button', { name: '改派', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByLabel('改派给').locator('option').allTextContents()).toEqual(['主管部门审核人（演示）']);
+    await manager.shot(SHOTS, 'manager-reassign', false);
+    await dialogButton(page, '改派').click();
+    await until(page, 'assigned', async () => ((await page.locator('.review-claim').textContent()) ?? '').includes('改派'));
+    expect(await page.locator('.review-claim').textContent()).toBe('由 主管部门审核人（演示） 认领（管理员（演示）改派）');
+  });
+
   it('the department reviewer finds it in 待我审核, opens the evidence and approves with every row verified; the manager publishes', async () => {
     await deptReviewer.login('dept-reviewer');
     const page = deptReviewer.page;

@@ -139,6 +139,13 @@ reassign   manager    | 409  2xx  409  409  | 409  2xx  409  409
 reassign   admin      | 403  403  403  403  | 403  403  403  403
 reassign   lead       | 409  2xx  409  409  | 409  2xx  409  409
 reassign   anonymous  | 401  401  401  401  | -    -    -    -
+reviewers  drafter    | 403  403  403  403  | 404  404  404  404
+reviewers  reviewer   | 403  403  403  403  | 404  404  404  404
+reviewers  author     | 403  403  403  403  | 404  404  404  404
+reviewers  manager    | 409  2xx  409  409  | 409  2xx  409  409
+reviewers  admin      | 403  403  403  403  | 403  403  403  403
+reviewers  lead       | 409  2xx  409  409  | 409  2xx  409  409
+reviewers  anonymous  | 401  401  401  401  | -    -    -    -
 copy       drafter    | 2xx  2xx  2xx  2xx  | 404  404  404  404
 copy       reviewer   | 403  403  403  403  | 404  404  404  404
 copy       author     | 2xx  2xx  2xx  2xx  | 404  404  404  404
@@ -244,6 +251,7 @@ const ACTIONS = {
     ok: 200,
     to: 'Submitted',
   },
+  reviewers: { operation: 'get /api/evaluations/{id}/reviewers', send: (c: ApiClient, f: Form) => c.get(`/api/evaluations/${f.id}/reviewers`), ok: 200 },
   copy: { operation: 'post /api/evaluations/{id}/copy', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/copy`, { fiscalYear: 2022 }), ok: 201 },
   changes: { operation: 'get /api/evaluations/{id}/changes', send: (c: ApiClient, f: Form) => c.get(`/api/evaluations/${f.id}/changes?since=1`), ok: 200 },
   resolveComment: {

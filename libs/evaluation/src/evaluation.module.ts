@@ -12,6 +12,7 @@ import { PublishEvaluationHandler } from './application/publish-evaluation.comma
 import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
 import { WithdrawEvaluationHandler } from './application/withdraw-evaluation.command.js';
 import { ClaimReviewHandler } from './application/claim-review.command.js';
+import { StepReviewersHandler } from './application/step-reviewers.query.js';
 import { BulkEvaluationHandler } from './application/bulk-evaluation.command.js';
 import { GetEvaluationHandler } from './application/get-evaluation.query.js';
 import { ListEvaluationsHandler } from './application/list-evaluations.query.js';
@@ -42,6 +43,7 @@ import { CyclesModule } from '#perf-eval/cycles';
     ReopenEvaluationHandler,
     WithdrawEvaluationHandler,
     ClaimReviewHandler,
+    StepReviewersHandler,
     BulkEvaluationHandler,
     GetEvaluationHandler,
     ListEvaluationsHandler,

@@ -12,6 +12,7 @@ import {
   ReopenEvaluationCommand,
   WithdrawEvaluationCommand,
   ClaimReviewCommand,
+  StepReviewersQuery,
   GetEvaluationQuery,
   ListEvaluationsQuery,
   EvaluationHistoryQuery,
@@ -162,6 +163,12 @@ export class EvaluationsController {
   @ApiOkResponse({ type: EvaluationRefDto, description: '认领后的版本' })
   claim(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: TransitionDto) {
     return this.commands.execute(new ClaimReviewCommand(id, user, body.expectedVersion));
+  }
+
+  /** Whom a manager may hand the current step's review to: the step's reviewers but the form's authors and earlier approvers. */
+  @Get(':id/reviewers')
+  reviewers(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
+    return this.queries.execute(new StepReviewersQuery(id, user));
   }
 
   /** 改派: a manager hands the current step's review to another reviewer of that step. */

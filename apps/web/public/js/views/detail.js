@@ -5,7 +5,7 @@ import {
   deadlineCell,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
-import { REVIEW_STEP_LABELS, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
+import { REVIEW_STEP_LABELS, reassignDialog, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
 import { renderChanges } from './changes.js';
 import { attachmentsSection, attachmentEventDetails } from './attachments.js';
 
@@ -307,6 +307,7 @@ export async function renderDetail(ctx, id) {
     if (allowed.includes('claim')) actions.push(h('button.btn', { type: 'button', onclick: () => act('认领', 'claim', {}) }, '认领'));
     if (allowed.includes('approve')) actions.push(h('button.btn.btn-success', { type: 'button', onclick: () => approveDialog(state.view, act) }, '审核通过'));
     if (allowed.includes('return')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => returnDialog(state.view, act) }, '退回'));
+    if (allowed.includes('reassign')) actions.push(h('button.btn', { type: 'button', onclick: () => reassignDialog(state.view, act) }, '改派'));
     if (allowed.includes('withdraw')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => withdrawDialog(act) }, '撤回'));
     if (allowed.includes('publish')) {
       actions.push(h('button.btn.btn-primary', { type: 'button', onclick: async () => {

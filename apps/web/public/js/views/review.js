@@ -1,4 +1,6 @@
 import { h, modal, fmtDateTime, fmtScore, toast } from '../dom.js';
+import { api } from '../api.js';
+import { showError } from '../errors.js';
 
 /** The steps of a review chain as people name them. */
 export const REVIEW_STEP_LABELS = { unit: '单位审核', department: '主管部门审核' };
@@ -115,5 +117,27 @@ export function withdrawDialog(act) {
     title: '撤回自评表',
     body: [h('p', '撤回后表单回到草稿，可继续修改后重新提交；审核人将收到通知。'), h('label.field', h('span.field-label', '撤回原因（可选）'), reason)],
     buttons: [{ label: '取消' }, { label: '撤回', kind: 'warning', onClick: () => act('撤回', 'withdraw', reason.value.trim() ? { reason: reason.value.trim() } : {}) }],
+  });
+}
+
+/** 改派 (managers): hand the current step's review to one of its reviewers. */
+export async function reassignDialog(view, act) {
+  let people;
+  try {
+    people = await api.get(`/evaluations/${view.id}/reviewers`);
+  } catch (err) {
+    showError(err);
+    return null;
+  }
+  if (!people.length) {
+    toast('当前审核环节没有其他可改派的审核人', 'warning');
+    return null;
+  }
+  const select = h('select', { 'aria-label': '改派给' }, people.map((p) => h('option', { value: p.id, selected: p.claimed }, `${p.displayName}${p.claimed ? '（当前认领）' : ''}`)));
+  const step = view.review ? stepLabel(view.review.name) : '审核';
+  return modal({
+    title: `改派「${step}」`,
+    body: [h('p', '将当前环节的审核改派给以下审核人之一；被改派人将看到自己已认领。'), h('label.field', h('span.field-label', '改派给'), select)],
+    buttons: [{ label: '取消' }, { label: '改派', kind: 'primary', onClick: () => act('改派', 'reassign', { userId: select.value }) }],
   });
 }
