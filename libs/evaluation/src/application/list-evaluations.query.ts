@@ -45,6 +45,8 @@ export interface EvaluationListItem {
   deadline: ApplicableDeadline | null;
   /** The deadline has passed. */
   overdue: boolean;
+  /** While Submitted: the review step it waits at (`unit` 单位审核 / `department` 主管部门审核) and who claimed it. */
+  review: { step: string; claimedBy: { id: string; name: string | null } | null } | null;
 }
 
 export class ListEvaluationsQuery extends Query<{ items: EvaluationListItem[]; total: number }> {
@@ -101,8 +103,11 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
          page AS (SELECT e.id FROM evaluations e ${pageJoins} ${sql.where} ORDER BY ${order} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)})
          SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
                 e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
-                e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS}
+                e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
+                CASE WHEN e.status = 'Submitted' THEN COALESCE(e.state->'review'->'chain'->>((e.state->'review'->>'step')::int), 'unit') END AS review_step,
+                cu.id AS claimed_by, cu.display_name AS claimed_by_name
          FROM page JOIN evaluations e ON e.id = page.id JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS}
+         LEFT JOIN users cu ON e.status = 'Submitted' AND cu.id = (e.state->'review'->>'claimedBy')::uuid
          ORDER BY ${order}`,
         [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
       ),
@@ -130,6 +135,9 @@ interface ListRow extends ApplicableCycleColumns {
   warning_count: number;
   updated_at: Date;
   submitted_at: Date | null;
+  review_step: string | null;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
 }
 
 function toItem(r: ListRow, now: Date): EvaluationListItem {
@@ -155,5 +163,6 @@ function toItem(r: ListRow, now: Date): EvaluationListItem {
     submittedAt: r.submitted_at && r.status !== 'Draft' ? new Date(r.submitted_at).toISOString() : null,
     deadline,
     overdue: deadline !== null && new Date(deadline.at).getTime() < now.getTime(),
+    review: r.review_step === null ? null : { step: r.review_step, claimedBy: r.claimed_by ? { id: r.claimed_by, name: r.claimed_by_name } : null },
   };
 }

@@ -2,10 +2,10 @@ import { api, download, session } from '../api.js';
 import {
   h, clear, loading, modal, confirmDialog, toast, statusBadge, gradeBadge, fmtScore, fmtAmount, fmtDateTime, fmtDate, placeOf, hashOf,
   FUNDS_ROWS, FUNDS_COLUMNS, HEADER_FIELDS, INDICATOR_FIELDS, EVALUATION_METHODS, EVENT_LABELS, SEVERITY_LABELS, yearOptions, ruleSetOf,
-  deadlineCell,
+  deadlineCell, REVIEW_STEP_LABELS,
 } from '../dom.js';
 import { findingList, showError } from '../errors.js';
-import { REVIEW_STEP_LABELS, reassignDialog, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
+import { reassignDialog, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
 import { renderChanges } from './changes.js';
 import { attachmentsSection, attachmentEventDetails } from './attachments.js';
 

@@ -1,7 +1,7 @@
 import { api, session } from '../api.js';
 import {
   h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, fmtDateTime, hashOf, yearOptions,
-  deadlineCell, waited, STATUS_LABELS, STATUSES,
+  deadlineCell, waited, STATUS_LABELS, STATUSES, REVIEW_STEP_LABELS,
 } from '../dom.js';
 import { bulkSelection } from './bulk.js';
 
@@ -91,7 +91,8 @@ function table(items, queue, ctx, bulk) {
       h('td.cell-title', h('a', { href: `#/evaluations/${e.id}` }, e.projectName || '（未命名项目）'), e.revision > 1 ? h('span.tag', `第 ${e.revision} 版`) : null),
       h('td', { dataset: { label: '单位' } }, e.unitName),
       h('td.num', { dataset: { label: '年度' } }, e.fiscalYear),
-      h('td', { dataset: { label: '状态' } }, statusBadge(e.status, e.returned)),
+      h('td', { dataset: { label: '状态' } }, statusBadge(e.status, e.returned),
+        e.review ? h('div.muted.small.review-at', REVIEW_STEP_LABELS[e.review.step] ?? e.review.step, e.review.claimedBy ? ` · ${e.review.claimedBy.name ?? '审核人'}已认领` : '') : null),
       showWait ? h('td.nowrap', { dataset: { label: queue === 'review' ? '提交时间' : '状态时间' } },
         h('div', fmtDateTime(e.submittedAt ?? e.updatedAt)), h('div.muted.small', waited(e.submittedAt ?? e.updatedAt))) : null,
       h('td', { dataset: { label: '截止时间' } }, deadlineCell(e.deadline)),

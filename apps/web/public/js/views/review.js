@@ -1,9 +1,7 @@
-import { h, modal, fmtDateTime, fmtScore, toast } from '../dom.js';
+import { h, modal, fmtDateTime, fmtScore, toast, REVIEW_STEP_LABELS } from '../dom.js';
 import { api } from '../api.js';
 import { showError } from '../errors.js';
 
-/** The steps of a review chain as people name them. */
-export const REVIEW_STEP_LABELS = { unit: '单位审核', department: '主管部门审核' };
 const stepLabel = (name) => REVIEW_STEP_LABELS[name] ?? name;
 const SCORE_RE = /^\d+(\.\d{1,2})?$/;
 
