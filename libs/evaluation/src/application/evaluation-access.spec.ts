@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ROLES, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import type { EvaluationAction, EvaluationState, EvaluationStatus, ReviewComment } from '../domain/evaluation.js';
-import { EVALUATION_ACCESS, EVALUATION_ACCESS_ACTIONS, assertMay, assertVisible, may, offeredActions, unitsWhere, type EvaluationAccessAction } from './evaluation-access.js';
+import { EVALUATION_ACCESS, EVALUATION_ACCESS_ACTIONS, assertMay, assertVisible, may, offeredActions, rolesEverywhere, unitsWhere, type EvaluationAccessAction } from './evaluation-access.js';
 
 const person = (roles: Role[], unitIds = ['unit-b'], id = 'u'): AuthenticatedUser => ({ id, username: id, displayName: id, roles, unitIds });
 const onA = { unitId: 'unit-a' };
@@ -17,6 +17,11 @@ describe('evaluation access', () => {
     it('has a row granting someone every action, and no row for an action it does not know', () => {
       expect(Object.keys(EVALUATION_ACCESS).sort()).toEqual([...EVALUATION_ACCESS_ACTIONS].sort());
       for (const action of EVALUATION_ACCESS_ACTIONS) expect(Object.keys(EVALUATION_ACCESS[action]).length).toBeGreaterThan(0);
+    });
+
+    it('names the roles that import in every unit, for a refusal outside the person’s units', () => {
+      expect(rolesEverywhere('import')).toEqual(['manager']);
+      expect(rolesEverywhere('edit')).toEqual([]);
     });
 
     it('names only known roles', () => {

@@ -85,6 +85,11 @@ export function rolesFor(action: EvaluationAccessAction): Role[] {
   return Object.keys(EVALUATION_ACCESS[action]) as Role[];
 }
 
+/** The roles that grant `action` in every unit: whom a refusal outside the person's units names. */
+export function rolesEverywhere(action: EvaluationAccessAction): Role[] {
+  return rolesFor(action).filter((role) => EVALUATION_ACCESS[action][role] === 'all units');
+}
+
 /** The form acted on: its unit, and the review step it is at (while Submitted). */
 export interface AccessTarget {
   unitId: string;

@@ -15,7 +15,7 @@ import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 import { Clock } from './clock.js';
 import { CyclesStore } from '#perf-eval/cycles';
-import { ActionForbiddenError, assertMay, may, unitsWhere } from './evaluation-access.js';
+import { ActionForbiddenError, assertMay, may, rolesEverywhere, unitsWhere } from './evaluation-access.js';
 import { LivePublisher } from '#perf-eval/live';
 import type { LiveEvaluationChange } from '#perf-eval/live';
 import { evaluationChange } from './evaluation-change.js';
@@ -168,7 +168,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
         name.trim(),
         user.unitIds,
       ]);
-      if (!rows[0]) throw new ActionForbiddenError('import', ['manager']);
+      if (!rows[0]) throw new ActionForbiddenError('import', rolesEverywhere('import'));
       return rows[0];
     }
     return this.directory.unitNamed(name, competentDepartment, manager);
@@ -182,7 +182,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     const rows: { unit_id: string }[] = await this.dataSource.query('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
       result.evaluations.map((e) => e.id),
     ]);
-    if (!rows.every((r) => may(user, 'read', { unitId: r.unit_id }))) throw new ActionForbiddenError('import', ['manager']);
+    if (!rows.every((r) => may(user, 'read', { unitId: r.unit_id }))) throw new ActionForbiddenError('import', rolesEverywhere('import'));
     return result;
   }
 
