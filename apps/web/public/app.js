@@ -27,15 +27,18 @@ const NAV = [
   { path: '/admin', label: '单位与用户', match: /^\/admin/, may: 'identity.users.list' },
 ];
 
-/** Where each role lands after signing in (the first role that has a landing page wins). */
+/**
+ * Where a person lands after signing in: the first work list the access tables give them (the queue rows of
+ * `/api/vocabulary`'s `access`), else the list of forms. No role is named here.
+ */
 const LANDING = [
-  ['reviewer', '#/evaluations?queue=review'],
-  ['drafter', '#/evaluations?queue=drafts'],
-  ['manager', '#/evaluations?queue=publish'],
-  ['admin', '#/admin'],
+  ['evaluation.queue.review', '#/evaluations?queue=review'],
+  ['evaluation.queue.drafts', '#/evaluations?queue=drafts'],
+  ['identity.users.list', '#/admin'],
+  ['evaluation.queue.publish', '#/evaluations?queue=publish'],
 ];
 function landing() {
-  return LANDING.find(([role]) => session.hasRole(role))?.[1] ?? '#/evaluations';
+  return LANDING.find(([action]) => session.may(action))?.[1] ?? '#/evaluations';
 }
 
 const ROUTES = [
@@ -96,10 +99,6 @@ async function route() {
     return;
   }
   document.body.classList.remove('is-login');
-  if (path === '/' || path === '') {
-    location.hash = landing();
-    return;
-  }
   try {
     await loadVocabulary(api);
   } catch (err) {
@@ -108,6 +107,11 @@ async function route() {
     return;
   }
   if (seq !== renderSeq) return;
+  // The landing page follows the access tables, which come with the vocabulary.
+  if (path === '/' || path === '') {
+    location.hash = landing();
+    return;
+  }
   renderShell(path, params);
   startPolling();
   const main = document.getElementById('main');
@@ -195,9 +199,15 @@ async function refreshQueues() {
   }
 }
 
-function onLoggedIn(next) {
+async function onLoggedIn(next) {
   root.textContent = '';
-  location.hash = next ? `#${next}` : landing();
+  if (next) {
+    location.hash = `#${next}`;
+    return;
+  }
+  // The landing page follows the access tables (the vocabulary); without them, the list of forms.
+  await loadVocabulary(api).catch(() => undefined);
+  location.hash = landing();
 }
 
 function logout() {
