@@ -207,8 +207,9 @@ describe('Review chain: 单位审核 → 主管部门审核', () => {
 
     // A manager reassigns, only to a reviewer of the step.
     const toDrafter = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: version + 1, userId: drafter.id });
-    expect(toDrafter.status).toBe(400);
-    expect(toDrafter.body.code).toBe('NOT_A_STEP_REVIEWER');
+    expect([toDrafter.status, toDrafter.body.code]).toEqual([403, 'SELF_REVIEW_FORBIDDEN']);
+    const toAdmin = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: version + 1, userId: admin.id });
+    expect([toAdmin.status, toAdmin.body.code]).toEqual([400, 'NOT_A_STEP_REVIEWER']);
     const toDept = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: version + 1, userId: deptReviewer.id });
     expect(toDept.body.code).toBe('NOT_A_STEP_REVIEWER');
     expect((await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: version + 1, userId: 'not-a-uuid' })).status).toBe(400);
