@@ -55,4 +55,28 @@ describe('Sql', () => {
   it('runs outside any transaction with the default manager', async () => {
     expect(await Sql.of(dataSource.manager).rows('SELECT count(*)::int AS n FROM sql_probe')).toEqual([{ n: 4 }]);
   });
+
+  it('runs a statement for its effect alone, outside a transaction too (VACUUM refuses to run inside one)', async () => {
+    const sql = Sql.of(dataSource);
+    await expect(sql.execute(`UPDATE sql_probe SET label = 'e' WHERE id = $1`, [4])).resolves.toBeUndefined();
+    expect(await sql.first(`SELECT label FROM sql_probe WHERE id = 4`)).toEqual({ label: 'e' });
+    await expect(sql.execute('VACUUM sql_probe')).resolves.toBeUndefined();
+  });
+
+  it('runs on a query runner’s own connection through its manager: a cursor declared there is fetched there', async () => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const sql = Sql.of(runner.manager);
+      await sql.execute('DECLARE probe_cursor NO SCROLL CURSOR FOR SELECT id FROM sql_probe WHERE id > $1 ORDER BY id', [1]);
+      expect(await sql.rows('FETCH 2 FROM probe_cursor')).toEqual([{ id: 2 }, { id: 3 }]);
+      expect(await sql.rows('FETCH 2 FROM probe_cursor')).toEqual([{ id: 4 }]);
+      expect(runner.isReleased).toBe(false);
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });

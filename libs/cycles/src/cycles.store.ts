@@ -40,7 +40,7 @@ export class CyclesStore {
 
   async create(input: CycleInput, createdBy: string): Promise<Cycle> {
     const cycle = checkCycle(input);
-    const rows: CycleRow[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<CycleRow>(
       `INSERT INTO cycles (id, fiscal_year, name, submission_deadline, review_deadline, reminder_policy, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [randomUUID(), cycle.fiscalYear, cycle.name, cycle.submissionDeadline, cycle.reviewDeadline, JSON.stringify(cycle.reminderPolicy), createdBy],
@@ -68,15 +68,13 @@ export class CyclesStore {
   }
 
   async get(id: string, manager: EntityManager = this.dataSource.manager, forUpdate = false): Promise<Cycle> {
-    const rows: CycleRow[] = isUuid(id)
-      ? await manager.query(`SELECT * FROM cycles WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id])
-      : [];
-    if (!rows[0]) throw new CycleNotFoundError(id);
-    return toCycle(rows[0]);
+    const row = isUuid(id) ? await Sql.of(manager).first<CycleRow>(`SELECT * FROM cycles WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id]) : null;
+    if (!row) throw new CycleNotFoundError(id);
+    return toCycle(row);
   }
 
   async list(fiscalYear?: number): Promise<Cycle[]> {
-    const rows: CycleRow[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<CycleRow>(
       `SELECT * FROM cycles ${fiscalYear ? 'WHERE fiscal_year = $1' : ''} ORDER BY fiscal_year DESC, created_at DESC`,
       fiscalYear ? [fiscalYear] : [],
     );
@@ -85,7 +83,7 @@ export class CyclesStore {
 
   /** The cycle governing each fiscal year's forms (see YEAR_CYCLES): the newest open cycle of each year. */
   async governing(manager: EntityManager = this.dataSource.manager): Promise<Cycle[]> {
-    const rows: CycleRow[] = await manager.query(`SELECT * FROM ${YEAR_CYCLES} c ORDER BY c.created_at`);
+    const rows = await Sql.of(manager).rows<CycleRow>(`SELECT * FROM ${YEAR_CYCLES} c ORDER BY c.created_at`);
     return rows.map(toCycle);
   }
 
@@ -99,11 +97,11 @@ export class CyclesStore {
       if (cycle.fiscalYear !== fiscalYear) throw new CycleNotFoundError(`${cycleId}（${fiscalYear} 年度）`);
       return cycle.id;
     }
-    const rows: { id: string }[] = await this.dataSource.query(
+    const row = await Sql.of(this.dataSource).first<{ id: string }>(
       `SELECT id FROM cycles WHERE fiscal_year = $1 AND status = 'open' ORDER BY created_at DESC LIMIT 1`,
       [fiscalYear],
     );
-    return rows[0]?.id ?? null;
+    return row?.id ?? null;
   }
 }
 

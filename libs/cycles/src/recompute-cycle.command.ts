@@ -3,7 +3,7 @@ import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QUEUES, queueReady, redisUnavailable } from '#perf-eval/persistence';
+import { QUEUES, queueReady, redisUnavailable, Sql } from '#perf-eval/persistence';
 import { CyclesStore } from './cycles.store.js';
 
 /** Forms per job: one transaction reads, scores and records a hundred forms at once. */
@@ -36,9 +36,10 @@ export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleComm
     const cycle = await this.cycles.get(cycleId);
     // Refused before anything is written while Redis is away (a run that can never progress helps nobody).
     await queueReady(this.queue);
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM evaluations WHERE fiscal_year = $1 ORDER BY id', [cycle.fiscalYear]);
+    const sql = Sql.of(this.dataSource);
+    const rows = await sql.rows<{ id: string }>('SELECT id FROM evaluations WHERE fiscal_year = $1 ORDER BY id', [cycle.fiscalYear]);
     const runId = randomUUID();
-    await this.dataSource.query('INSERT INTO recompute_runs (id, cycle_id, requested_by, total) VALUES ($1, $2, $3, $4)', [runId, cycleId, userId, rows.length]);
+    await sql.affected('INSERT INTO recompute_runs (id, cycle_id, requested_by, total) VALUES ($1, $2, $3, $4)', [runId, cycleId, userId, rows.length]);
     const jobs = [];
     for (let i = 0, n = 0; i < rows.length; i += RECOMPUTE_FORMS_PER_JOB, n++) {
       const evaluationIds = rows.slice(i, i + RECOMPUTE_FORMS_PER_JOB).map((r) => r.id);
@@ -49,7 +50,7 @@ export class RecomputeCycleHandler implements ICommandHandler<RecomputeCycleComm
         await this.queue.addBulk(jobs.slice(i, i + JOBS_PER_ADD));
       } catch (error) {
         // Redis went away in between: a run none of whose jobs were queued is taken back.
-        if (i === 0) await this.dataSource.query('DELETE FROM recompute_runs WHERE id = $1', [runId]);
+        if (i === 0) await sql.affected('DELETE FROM recompute_runs WHERE id = $1', [runId]);
         throw redisUnavailable(error) ?? error;
       }
     }

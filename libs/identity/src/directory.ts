@@ -136,7 +136,7 @@ export class Directory {
   }
 
   async listUnits(): Promise<Unit[]> {
-    const rows: UnitRow[] = await this.dataSource.query('SELECT * FROM units ORDER BY created_at, name');
+    const rows = await Sql.of(this.dataSource).rows<UnitRow>('SELECT * FROM units ORDER BY created_at, name');
     return rows.map(toUnit);
   }
 
@@ -232,7 +232,7 @@ export class Directory {
 
   async unitsExist(unitIds: string[]): Promise<void> {
     if (unitIds.length === 0) return;
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM units WHERE id = ANY($1::uuid[])', [unitIds]);
+    const rows = await Sql.of(this.dataSource).rows<{ id: string }>('SELECT id FROM units WHERE id = ANY($1::uuid[])', [unitIds]);
     const missing = unitIds.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length > 0) throw new UnknownUnitError(missing);
   }
@@ -248,7 +248,7 @@ export class Directory {
     await this.unitsExist(unitIds);
     await this.departmentsExist(departmentIds);
     const hash = await bcrypt.hash(input.password, this.config.bcryptRounds);
-    const rows: UserRow[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<UserRow>(
       `INSERT INTO users (id, username, password_hash, display_name, roles, unit_ids, department_ids, email)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING RETURNING *`,
       [randomUUID(), input.username, hash, input.displayName, [...new Set(input.roles)], unitIds, departmentIds, input.email ?? null],
@@ -265,9 +265,9 @@ export class Directory {
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord> {
     if (patch.unitIds) await this.unitsExist([...new Set(patch.unitIds)]);
     if (patch.departmentIds) await this.departmentsExist([...new Set(patch.departmentIds)]);
-    const current: { username: string }[] = await this.dataSource.query('SELECT username FROM users WHERE id = $1', [id]);
-    if (!current[0]) throw new UnknownUserError(id);
-    if (patch.password !== undefined) assertPasswordAllowed(patch.password, current[0].username);
+    const current = await Sql.of(this.dataSource).first<{ username: string }>('SELECT username FROM users WHERE id = $1', [id]);
+    if (!current) throw new UnknownUserError(id);
+    if (patch.password !== undefined) assertPasswordAllowed(patch.password, current.username);
     const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, this.config.bcryptRounds) : null;
     const rows = await Sql.of(this.dataSource).rows<UserRow>(
       `UPDATE users SET
@@ -297,23 +297,22 @@ export class Directory {
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users ORDER BY created_at, username');
+    const rows = await Sql.of(this.dataSource).rows<UserRow>('SELECT * FROM users ORDER BY created_at, username');
     return rows.map(toUser);
   }
 
   async findUser(id: string): Promise<UserRecord | null> {
-    const rows: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE id = $1 AND active', [id]);
-    return rows[0] ? toUser(rows[0]) : null;
+    const row = await Sql.of(this.dataSource).first<UserRow>('SELECT * FROM users WHERE id = $1 AND active', [id]);
+    return row ? toUser(row) : null;
   }
 
   /** An active user and their token generation (null: no such user, or disabled), with the units of their departments. */
   async findSession(id: string): Promise<UserSession | null> {
-    const rows: UserRow[] = await this.dataSource.query(
+    const r = await Sql.of(this.dataSource).first<UserRow>(
       `SELECT id, username, display_name, roles, unit_ids, department_ids, token_generation, ${DEPARTMENT_UNIT_IDS}
        FROM users WHERE id = $1 AND active`,
       [id],
     );
-    const r = rows[0];
     if (!r) return null;
     return {
       user: { id: r.id, username: r.username, displayName: r.display_name, roles: r.roles, unitIds: r.unit_ids, departmentIds: r.department_ids, departmentUnitIds: r.department_unit_ids ?? [] },
@@ -322,7 +321,7 @@ export class Directory {
   }
 
   async usersWithRoleInUnit(role: Role, unitId: string): Promise<UserRecord[]> {
-    const rows: UserRow[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<UserRow>(
       'SELECT * FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username',
       [role, unitId],
     );
@@ -334,19 +333,19 @@ export class Directory {
    * a disabled account is told so only after the right password.
    */
   async verifyCredentials(username: string, password: string): Promise<UserRecord & { tokenGeneration: number }> {
-    const rows: UserRow[] = await this.dataSource.query(`SELECT *, ${DEPARTMENT_UNIT_IDS} FROM users WHERE username = $1`, [username]);
-    const ok = await bcrypt.compare(password, rows[0]?.password_hash ?? (await this.placeholderHash()));
-    if (!rows[0] || !ok) throw new InvalidCredentialsError();
-    if (!rows[0].active) throw new AccountDisabledError();
-    return { ...toUser(rows[0]), tokenGeneration: rows[0].token_generation };
+    const row = await Sql.of(this.dataSource).first<UserRow>(`SELECT *, ${DEPARTMENT_UNIT_IDS} FROM users WHERE username = $1`, [username]);
+    const ok = await bcrypt.compare(password, row?.password_hash ?? (await this.placeholderHash()));
+    if (!row || !ok) throw new InvalidCredentialsError();
+    if (!row.active) throw new AccountDisabledError();
+    return { ...toUser(row), tokenGeneration: row.token_generation };
   }
 
   /** The API makes it at start, so that not even the first unknown username is answered differently. */
   placeholderHash(): Promise<string> {
     if (!this.placeholder) {
       this.placeholder = (async () => {
-        const rows: { password_hash: string }[] = await this.dataSource.query('SELECT password_hash FROM users ORDER BY created_at DESC LIMIT 1');
-        const rounds = rows[0] ? bcrypt.getRounds(rows[0].password_hash) : this.config.bcryptRounds;
+        const latest = await Sql.of(this.dataSource).first<{ password_hash: string }>('SELECT password_hash FROM users ORDER BY created_at DESC LIMIT 1');
+        const rounds = latest ? bcrypt.getRounds(latest.password_hash) : this.config.bcryptRounds;
         return bcrypt.hash('not-a-password', rounds);
       })();
       this.placeholder.catch(() => (this.placeholder = null));
@@ -355,8 +354,8 @@ export class Directory {
   }
 
   async countUsers(): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query('SELECT count(*) AS n FROM users');
-    return Number(rows[0].n);
+    const row = await Sql.of(this.dataSource).first<{ n: string }>('SELECT count(*) AS n FROM users');
+    return Number(row!.n);
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { Sql } from '#perf-eval/persistence';
 
 /**
  * The token signing secret: JWT_SECRET when set (`configured`); otherwise one generated on first start and kept
@@ -7,10 +8,11 @@ import type { DataSource } from 'typeorm';
  */
 export async function signingSecret(dataSource: DataSource, configured: string | null): Promise<string> {
   if (configured) return configured;
-  await dataSource.query(
+  const sql = Sql.of(dataSource);
+  await sql.affected(
     `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`,
     [randomBytes(48).toString('base64url')],
   );
-  const rows: { value: string }[] = await dataSource.query(`SELECT value FROM system_settings WHERE key = 'jwt_secret'`);
-  return rows[0].value;
+  const row = await sql.first<{ value: string }>(`SELECT value FROM system_settings WHERE key = 'jwt_secret'`);
+  return row!.value;
 }

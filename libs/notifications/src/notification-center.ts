@@ -3,6 +3,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
 import type { Role } from '#perf-eval/identity';
+import { Sql } from '#perf-eval/persistence';
 import { reviewBarred } from '#perf-eval/evaluation';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
 import type { NotificationKind } from './notification.js';
@@ -137,7 +138,8 @@ export class NotificationCenter {
       }
     }
     if (candidates.length === 0) return { deliveries: [], stored: [] };
-    const existing: { dedupe_key: string }[] = await manager.query('SELECT dedupe_key FROM notifications WHERE dedupe_key = ANY($1::text[])', [candidates.map((c) => c.key)]);
+    const sql = Sql.of(manager);
+    const existing = await sql.rows<{ dedupe_key: string }>('SELECT dedupe_key FROM notifications WHERE dedupe_key = ANY($1::text[])', [candidates.map((c) => c.key)]);
     const known = new Set(existing.map((r) => r.dedupe_key));
     const fresh = candidates.filter((c) => !known.has(c.key)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (fresh.length === 0) return { deliveries: [], stored: [] };
@@ -147,7 +149,7 @@ export class NotificationCenter {
       const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
       return { id: randomUUID(), dedupe_key: key, recipient_id: recipient.id, kind: notice.kind, evaluation_id: notice.evaluationId, cycle_id: notice.cycleId, title, body, link };
     });
-    const inserted: { id: string }[] = await manager.query(
+    const inserted = await sql.rows<{ id: string }>(
       `INSERT INTO notifications (id, dedupe_key, recipient_id, kind, evaluation_id, cycle_id, title, body, link)
        SELECT id, dedupe_key, recipient_id, kind, evaluation_id, cycle_id, title, body, link
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, dedupe_key text, recipient_id uuid, kind text, evaluation_id uuid, cycle_id uuid, title text, body text, link text)
@@ -165,7 +167,7 @@ export class NotificationCenter {
       if (channels.webhook) deliveries.push({ notificationId: row.id, channel: 'webhook' });
     }
     if (deliveries.length > 0) {
-      await manager.query(
+      await sql.affected(
         `INSERT INTO notification_deliveries (notification_id, channel) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING`,
         [deliveries.map((d) => d.notificationId), deliveries.map((d) => d.channel)],
       );
@@ -174,7 +176,7 @@ export class NotificationCenter {
   }
 
   private async factsOf(manager: EntityManager, evaluationIds: string[]): Promise<Map<string, EvaluationFacts>> {
-    const rows: (EvaluationFacts & { id: string })[] = await manager.query(
+    const rows = await Sql.of(manager).rows<EvaluationFacts & { id: string }>(
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
               COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors, u.department_id,
               CASE WHEN e.status = 'Submitted' THEN e.state->'review'->'chain'->>((e.state->'review'->>'step')::int) END AS review_step,
@@ -189,7 +191,7 @@ export class NotificationCenter {
     switch (audience) {
       case 'authors':
         // Only the authors who may still see the form (canSeeUnit): someone moved to another unit hears no more of it.
-        return manager.query(
+        return Sql.of(manager).rows<Recipient>(
           `SELECT id, email FROM users WHERE active AND id = ANY($1::uuid[])
              AND ($2::uuid = ANY(unit_ids) OR 'manager' = ANY(roles) OR 'admin' = ANY(roles)) ORDER BY username`,
           [reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }), evaluation.unit_id],
@@ -206,14 +208,14 @@ export class NotificationCenter {
         const reviewers: Recipient[] =
           step === 'department'
             ? evaluation.department_id
-              ? await manager.query(`SELECT id, email FROM users WHERE active AND 'reviewer' = ANY(roles) AND $1::uuid = ANY(department_ids) ORDER BY username`, [evaluation.department_id])
+              ? await Sql.of(manager).rows<Recipient>(`SELECT id, email FROM users WHERE active AND 'reviewer' = ANY(roles) AND $1::uuid = ANY(department_ids) ORDER BY username`, [evaluation.department_id])
               : []
             : await this.withRole(manager, 'reviewer', evaluation.unit_id);
         return reviewers.filter((r) => !barred.includes(r.id));
       }
       case 'managers': {
         const own = await this.withRole(manager, 'manager', evaluation.unit_id);
-        return own.length > 0 ? own : manager.query(`SELECT id, email FROM users WHERE active AND 'manager' = ANY(roles) ORDER BY username`);
+        return own.length > 0 ? own : Sql.of(manager).rows<Recipient>(`SELECT id, email FROM users WHERE active AND 'manager' = ANY(roles) ORDER BY username`);
       }
       default: {
         const never: never = audience;
@@ -222,7 +224,7 @@ export class NotificationCenter {
     }
   }
 
-  private withRole(manager: EntityManager, role: Role, unitId: string): Promise<{ id: string; email: string | null }[]> {
-    return manager.query('SELECT id, email FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username', [role, unitId]);
+  private withRole(manager: EntityManager, role: Role, unitId: string): Promise<Recipient[]> {
+    return Sql.of(manager).rows<Recipient>('SELECT id, email FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username', [role, unitId]);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CyclesStore, dueNotices, type EvaluationProgress, durationMs } from '#perf-eval/cycles';
+import { Sql } from '#perf-eval/persistence';
 import { NotificationCenter, type NoticeRequest, type PendingDelivery } from './notification-center.js';
 
 /** Forms whose notices are computed and stored together (memory holds one such slice of notices). */
@@ -41,14 +42,15 @@ export class ReminderScan {
       await runner.connect();
       try {
         await runner.startTransaction();
-        await runner.query(
+        const sql = Sql.of(runner.manager);
+        await sql.execute(
           `DECLARE reminder_forms NO SCROLL CURSOR FOR
            SELECT id, status, submitted_at FROM evaluations
            WHERE fiscal_year = $1 AND ((status = 'Draft' AND $2) OR (status = 'Submitted' AND ($3 OR submitted_at <= $4)))`,
           [cycle.fiscalYear, draftsDue, t >= review.getTime(), waitedSince],
         );
         for (;;) {
-          const rows: { id: string; status: EvaluationProgress['status']; submitted_at: Date | null }[] = await runner.query(`FETCH ${FORMS_PER_SLICE} FROM reminder_forms`);
+          const rows = await sql.rows<{ id: string; status: EvaluationProgress['status']; submitted_at: Date | null }>(`FETCH ${FORMS_PER_SLICE} FROM reminder_forms`);
           if (rows.length === 0) break;
           const waitingSince = new Map(rows.map((r) => [r.id, r.submitted_at]));
           const due = dueNotices(

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Sql } from './sql.js';
 
 const MIGRATION_LOCK = 72_410_2021;
 
@@ -6,11 +7,12 @@ const MIGRATION_LOCK = 72_410_2021;
 export async function migrate(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
+  const sql = Sql.of(runner.manager);
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await sql.execute('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await dataSource.runMigrations({ transaction: 'all' });
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await sql.execute('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }

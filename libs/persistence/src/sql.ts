@@ -33,6 +33,11 @@ export class Sql {
     return (await this.run(text, params)).affected;
   }
 
+  /** Runs a statement for its effect alone (LOCK, VACUUM, DECLARE, an advisory lock): its answer is not read. */
+  async execute(text: string, params: unknown[] = []): Promise<void> {
+    await this.run(text, params);
+  }
+
   private async run(text: string, params: unknown[]): Promise<{ rows: unknown[]; affected: number }> {
     const own = isDataSource(this.runner) ? undefined : this.runner.queryRunner;
     const runner: QueryRunner = own ?? (isDataSource(this.runner) ? this.runner : this.runner.dataSource).createQueryRunner();

@@ -14,6 +14,7 @@ import JSZip from 'jszip';
 import { DataSource } from 'typeorm';
 import type { EvaluationForm } from '#perf-eval/evaluation';
 import { EvaluationError, ruleSetById, scoreEvaluation, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
+import { Sql } from '#perf-eval/persistence';
 import { formDocx, formPdf, publicationCopy } from './form-document.js';
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
@@ -83,7 +84,7 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
 
   async execute({ fiscalYear, unitId, now }: PublicationPackQuery): Promise<PublicationPack> {
     // The last published revision of every form of the year, in the 明细表's order.
-    const rows: PublishedRow[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<PublishedRow>(
       `SELECT p.evaluation_id, e.unit_id, u.name AS unit_name, p.revision, p.state, p.published_at
        FROM evaluations e
        JOIN units u ON u.id = e.unit_id

@@ -1,6 +1,7 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
+import { Sql } from '#perf-eval/persistence';
 import { assertVisible } from './evaluation-access.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
 
@@ -31,13 +32,12 @@ export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistory
 
   async execute({ id, user }: EvaluationHistoryQuery): Promise<HistoryEntry[]> {
     assertVisible(user, await this.repository.loadState(id), id);
-    const rows: { version: number; type: string; occurred_at: Date; actor_id: string; username: string | null; display_name: string | null; payload: unknown }[] =
-      await this.dataSource.query(
-        `SELECT ev.version, ev.type, ev.occurred_at, ev.actor_id, u.username, u.display_name, ev.payload
-         FROM evaluation_events ev LEFT JOIN users u ON u.id = ev.actor_id
-         WHERE ev.evaluation_id = $1 ORDER BY ev.version`,
-        [id],
-      );
+    const rows = await Sql.of(this.dataSource).rows<{ version: number; type: string; occurred_at: Date; actor_id: string; username: string | null; display_name: string | null; payload: unknown }>(
+      `SELECT ev.version, ev.type, ev.occurred_at, ev.actor_id, u.username, u.display_name, ev.payload
+       FROM evaluation_events ev LEFT JOIN users u ON u.id = ev.actor_id
+       WHERE ev.evaluation_id = $1 ORDER BY ev.version`,
+      [id],
+    );
     return rows.map((r) => ({
       version: r.version,
       type: r.type,

@@ -3,6 +3,7 @@ import { Optional } from '@nestjs/common';
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Directory, UnknownUnitError, type AuthenticatedUser } from '#perf-eval/identity';
+import { Sql } from '#perf-eval/persistence';
 import { Evaluation } from '../domain/evaluation.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
 import { parseSelfEvaluationText, type ParsedSelfEvaluationFile } from '../import/self-evaluation-text.parser.js';
@@ -131,7 +132,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
           if (change) changes.push(change);
           written.push({ id: evaluation.state.id, projectName: form.projectName, unitName: unit.name, status: evaluation.state.status, scores: scores!, findings: placeFindings(findings!) });
         }
-        await manager.query(
+        await Sql.of(manager).affected(
           `INSERT INTO import_batches (id, sha256, file_name, fiscal_year, imported_by, evaluation_ids) VALUES ($1, $2, $3, $4, $5, $6)`,
           [batchId, sha256, fileName, fiscalYear, user.id, written.map((w) => w.id)],
         );
@@ -159,17 +160,17 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
     competentDepartment: string,
   ): Promise<{ id: string; name: string; created?: boolean; departmentId?: string | null }> {
     if (unitId) {
-      const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE id = $1', [unitId]);
-      if (!rows[0]) throw new UnknownUnitError([unitId]);
-      return rows[0];
+      const unit = await Sql.of(manager).first<{ id: string; name: string }>('SELECT id, name FROM units WHERE id = $1', [unitId]);
+      if (!unit) throw new UnknownUnitError([unitId]);
+      return unit;
     }
     if (unitsWhere(user, 'import') !== 'all') {
-      const rows: { id: string; name: string }[] = await manager.query('SELECT id, name FROM units WHERE name = $1 AND id = ANY($2::uuid[])', [
+      const unit = await Sql.of(manager).first<{ id: string; name: string }>('SELECT id, name FROM units WHERE name = $1 AND id = ANY($2::uuid[])', [
         name.trim(),
         user.unitIds,
       ]);
-      if (!rows[0]) throw new ActionForbiddenError('import', rolesEverywhere('import'));
-      return rows[0];
+      if (!unit) throw new ActionForbiddenError('import', rolesEverywhere('import'));
+      return unit;
     }
     return this.directory.unitNamed(name, competentDepartment, manager);
   }
@@ -179,7 +180,7 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
  * imported once, system-wide, by its sha256; per-unit duplicates would need the key to include the unit).
  */
   private async visible(user: AuthenticatedUser, result: ImportResult): Promise<ImportResult> {
-    const rows: { unit_id: string }[] = await this.dataSource.query('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
+    const rows = await Sql.of(this.dataSource).rows<{ unit_id: string }>('SELECT unit_id FROM evaluations WHERE id = ANY($1::uuid[])', [
       result.evaluations.map((e) => e.id),
     ]);
     if (!rows.every((r) => may(user, 'read', { unitId: r.unit_id }))) throw new ActionForbiddenError('import', rolesEverywhere('import'));
@@ -187,18 +188,18 @@ export class ImportSelfEvaluationsHandler implements ICommandHandler<ImportSelfE
   }
 
   private async earlierImport(sha256: string): Promise<ImportResult | null> {
-    const batches: { id: string; fiscal_year: number; evaluation_ids: string[] }[] = await this.dataSource.query(
+    const sql = Sql.of(this.dataSource);
+    const batches = await sql.rows<{ id: string; fiscal_year: number; evaluation_ids: string[] }>(
       'SELECT id, fiscal_year, evaluation_ids FROM import_batches WHERE sha256 = $1',
       [sha256],
     );
     if (!batches[0]) return null;
-    const rows: { id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] | null }[] =
-      await this.dataSource.query(
-        `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.scores, e.findings
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS b(id, n) JOIN evaluations e ON e.id = b.id JOIN units u ON u.id = e.unit_id
-         ORDER BY b.n`,
-        [batches[0].evaluation_ids],
-      );
+    const rows = await sql.rows<{ id: string; project_name: string; unit_name: string; status: string; scores: EvaluationScores; findings: Finding[] | null }>(
+      `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.scores, e.findings
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS b(id, n) JOIN evaluations e ON e.id = b.id JOIN units u ON u.id = e.unit_id
+       ORDER BY b.n`,
+      [batches[0].evaluation_ids],
+    );
     return {
       batchId: batches[0].id,
       duplicate: true,

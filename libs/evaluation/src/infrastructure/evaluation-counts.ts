@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
+import { Sql } from '#perf-eval/persistence';
 
 /**
  * The pre-aggregated counts of the evaluations table (migration FlatReads): the counters plus the deltas
@@ -19,19 +20,19 @@ export class EvaluationCounts {
 
   /** Moves the pending deltas into the counters; 0 when there were none or another process is folding. */
   async fold(): Promise<number> {
-    const [row]: { folded: string }[] = await this.dataSource.query('SELECT evaluation_counts_fold() AS folded');
-    return Number(row.folded);
+    const row = await Sql.of(this.dataSource).first<{ folded: string }>('SELECT evaluation_counts_fold() AS folded');
+    return Number(row!.folded);
   }
 
   /** Frees the pages of folded deltas (outside any transaction). */
   async vacuumDeltas(): Promise<void> {
-    await this.dataSource.query('VACUUM evaluation_count_deltas');
+    await Sql.of(this.dataSource).execute('VACUUM evaluation_count_deltas');
   }
 
   /** Corrects the counters to the table in one snapshot (after a rebuild); answers how many keys were off. */
   async refresh(manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [row]: { corrected: string }[] = await manager.query('SELECT evaluation_counts_refresh() AS corrected');
-    return Number(row.corrected);
+    const row = await Sql.of(manager).first<{ corrected: string }>('SELECT evaluation_counts_refresh() AS corrected');
+    return Number(row!.corrected);
   }
 }
 

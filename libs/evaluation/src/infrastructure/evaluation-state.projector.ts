@@ -26,8 +26,8 @@ export class EvaluationStateProjector {
   async project(manager: EntityManager, events: RecordedEvent[], stateAfter?: EvaluationState, scoring?: ScoringRecord | null): Promise<RowScoring | null> {
     if (events.length === 0) return null;
     const id = events[0].evaluationId;
-    const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = $1 FOR UPDATE', [id]);
-    const before = rows[0]?.state ?? null;
+    const sql = Sql.of(manager);
+    const before = (await sql.first<{ state: EvaluationState }>('SELECT state FROM evaluations WHERE id = $1 FOR UPDATE', [id]))?.state ?? null;
     const fresh = events.filter((e) => e.version > (before?.version ?? 0));
     if (fresh.length === 0) return null;
     if (fresh[0].version !== (before?.version ?? 0) + 1) {
@@ -40,7 +40,7 @@ export class EvaluationStateProjector {
     for (const event of fresh) {
       replayed = evolve(replayed, event);
       if (event.type === 'EvaluationPublished' || (event.type === 'EvaluationImported' && event.payload.published)) {
-        await manager.query(
+        await sql.affected(
           `INSERT INTO evaluation_revisions (evaluation_id, revision, version, form_version, state, published_at, published_by)
            VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (evaluation_id, revision) DO NOTHING`,
           [replayed.id, replayed.revision, event.version, replayed.formVersion, JSON.stringify(replayed), event.occurredAt, event.actorId],

@@ -4,7 +4,7 @@ import { Evaluation, type EvaluationState, type RecordedEvent } from '../domain/
 import { EvaluationNotFoundError, VersionConflictError } from '../domain/evaluation.errors.js';
 import { EvaluationStateProjector, rowUpdate, type RowScoring } from './evaluation-state.projector.js';
 import { scoringOf, type ScoringRecord } from './scoring.projection.js';
-import { isUuid, preparedQuery } from '#perf-eval/persistence';
+import { isUuid, preparedQuery, Sql } from '#perf-eval/persistence';
 import { RELAYED_EVENTS_SQL } from './relayed-events.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -58,7 +58,7 @@ export class EvaluationRepository {
   async loadState(id: string, manager?: EntityManager): Promise<EvaluationState | null> {
     if (!isUuid(id)) return null;
     const text = 'SELECT state FROM evaluations WHERE id = $1';
-    const rows: { state: EvaluationState }[] = manager ? await manager.query(text, [id]) : (await preparedQuery<{ state: EvaluationState }>(this.dataSource, text, [id])).rows;
+    const rows = manager ? await Sql.of(manager).rows<{ state: EvaluationState }>(text, [id]) : (await preparedQuery<{ state: EvaluationState }>(this.dataSource, text, [id])).rows;
     return rows[0]?.state ?? null;
   }
 
@@ -122,7 +122,7 @@ export class EvaluationRepository {
   }
 
   async append(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
-    await manager.query(`${appendEvents()} SELECT count(*) FROM ev`, [eventRecords(events)]);
+    await Sql.of(manager).execute(`${appendEvents()} SELECT count(*) FROM ev`, [eventRecords(events)]);
   }
 
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Sql } from '#perf-eval/persistence';
 import type { RecordedEvent } from '../domain/evaluation.js';
 import { EvaluationStateProjector } from './evaluation-state.projector.js';
 import { ScoringProjection } from './scoring.projection.js';
@@ -22,21 +23,21 @@ export class ProjectionRebuild {
 
   async run(): Promise<{ evaluations: number; events: number }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('LOCK TABLE evaluations, evaluation_revisions IN EXCLUSIVE MODE');
-      await manager.query('DELETE FROM evaluation_revisions');
-      await manager.query('DELETE FROM evaluations');
-      const ids: { evaluation_id: string }[] = await manager.query(
+      const sql = Sql.of(manager);
+      await sql.execute('LOCK TABLE evaluations, evaluation_revisions IN EXCLUSIVE MODE');
+      await sql.affected('DELETE FROM evaluation_revisions');
+      await sql.affected('DELETE FROM evaluations');
+      const ids = await sql.rows<{ evaluation_id: string }>(
         'SELECT evaluation_id FROM evaluation_events GROUP BY evaluation_id ORDER BY min(position)',
       );
       let events = 0;
       for (let i = 0; i < ids.length; i += BATCH) {
         const batch = ids.slice(i, i + BATCH).map((r) => r.evaluation_id);
-        const rows: { evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }[] =
-          await manager.query(
-            `SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM evaluation_events
-             WHERE evaluation_id = ANY($1::uuid[]) ORDER BY evaluation_id, version`,
-            [batch],
-          );
+        const rows = await sql.rows<{ evaluation_id: string; version: number; type: string; payload: unknown; actor_id: string; occurred_at: Date }>(
+          `SELECT evaluation_id, version, type, payload, actor_id, occurred_at FROM evaluation_events
+           WHERE evaluation_id = ANY($1::uuid[]) ORDER BY evaluation_id, version`,
+          [batch],
+        );
         const streams = new Map<string, RecordedEvent[]>();
         for (const r of rows) {
           const event = { type: r.type, payload: r.payload, evaluationId: r.evaluation_id, version: r.version, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() } as RecordedEvent;

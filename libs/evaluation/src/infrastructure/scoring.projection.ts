@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Sql } from '#perf-eval/persistence';
 import type { EvaluationState } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import { ruleSetById, ruleSets, ruleSetVersion } from '../scoring/rule-set.js';
@@ -88,13 +89,14 @@ export class ScoringProjection {
   async score(...evaluationIds: string[]): Promise<number> {
     if (evaluationIds.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const rows: { state: EvaluationState }[] = await manager.query('SELECT state FROM evaluations WHERE id = ANY($1::uuid[])', [evaluationIds]);
+      const sql = Sql.of(manager);
+      const rows = await sql.rows<{ state: EvaluationState }>('SELECT state FROM evaluations WHERE id = ANY($1::uuid[])', [evaluationIds]);
       const records = rows.map(({ state }) => {
         const { evaluationId, formVersion, ruleSetId, ruleVersion, scores, findings } = scoringOf(state);
         return { evaluation_id: evaluationId, form_version: formVersion, rule_set_id: ruleSetId, rule_version: ruleVersion, scores, findings };
       });
       if (records.length === 0) return 0;
-      const inserted: unknown[] = await manager.query(
+      const inserted = await sql.rows(
         `INSERT INTO evaluation_scorings (evaluation_id, form_version, rule_set_id, rule_version, scores, findings)
          SELECT evaluation_id, form_version, rule_set_id, rule_version, scores, findings FROM jsonb_to_recordset($1::jsonb)
            AS r(evaluation_id uuid, form_version integer, rule_set_id text, rule_version text, scores jsonb, findings jsonb)
@@ -113,7 +115,7 @@ export class ScoringProjection {
    */
   async scoringsDue(limit = 100_000): Promise<{ id: string; formVersion: number; from: string | null; version: string }[]> {
     const current = [...ruleSets.values()].map((r) => ({ id: r.id, version: ruleSetVersion(r) }));
-    const rows: { id: string; form_version: number; from: string | null; version: string }[] = await this.dataSource.query(
+    const rows = await Sql.of(this.dataSource).rows<{ id: string; form_version: number; from: string | null; version: string }>(
       `SELECT e.id, e.form_version, e.scored_rule_version AS from, r.version FROM evaluations e
          JOIN jsonb_to_recordset($1::jsonb) AS r(id text, version text) ON r.id = e.state->>'ruleSetId'
        WHERE e.scored_rule_version IS DISTINCT FROM r.version OR e.scored_version IS DISTINCT FROM e.form_version
@@ -137,7 +139,7 @@ export class ScoringProjection {
       ruleVersion: 's.rule_version',
       declaredSelfScore: declaredSelfScoreSql(`e.state->'form'`),
     });
-    await manager.query(
+    await Sql.of(manager).affected(
       `UPDATE evaluations e SET ${columns.map(([column, value]) => `${column} = ${value}`).join(', ')}
        FROM (SELECT DISTINCT ON (evaluation_id, form_version, rule_set_id) * FROM evaluation_scorings
              ${evaluationIds ? 'WHERE evaluation_id = ANY($1::uuid[])' : ''}
