@@ -125,7 +125,7 @@ describe('The two-step review chain in the browser: evidence, 核查分, the dif
     await until(page, 'at the department step', async () => ((await page.locator('.review-step-current .review-step-name').textContent()) ?? '').includes('主管部门审核'));
     const verified = page.locator('.verification-card');
     await verified.waitFor();
-    expect(await verified.locator('tr.verified-down td').allTextContents()).toEqual(['3. 传播正能量', '27.00', '25.00', '阅读量数据仅覆盖下半年']);
+    expect(await verified.locator('tr.verified-down td').allTextContents()).toEqual(['3. 传播正能量说明：阅读量数据仅覆盖下半年', '27.00', '25.00']);
     expect(await page.locator('.findings-card').textContent()).toContain('核查分 25 低于自评得分 27');
     await reviewer.shot(SHOTS, 'reviewer-step1-approved');
   });

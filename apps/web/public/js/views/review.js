@@ -38,19 +38,18 @@ export function verificationCard(view) {
   return h('div.card.verification-card',
     h('h3.card-title', '核查得分'),
     h('p.muted.small', `${v.by.name ?? '审核人'}（${stepLabel(v.stepName)}）于 ${fmtDateTime(v.at)} 核查`),
-    h('div.table-wrap', h('table.table.table-compact',
-      h('thead', h('tr', h('th', '指标'), h('th.num', '自评'), h('th.num', '核查'), h('th', '说明'))),
+    h('div.table-wrap', h('table.table.table-compact.verification-table',
+      h('thead', h('tr', h('th', '指标'), h('th.num', '自评'), h('th.num', '核查'))),
       h('tbody', view.form.indicators.map((row, i) => {
         const r = verified.get(i);
         const down = r && r.selfScore !== null && r.score < r.selfScore;
         return h(`tr${down ? '.verified-down' : ''}`, { 'data-row': String(i) },
-          h('td', `${i + 1}. ${row.name || '未命名'}`),
+          h('td', h('div', `${i + 1}. ${row.name || '未命名'}`), r?.reason ? h('div.small.verified-reason', `说明：${r.reason}`) : null),
           h('td.num.mono', fmtScore(row.score)),
-          h('td.num.mono', r ? fmtScore(r.score) : '—'),
-          h('td.small', r?.reason ?? ''));
+          h('td.num.mono', r ? fmtScore(r.score) : '—'));
       })),
-      h('tfoot', h('tr.total-row', h('td', '核查得分合计'), h('td'), h('td.num.mono', v.total === null ? '—' : fmtScore(v.total)),
-        h('td.muted.small', v.complete ? '含预算执行得分' : '部分指标行未核查'))))));
+      h('tfoot', h('tr.total-row', h('td', '核查得分', h('div.muted.small', v.complete ? '含预算执行得分' : '部分指标行未核查')), h('td'),
+        h('td.num.mono', v.total === null ? '—' : fmtScore(v.total)))))));
 }
 
 /**
