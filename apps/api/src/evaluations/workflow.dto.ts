@@ -28,13 +28,8 @@ export class VerifiedScoreDto {
   reason?: string | null;
 }
 
-export class ApproveDto extends TransitionDto {
-  @ApiPropertyOptional({ description: '审核意见（可选）' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4000)
-  comment?: string;
-
+/** What a reviewer sends with a step's decision: the 核查分 of indicator rows, if they verified any. */
+export class ReviewDecisionDto extends TransitionDto {
   @ApiPropertyOptional({ type: [VerifiedScoreDto], description: '核查分（可选）：逐行填写审核人核定的得分' })
   @IsOptional()
   @IsArray()
@@ -42,6 +37,14 @@ export class ApproveDto extends TransitionDto {
   @ValidateNested({ each: true })
   @Type(() => VerifiedScoreDto)
   verifiedScores?: VerifiedScoreDto[];
+}
+
+export class ApproveDto extends ReviewDecisionDto {
+  @ApiPropertyOptional({ description: '审核意见（可选）' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  comment?: string;
 }
 
 export class WithdrawDto extends TransitionDto {
@@ -75,7 +78,7 @@ export class ReturnCommentDto {
   text: string;
 }
 
-export class ReturnDto extends TransitionDto {
+export class ReturnDto extends ReviewDecisionDto {
   @ApiProperty({ type: [ReturnCommentDto] })
   @IsArray()
   @ArrayMinSize(1)
@@ -83,14 +86,6 @@ export class ReturnDto extends TransitionDto {
   @ValidateNested({ each: true })
   @Type(() => ReturnCommentDto)
   comments: ReturnCommentDto[];
-
-  @ApiPropertyOptional({ type: [VerifiedScoreDto], description: '核查分（可选）' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => VerifiedScoreDto)
-  verifiedScores?: VerifiedScoreDto[];
 }
 
 export class ReopenDto extends TransitionDto {

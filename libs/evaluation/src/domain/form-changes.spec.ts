@@ -1,22 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EvaluationForm, IndicatorRow } from './evaluation-form.js';
 import { formChanges, targetChanged } from './form-changes.js';
+import { completeForm } from './evaluation-form.fixture.js';
 
 function row(level1: string, level2: string, name: string, overrides: Partial<IndicatorRow> = {}): IndicatorRow {
   return { level1, level2, name, target: '6次', actual: '6次', weight: 10, score: 10, deviation: '', ...overrides };
 }
 
 function form(overrides: Partial<EvaluationForm> = {}): EvaluationForm {
-  return {
-    fiscalYear: 2021,
-    unitId: 'unit-1',
-    projectName: '新媒体运营服务项目',
-    competentDepartment: '中共北京市委老干部局',
-    projectLead: '韩清峰',
-    contactPhone: '13501271919',
-    evaluationMethod: '单位自评',
-    funds: { total: { initialBudget: '30', fullYearBudget: '30', executed: '30' }, currentYear: { initialBudget: '30', fullYearBudget: '30', executed: '30' }, carryOver: null, other: null },
-    goals: { expected: '引领青少年', actual: '粉丝量 11591 人' },
+  return completeForm({
     indicators: [
       // The paper's merged cells: a blank 一级/二级 continues the group above.
       row('产出指标', '数量指标', '讲题策划、推进会'),
@@ -26,7 +18,7 @@ function form(overrides: Partial<EvaluationForm> = {}): EvaluationForm {
       row('满意度指标', '服务对象满意度指标', '读者满意度'),
     ],
     ...overrides,
-  };
+  });
 }
 
 const rowsOf = (f: EvaluationForm) => f.indicators.map((r) => ({ ...r }));
