@@ -179,7 +179,7 @@ export class NotificationCenter {
     const rows = await Sql.of(manager).rows<EvaluationFacts & { id: string }>(
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
               COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors, u.department_id,
-              CASE WHEN e.status = 'Submitted' THEN e.state->'review'->'chain'->>((e.state->'review'->>'step')::int) END AS review_step,
+              e.review_step,
               COALESCE((SELECT jsonb_agg(a->'by') FROM jsonb_array_elements(e.state->'review'->'approvals') a), '[]'::jsonb) AS review_approvers
        FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1::uuid[])`,
       [evaluationIds],

@@ -10,6 +10,7 @@ import { OutboxNotify1764720000000 } from './migrations/1764720000000-outbox-not
 import { FlatReads1764720000100 } from './migrations/1764720000100-flat-reads.js';
 import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-generation.js';
 import { Departments1764892800200 } from './migrations/1764892800200-departments.js';
+import { ReviewStep1764979200000 } from './migrations/1764979200000-review-step.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   FlatReads1764720000100,
   TokenGeneration1764806400000,
   Departments1764892800200,
+  ReviewStep1764979200000,
   AttachmentBlobs1764892800000,
 ];
 

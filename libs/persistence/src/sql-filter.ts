@@ -10,6 +10,16 @@ export class SqlFilter {
     return this;
   }
 
+  /** `clause` holds one `?` per value, in order. */
+  addEach(clause: string, ...values: unknown[]): this {
+    const placeholders = clause.split('?').length - 1;
+    if (placeholders > values.length) throw new Error(`SqlFilter: more placeholders than values in ${clause}`);
+    if (placeholders < values.length) throw new Error(`SqlFilter: ${values.length} values for ${placeholders} placeholders in ${clause}`);
+    let next = 0;
+    this.clauses.push(clause.replace(/\?/g, () => `$${this.params.push(values[next++])}`));
+    return this;
+  }
+
   /** A clause without parameters. */
   raw(clause: string): this {
     this.clauses.push(clause);

@@ -35,21 +35,23 @@ function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
 /** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
 const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))`;
 
-/** The review step a Submitted form is at (its state's review chain; 'unit' for forms submitted before chains). */
-const REVIEW_STEP = `COALESCE(e.state->'review'->'chain'->>((e.state->'review'->>'step')::int), 'unit')`;
-
 /** Nobody reviews two steps of one submission: the user id in `?` approved none of its earlier steps. */
 const NOT_EARLIER_APPROVER = `NOT (COALESCE(e.state->'review'->'approvals', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('by', ?::text)))`;
 
 /**
  * The review queue's step rule (reviewsStepIn in evaluation-access.ts, as SQL): a form at the unit step waits for
  * the reviewers of its unit (every unit for someone who sees all), at the department step for the reviewers of
- * its unit's 主管部门 (the units in `departmentUnitIds`).
+ * its unit's 主管部门 (the units in `departmentUnitIds`). `review_step` is the row's generated column (migration
+ * ReviewStep), found with the unit on the index `evaluations_review_queue`.
  */
 function addReviewStepFilter(sql: SqlFilter, user: AuthenticatedUser): SqlFilter {
-  sql.add(`(${REVIEW_STEP} <> 'department' OR e.unit_id = ANY(?::uuid[]))`, user.departmentUnitIds ?? []);
-  if (seesAllUnits(user)) return sql;
-  return sql.add(`(${REVIEW_STEP} = 'department' OR e.unit_id = ANY(?::uuid[]))`, user.unitIds);
+  const departmentUnits = user.departmentUnitIds ?? [];
+  if (seesAllUnits(user)) return sql.addEach(`(e.review_step = 'unit' OR (e.review_step = 'department' AND e.unit_id = ANY(?::uuid[])))`, departmentUnits);
+  return sql.addEach(
+    `((e.review_step = 'unit' AND e.unit_id = ANY(?::uuid[])) OR (e.review_step = 'department' AND e.unit_id = ANY(?::uuid[])))`,
+    user.unitIds,
+    departmentUnits,
+  );
 }
 
 /**

@@ -104,7 +104,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
          SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
                 e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
                 e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
-                CASE WHEN e.status = 'Submitted' THEN COALESCE(e.state->'review'->'chain'->>((e.state->'review'->>'step')::int), 'unit') END AS review_step,
+                e.review_step,
                 cu.id AS claimed_by, cu.display_name AS claimed_by_name
          FROM page JOIN evaluations e ON e.id = page.id JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS}
          LEFT JOIN users cu ON e.status = 'Submitted' AND cu.id = (e.state->'review'->>'claimedBy')::uuid
