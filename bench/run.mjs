@@ -376,6 +376,14 @@ async function readRuns(ctx) {
   const [small] = (await sql.query(`INSERT INTO units (id, name, competent_department) VALUES (gen_random_uuid(), '压测小单位', '压测主管部门')
                                     ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`)).rows.map((r) => r.id);
   await seedForms(sql, { templateId: template, fiscalYear: year, from: 900_001, count: 20, unitIds: [small] });
+  // A reviewer of one of the 100 units: the review queue and its badge (the Submitted forms of that unit, found by
+  // the review step on an index) must cost the same at 1k and at 100k.
+  const reviewerName = `bench-reviewer-${Date.now()}`;
+  const reviewerPassword = '压测审核人的口令很长很长';
+  const adminToken = (await api()('POST', '/api/auth/login', undefined, { username: 'admin', password: process.env.DEMO_PASSWORD ?? 'demo1234' })).body.accessToken;
+  await api()('POST', '/api/users', adminToken, { username: reviewerName, password: reviewerPassword, displayName: '压测审核人', roles: ['reviewer'], unitIds: [units[0]] });
+  const reviewer = (await api()('POST', '/api/auth/login', undefined, { username: reviewerName, password: reviewerPassword })).body.accessToken;
+  const tokens = { reviewQueue: reviewer, reviewQueueCounts: reviewer };
   const reads = {
     board: () => `/api/board?fiscalYear=${year}`,
     listSubmittedPage1: () => `/api/evaluations?fiscalYear=${year}&status=Submitted&page=1&pageSize=20`,
@@ -384,6 +392,8 @@ async function readRuns(ctx) {
     summarySmallUnit: () => `/api/summary?fiscalYear=${year}&unitId=${small}`,
     summaryGrowingUnit: () => `/api/summary?fiscalYear=${year}&unitId=${units[0]}`,
     queueCounts: () => `/api/me/queues`,
+    reviewQueue: () => `/api/evaluations?queue=review&page=1&pageSize=20`,
+    reviewQueueCounts: () => `/api/me/queues`,
     floorGetOne: (id) => `/api/evaluations/${id}`,
   };
   results.scenarios.reads = {};
@@ -400,7 +410,7 @@ async function readRuns(ctx) {
       for (const [name, url] of Object.entries(reads)) {
         const target = url(anyId);
         const meter = await cpuMeter(admin, db, pids);
-        const run = await closedLoop(CONFIG.readers, CONFIG.readSeconds, async (i) => (await api(i)('GET', target, manager)).status);
+        const run = await closedLoop(CONFIG.readers, CONFIG.readSeconds, async (i) => (await api(i)('GET', target, tokens[name] ?? manager)).status);
         const used = await meter();
         Object.assign(run, { apiMs: (used.api * 1000) / run.count, postgresMs: (used.postgres * 1000) / run.count, othersCores: used.othersCores });
         runsBy[name].push(run);
@@ -428,7 +438,7 @@ async function readRuns(ctx) {
   for (const name of Object.keys(reads)) {
     const at = sizes.map((s) => results.scenarios.reads[s][name]);
     const last = at.at(-1);
-    const target = name === 'floorGetOne' || name === 'queueCounts' ? '' : `p99<20 ${last.p99 < 20 ? '✔' : '✘'}`;
+    const target = name === 'floorGetOne' || name === 'queueCounts' || name === 'reviewQueueCounts' ? '' : `p99<20 ${last.p99 < 20 ? '✔' : '✘'}`;
     const label = {
       board: 'GET /api/board?fiscalYear',
       listSubmittedPage1: 'list: year + Submitted, page 1',
@@ -436,6 +446,8 @@ async function readRuns(ctx) {
       summarySmallUnit: 'summary: a unit of 20 forms',
       summaryGrowingUnit: `summary: 1 of 100 units (${sizes.map((s) => s / 100).join('/')} rows)`,
       queueCounts: 'GET /api/me/queues (manager)',
+      reviewQueue: "list: a unit reviewer's 待我审核, page 1",
+      reviewQueueCounts: 'GET /api/me/queues (a unit reviewer)',
       floorGetOne: 'floor: GET /api/evaluations/:id',
     }[name];
     rows.push([
