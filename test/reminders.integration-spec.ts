@@ -108,6 +108,23 @@ describe('Reminders on a moved clock', () => {
     expect((await notices()).map((n) => n.kind)).toEqual(['reminder', 'reminder', 'review_overdue']);
   });
 
+  it("reminds the reviewers of the step the form waits at: after the unit step, the 主管部门's", async () => {
+    const directory = new Directory(dataSource, loadConfig({}));
+    const unit = (await directory.findUnit(unitId))!;
+    const deptReviewer = await directory.createUser({ username: `dr-${randomUUID().slice(0, 8)}`, password: 'reminder-pass-1', displayName: '主管部门审核人', roles: ['reviewer'], unitIds: [], departmentIds: [unit.departmentId!] });
+    const [{ id: unitReviewer }] = await dataSource.query(`SELECT id FROM users WHERE username = 'r1'`);
+    const cycle = await cycleIn('两级审核催办');
+    const evaluation = await draftIn(cycle, minus(20));
+    const loaded = await repository.load(evaluation.state.id);
+    loaded.submit({ actor: { userId: drafterIds[0] }, at: minus(6) }, ['unit', 'department']);
+    loaded.approve(null, randomUUID(), { actor: { userId: unitReviewer }, at: minus(5.5) });
+    await repository.save(loaded, 1);
+    expect(loaded.state).toMatchObject({ status: 'Submitted', review: { step: 1 } });
+    await scan.run(deadline);
+    const overdue = (await notices()).filter((n) => n.kind === 'review_overdue');
+    expect(overdue.map((n) => n.recipient_id)).toEqual([deptReviewer.id]);
+  });
+
   it('reschedules when the deadline moves', async () => {
     const cycle = await cycleIn('截止日调整');
     await draftIn(cycle, minus(20));
