@@ -301,6 +301,14 @@ export class Directory {
     return rows.map(toUser);
   }
 
+  /** How the form names people (approvers, claimants, uploaders): id → display name, for the ids that exist. */
+  async displayNames(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await Sql.of(this.dataSource).rows<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [unique]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
   async findUser(id: string): Promise<UserRecord | null> {
     const row = await Sql.of(this.dataSource).first<UserRow>('SELECT * FROM users WHERE id = $1 AND active', [id]);
     return row ? toUser(row) : null;

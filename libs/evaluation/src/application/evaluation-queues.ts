@@ -108,8 +108,9 @@ export class MyQueuesQuery extends Query<QueueCounts> {
 
 /**
  * The counts behind the queue badges, from the pre-aggregated counters (COUNTS_RELATION): as cheap for a
- * hundred thousand forms as for a few. The review queue also leaves out the Submitted forms the user may
- * not review (created or last edited by them: NOT_SELF_REVIEW), counted on two small partial indexes.
+ * hundred thousand forms as for a few. The review queue is counted by its own filter (reviewCount): the
+ * step a form waits at is on the row (review_step, indexed with the unit), the self-review and earlier-step
+ * rules on the few rows that index finds.
  */
 @QueryHandler(MyQueuesQuery)
 export class MyQueuesHandler implements IQueryHandler<MyQueuesQuery, QueueCounts> {

@@ -1,7 +1,7 @@
 import { isUuid, readQuery } from '#perf-eval/persistence';
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '#perf-eval/identity';
+import { Directory, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationState } from '../domain/evaluation.js';
 import { describeFormPath } from '../domain/form-path.js';
 import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '#perf-eval/cycles';
@@ -94,7 +94,10 @@ export class GetEvaluationQuery extends Query<EvaluationView> {
 
 @QueryHandler(GetEvaluationQuery)
 export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, EvaluationView> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: Directory,
+  ) {}
 
   async execute({ id, user, revision }: GetEvaluationQuery): Promise<EvaluationView> {
     const rows: Row[] =
@@ -166,16 +169,14 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
   }
 
   /** The display names of the people the review names (approvers, claimant, verifier). */
-  private async namesOf(state: EvaluationState): Promise<Map<string, string>> {
+  private namesOf(state: EvaluationState): Promise<Map<string, string>> {
     const ids = [
       ...(state.review?.approvals.map((a) => a.by) ?? []),
       state.review?.claimedBy,
       state.review?.assignedBy,
       state.verification?.by,
     ].filter((id): id is string => typeof id === 'string');
-    if (ids.length === 0) return new Map();
-    const rows: { id: string; display_name: string }[] = await readQuery(this.dataSource, 'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
-    return new Map(rows.map((r) => [r.id, r.display_name]));
+    return this.directory.displayNames(ids);
   }
 }
 

@@ -1,7 +1,5 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import type { AuthenticatedUser } from '#perf-eval/identity';
-import { Sql } from '#perf-eval/persistence';
+import { Directory, type AuthenticatedUser } from '#perf-eval/identity';
 import type { AttachmentMeta } from '../domain/evaluation-attachment.js';
 import { describeFormPath } from '../domain/form-path.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
@@ -24,7 +22,7 @@ export class ListAttachmentsQuery extends Query<AttachmentView[]> {
 export class ListAttachmentsHandler implements IQueryHandler<ListAttachmentsQuery, AttachmentView[]> {
   constructor(
     private readonly repository: EvaluationRepository,
-    private readonly dataSource: DataSource,
+    private readonly directory: Directory,
   ) {}
 
   async execute({ id, user }: ListAttachmentsQuery): Promise<AttachmentView[]> {
@@ -32,10 +30,7 @@ export class ListAttachmentsHandler implements IQueryHandler<ListAttachmentsQuer
     assertVisible(user, state, id);
     const attachments = state.attachments ?? [];
     if (attachments.length === 0) return [];
-    const uploaders = [...new Set(attachments.map((a) => a.uploadedBy))];
-    const names = new Map(
-      (await Sql.of(this.dataSource).rows<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [uploaders])).map((u) => [u.id, u.display_name]),
-    );
+    const names = await this.directory.displayNames(attachments.map((a) => a.uploadedBy));
     return attachments.map((a) => ({ ...a, place: a.target ? describeFormPath(a.target) : null, uploaderName: names.get(a.uploadedBy) ?? null }));
   }
 }
