@@ -391,6 +391,10 @@ async function readRuns(ctx) {
     listPage50: () => `/api/evaluations?fiscalYear=${year}&page=50&pageSize=20`,
     summarySmallUnit: () => `/api/summary?fiscalYear=${year}&unitId=${small}`,
     summaryGrowingUnit: () => `/api/summary?fiscalYear=${year}&unitId=${units[0]}`,
+    // What the web app asks: a page of 50 rows, with the whole table's count and 合计.
+    summaryGrowingUnitPage: () => `/api/summary?fiscalYear=${year}&unitId=${units[0]}&page=1&pageSize=50`,
+    // A manager's table of the whole year (every unit), page 20 (exists at every size: 1,020 rows are 21 pages).
+    summaryYearPage20: () => `/api/summary?fiscalYear=${year}&page=20&pageSize=50`,
     queueCounts: () => `/api/me/queues`,
     reviewQueue: () => `/api/evaluations?queue=review&page=1&pageSize=20`,
     reviewQueueCounts: () => `/api/me/queues`,
@@ -445,6 +449,8 @@ async function readRuns(ctx) {
       listPage50: 'list: year, page 50',
       summarySmallUnit: 'summary: a unit of 20 forms',
       summaryGrowingUnit: `summary: 1 of 100 units (${sizes.map((s) => s / 100).join('/')} rows)`,
+      summaryGrowingUnitPage: 'summary: the same unit, page 1 of 50 rows',
+      summaryYearPage20: 'summary: the whole year, page 20 of 50 rows',
       queueCounts: 'GET /api/me/queues (manager)',
       reviewQueue: "list: a unit reviewer's 待我审核, page 1",
       reviewQueueCounts: 'GET /api/me/queues (a unit reviewer)',

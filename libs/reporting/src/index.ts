@@ -10,7 +10,7 @@ export { formWorkbook } from './form-workbook.js';
 export { type PublicationPack, PublicationPackQuery } from './publication-pack.js';
 export { summaryCsv } from './summary-csv.js';
 export { summaryDocx, summaryPdf } from './summary-document.js';
-export type { SummaryTable } from './summary-table.js';
+export type { SummaryAnswer, SummaryTable } from './summary-table.js';
 export { summaryTitle, summaryWorkbook } from './summary-workbook.js';
 export { SummaryQuery } from './summary.query.js';
 export { ReportingModule } from './reporting.module.js';

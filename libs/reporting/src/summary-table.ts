@@ -32,5 +32,14 @@ export interface SummaryTable {
   fiscalYear: number | null;
   unitName: string | null; // when the table is of one unit
   rows: SummaryRow[];
-  total: { budget: string }; // 合计, 2 decimals
+  total: { budget: string }; // 合计 of the whole table (every page), 2 decimals
+}
+
+/** What `GET /api/summary` answers: the table, or one page of it, with the whole table's count and 合计. */
+export interface SummaryAnswer extends SummaryTable {
+  /** Rows of the whole table: the rows of every page. */
+  totalRows: number;
+  /** When one page was asked for (`?page=&pageSize=`): which. */
+  page?: number;
+  pageSize?: number;
 }

@@ -4,18 +4,28 @@ import { Decimal } from 'decimal.js';
 import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
 import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
-import type { SummaryRow, SummaryTable } from './summary-table.js';
+import type { SummaryAnswer, SummaryRow } from './summary-table.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 
-export class SummaryQuery extends Query<SummaryTable> {
+/** A page of the table: `page` from 1, `size` rows. */
+export interface SummaryPage {
+  page: number;
+  size: number;
+}
+
+export class SummaryQuery extends Query<SummaryAnswer> {
   constructor(
     readonly user: AuthenticatedUser,
     readonly fiscalYear?: number,
     readonly unitId?: string,
+    /** Absent: the whole table (the exports); present: one page, with the whole table's count and 合计. */
+    readonly page?: SummaryPage,
   ) {
     super();
   }
 }
+
+const SUMMARY_ORDER = 'u.name, e.fiscal_year, e.summary_seq NULLS LAST, e.created_at, e.id';
 
 /**
  * The 项目绩效评价明细表 from the evaluations table: source order first (the paper's 序号), then creation order.
@@ -24,52 +34,34 @@ export class SummaryQuery extends Query<SummaryTable> {
  * showing its last published revision — figures, score, grade, status — with `correcting: true`, until
  * the new revision is published. A form never published shows what it holds now (as before), with its
  * status, so that the table also tells how far each form has come.
+ *
+ * A page is found by its ids alone in the table's order (the summary-order index), then only its rows are
+ * read; the count and the 合计 of the whole table come from a second statement that reads no JSON but the
+ * published budgets of forms being corrected. A page costs its rows, not the unit's or the year's.
  */
 @QueryHandler(SummaryQuery)
-export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable> {
+export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute({ user, fiscalYear, unitId }: SummaryQuery): Promise<SummaryTable> {
+  async execute({ user, fiscalYear, unitId, page }: SummaryQuery): Promise<SummaryAnswer> {
     const sql = new SqlFilter()
       .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
       .addIf(unitId, 'e.unit_id = ?', unitId)
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
-    // p: the last published revision of a form whose current revision is not published (a correction
-    // under way), with the scoring recorded for that revision's form version. Only a form past its first
-    // revision can have one (a reopen starts a new revision), so the others skip the look-up.
-    const rows: Row[] = await readQuery(this.dataSource, 
-      `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
-              e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
-              p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
-              p.errors AS published_errors, p.warnings AS published_warnings, p.verification AS published_verification
-       FROM evaluations e JOIN units u ON u.id = e.unit_id
-       LEFT JOIN LATERAL (
-         SELECT r.revision, r.state->'form' AS form, r.state->>'status' AS status, s.scores, r.state->'verification' AS verification,
-                (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'error')::int AS errors,
-                (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'warning')::int AS warnings
-         FROM evaluation_revisions r
-         LEFT JOIN LATERAL (
-           SELECT s.scores, s.findings FROM evaluation_scorings s
-           WHERE s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
-           ORDER BY s.recorded_at DESC LIMIT 1
-         ) s ON true
-         WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
-         ORDER BY r.revision DESC LIMIT 1
-       ) p ON true
-       ${sql.where}
-       ORDER BY u.name, e.fiscal_year, e.summary_seq NULLS LAST, e.created_at, e.id`,
-      sql.params,
-    );
+    const offset = page ? (page.page - 1) * page.size : 0;
+    const [rows, whole] = await Promise.all([
+      readQuery<Row>(this.dataSource, rowsStatement(sql, page !== undefined), page ? [...sql.params, page.size, offset] : sql.params),
+      page ? readQuery<TotalsRow>(this.dataSource, totalsStatement(sql), sql.params).then(([t]) => t) : undefined,
+    ]);
     const shown = rows.map(shownFigures);
-    const units = new Set(rows.map((r) => r.unit_name));
-    const total = shown.reduce((sum, r) => (r.budget === null ? sum : sum.plus(r.budget)), new Decimal(0));
+    const totals = whole ? wholeTable(whole) : pageTotals(rows, shown);
     return {
       fiscalYear: fiscalYear ?? null,
-      unitName: units.size === 1 ? [...units][0] : null,
+      unitName: totals.unitName,
       rows: rows.map<SummaryRow>((r, i) => {
         const f = shown[i];
         return {
-          seq: i + 1,
+          seq: offset + i + 1,
           evaluationId: r.id,
           unitId: r.unit_id,
           unitName: r.unit_name,
@@ -88,9 +80,88 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryTable>
           currentStatus: r.status,
         };
       }),
-      total: { budget: total.toFixed(2, Decimal.ROUND_HALF_UP) },
+      total: { budget: totals.budget.toFixed(2, Decimal.ROUND_HALF_UP) },
+      totalRows: totals.rows,
+      ...(page ? { page: page.page, pageSize: page.size } : {}),
     };
   }
+}
+
+/**
+ * The rows of the table, or of one page of it ($n+1: size, $n+2: offset after the filter's parameters).
+ * p: the last published revision of a form whose current revision is not published (a correction under
+ * way), with the scoring recorded for that revision's form version. Only a form past its first revision
+ * can have one (a reopen starts a new revision), so the others skip the look-up.
+ */
+function rowsStatement(sql: SqlFilter, paged: boolean): string {
+  const pageCte = paged
+    ? `WITH page AS (SELECT e.id FROM evaluations e JOIN units u ON u.id = e.unit_id ${sql.where} ORDER BY ${SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
+    : '';
+  return `${pageCte}SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
+              e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
+              p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
+              p.errors AS published_errors, p.warnings AS published_warnings, p.verification AS published_verification
+       FROM ${paged ? 'page JOIN evaluations e ON e.id = page.id' : 'evaluations e'} JOIN units u ON u.id = e.unit_id
+       LEFT JOIN LATERAL (
+         SELECT r.revision, r.state->'form' AS form, r.state->>'status' AS status, s.scores, r.state->'verification' AS verification,
+                (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'error')::int AS errors,
+                (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'warning')::int AS warnings
+         FROM evaluation_revisions r
+         LEFT JOIN LATERAL (
+           SELECT s.scores, s.findings FROM evaluation_scorings s
+           WHERE s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
+           ORDER BY s.recorded_at DESC LIMIT 1
+         ) s ON true
+         WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
+         ORDER BY r.revision DESC LIMIT 1
+       ) p ON true
+       ${paged ? '' : sql.where}
+       ORDER BY ${SUMMARY_ORDER}`;
+}
+
+/**
+ * The whole table's count, units and 合计 without its rows: the budgets of rows that show their own
+ * figures are summed by PostgreSQL (numeric, exact); a row under correction shows its published
+ * revision's budget, which is read as text and added here (Decimal), as shownFigures does.
+ */
+function totalsStatement(sql: SqlFilter): string {
+  return `SELECT count(*)::int AS rows, count(DISTINCT e.unit_id)::int AS units, min(u.name) AS unit_name,
+                 COALESCE(sum(e.full_year_budget) FILTER (WHERE p.revision IS NULL), 0)::text AS own_budget,
+                 COALESCE(array_agg(p.budget) FILTER (WHERE p.revision IS NOT NULL), '{}') AS published_budgets
+          FROM evaluations e JOIN units u ON u.id = e.unit_id
+          LEFT JOIN LATERAL (
+            SELECT r.revision, r.state->'form'->'funds'->'total'->>'fullYearBudget' AS budget
+            FROM evaluation_revisions r
+            WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
+            ORDER BY r.revision DESC LIMIT 1
+          ) p ON true
+          ${sql.where}`;
+}
+
+interface Totals {
+  rows: number;
+  unitName: string | null;
+  budget: Decimal;
+}
+
+function wholeTable(t: TotalsRow): Totals {
+  const budget = t.published_budgets.reduce((sum, b) => (b === null ? sum : sum.plus(b)), new Decimal(t.own_budget));
+  return { rows: t.rows, unitName: t.units === 1 ? t.unit_name : null, budget };
+}
+
+/** The totals of an unpaged table, from its own rows. */
+function pageTotals(rows: Row[], shown: ReturnType<typeof shownFigures>[]): Totals {
+  const units = new Set(rows.map((r) => r.unit_name));
+  const budget = shown.reduce((sum, r) => (r.budget === null ? sum : sum.plus(r.budget)), new Decimal(0));
+  return { rows: rows.length, unitName: units.size === 1 ? [...units][0] : null, budget };
+}
+
+interface TotalsRow {
+  rows: number;
+  units: number;
+  unit_name: string | null;
+  own_budget: string;
+  published_budgets: (string | null)[];
 }
 
 /** The figures a row shows: its last published revision's while a correction is under way, else its own. */

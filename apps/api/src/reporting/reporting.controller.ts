@@ -16,8 +16,25 @@ import type { SummaryTable } from '#perf-eval/reporting';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min, ValidateIf } from 'class-validator';
 import { FiscalYearFilterDto, UnitYearFilterDto } from '../query-filters.dto.js';
+
+/** `?page=&pageSize=`: one page of the 明细表 (both or neither; without them the whole table). */
+export class SummaryQueryDto extends UnitYearFilterDto {
+  @ValidateIf((o: SummaryQueryDto) => o.pageSize !== undefined || o.page !== undefined)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
+
+  @ValidateIf((o: SummaryQueryDto) => o.pageSize !== undefined || o.page !== undefined)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize?: number;
+}
 
 /** The pack is of one year (required) and one unit (required when the year's published forms are of several). */
 export class PublicationQueryDto {
@@ -32,6 +49,7 @@ export class PublicationQueryDto {
   unitId?: string;
 }
 import type { AuthenticatedUser } from '#perf-eval/identity';
+
 import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
 import { REPORTING_ACCESS } from '#perf-eval/reporting';
 
@@ -52,8 +70,9 @@ export class ReportingController {
   /** 项目绩效评价明细表 */
   @Allowed(REPORTING_ACCESS, 'summary.read')
   @Get('summary')
-  summary(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto) {
-    return this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+  summary(@CurrentUser() user: AuthenticatedUser, @Query() query: SummaryQueryDto) {
+    const page = query.page !== undefined && query.pageSize !== undefined ? { page: query.page, size: query.pageSize } : undefined;
+    return this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId, page));
   }
 
   @Allowed(REPORTING_ACCESS, 'summary.export')

@@ -1,11 +1,16 @@
 import { api, download, session } from '../api.js';
 import { h, clear, loading, emptyState, pageHeader, statusBadge, gradeBadge, findingCounts, fmtAmount, fmtScore, hashOf, yearOptions, toast, defaultFiscalYear } from '../dom.js';
+import { pager } from './list.js';
+
+/** Rows per page of the table on screen; the exports hold the whole table. */
+const PAGE_SIZE = 50;
 
 export async function renderSummary(ctx) {
   const { params, main } = ctx;
   const fiscalYear = await defaultFiscalYear(params, api);
   const unitId = params.get('unitId') ?? '';
-  const go = (changes) => ctx.navigate(hashOf('/summary', { fiscalYear, unitId, ...changes }));
+  const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
+  const go = (changes) => ctx.navigate(hashOf('/summary', { fiscalYear, unitId, page: 1, ...changes }));
   const yearSelect = h('select', { 'aria-label': '年度', onchange: (e) => go({ fiscalYear: e.target.value }) }, yearOptions(fiscalYear, { allLabel: null }));
   const unitSelect = h('select', { 'aria-label': '单位', onchange: (e) => go({ unitId: e.target.value }) }, h('option', { value: '' }, '全部单位'));
   const unitLabel = h('label.inline', { hidden: true }, '单位', unitSelect);
@@ -43,21 +48,26 @@ export async function renderSummary(ctx) {
     h('div.toolbar', h('label.inline', '年度', yearSelect), unitLabel),
     body);
 
-  const [table, units] = await Promise.all([api.get('/summary', { fiscalYear, unitId }), api.get('/units').catch(() => [])]);
+  const [table, units] = await Promise.all([api.get('/summary', { fiscalYear, unitId, page, pageSize: PAGE_SIZE }), api.get('/units').catch(() => [])]);
   if (!ctx.isCurrent()) return;
   if (Array.isArray(units) && units.length > 1) {
     unitLabel.hidden = false;
     unitSelect.append(...units.map((u) => h('option', { value: u.id, selected: u.id === unitId }, u.name)));
   }
+  if (!table.rows.length && table.totalRows && page > 1) {
+    go({ page: Math.ceil(table.totalRows / PAGE_SIZE) }); // a page past the end (the table shrank): its last page
+    return;
+  }
   clear(body);
-  if (!table.rows.length) {
+  if (!table.totalRows) {
     body.append(emptyState(`${fiscalYear} 年度没有自评表。`));
     return;
   }
-  const multiUnit = new Set(table.rows.map((r) => r.unitId)).size > 1;
+  // Of the whole table, not of this page: one unit's name is the table's when it holds one unit only.
+  const multiUnit = table.unitName === null;
   body.append(h('div.card.paper',
     h('div.paper-title', h('h2', `${table.fiscalYear ?? fiscalYear} 年度项目绩效评价明细表`),
-      h('div.paper-sub', table.unitName ? `单位：${table.unitName}` : multiUnit ? '全部单位' : `单位：${table.rows[0].unitName}`)),
+      h('div.paper-sub', table.unitName ? `单位：${table.unitName}` : '全部单位')),
     h('div.table-wrap', h('table.table.table-paper',
       h('thead', h('tr',
         h('th.num', '序号'), h('th', '项目名称'), multiUnit ? h('th', '单位') : null, h('th.num', '项目预算（万元）'), h('th', '评价方式'), h('th.num', '自评得分'),
@@ -78,6 +88,8 @@ export async function renderSummary(ctx) {
         h('td.sys', statusBadge(r.status)),
         h('td.sys', findingCounts(r.findings))))),
       h('tfoot', h('tr.total-row',
-        h('td'), h('td', '合计'), multiUnit ? h('td') : null, h('td.num.mono', fmtAmount(table.total?.budget)), h('td'), h('td'), h('td', { colspan: 5 }))))),
+        h('td'), h('td', table.totalRows > table.rows.length ? `合计（全部 ${table.totalRows} 项）` : '合计'), multiUnit ? h('td') : null,
+        h('td.num.mono', fmtAmount(table.total?.budget)), h('td'), h('td'), h('td', { colspan: 5 }))))),
+    table.totalRows > PAGE_SIZE ? pager(table.totalRows, page, PAGE_SIZE, (p) => go({ page: p })) : null,
     h('p.muted.small', '“核查得分”为审核人逐行核定的得分；“系统计算得分”及其后各列为系统按评分规则计算与检查的结果。纸质表中没有这些列。')));
 }
