@@ -11,6 +11,7 @@ import { FlatReads1764720000100 } from './migrations/1764720000100-flat-reads.js
 import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-generation.js';
 import { Departments1764892800200 } from './migrations/1764892800200-departments.js';
 import { ReviewStep1764979200000 } from './migrations/1764979200000-review-step.js';
+import { SummaryPages1765065600000 } from './migrations/1765065600000-summary-pages.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   TokenGeneration1764806400000,
   Departments1764892800200,
   ReviewStep1764979200000,
+  SummaryPages1765065600000,
   AttachmentBlobs1764892800000,
 ];
 

@@ -6,6 +6,7 @@ import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-e
 import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryAnswer, SummaryRow } from './summary-table.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { COUNTS_RELATION } from '#perf-eval/evaluation';
 
 /** A page of the table: `page` from 1, `size` rows. */
 export interface SummaryPage {
@@ -50,7 +51,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     const offset = page ? (page.page - 1) * page.size : 0;
     const [rows, whole] = await Promise.all([
-      readQuery<Row>(this.dataSource, rowsStatement(sql, page !== undefined), page ? [...sql.params, page.size, offset] : sql.params),
+      readQuery<Row>(this.dataSource, rowsStatement(sql, page !== undefined, unitId !== undefined), page ? [...sql.params, page.size, offset] : sql.params),
       page ? readQuery<TotalsRow>(this.dataSource, totalsStatement(sql), sql.params).then(([t]) => t) : undefined,
     ]);
     const shown = rows.map(shownFigures);
@@ -93,9 +94,12 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
  * way), with the scoring recorded for that revision's form version. Only a form past its first revision
  * can have one (a reopen starts a new revision), so the others skip the look-up.
  */
-function rowsStatement(sql: SqlFilter, paged: boolean): string {
+function rowsStatement(sql: SqlFilter, paged: boolean, oneUnit: boolean): string {
+  // Of one unit the name is the same on every row: the page is then read off the index in its order and stops
+  // after its rows (with the name first, PostgreSQL sorts the unit's rows to find them).
   const pageCte = paged
-    ? `WITH page AS (SELECT e.id FROM evaluations e JOIN units u ON u.id = e.unit_id ${sql.where} ORDER BY ${SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
+    ? `WITH page AS (SELECT e.id FROM evaluations e ${oneUnit ? '' : 'JOIN units u ON u.id = e.unit_id'} ${sql.where}
+                     ORDER BY ${oneUnit ? SUMMARY_ORDER.replace('u.name, ', '') : SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
     : '';
   return `${pageCte}SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
               e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
@@ -120,22 +124,25 @@ function rowsStatement(sql: SqlFilter, paged: boolean): string {
 }
 
 /**
- * The whole table's count, units and 合计 without its rows: the budgets of rows that show their own
- * figures are summed by PostgreSQL (numeric, exact); a row under correction shows its published
- * revision's budget, which is read as text and added here (Decimal), as shownFigures does.
+ * The whole table's count, units and 合计 without reading its rows: the counters (COUNTS_RELATION, kept in
+ * each row's own transaction) hold the forms and the sum of their current budgets per unit; a form under
+ * correction shows its published revision's budget instead, so those few (a partial index finds them) are
+ * read with both budgets as text and the 合计 is corrected here (Decimal), as shownFigures shows them.
  */
 function totalsStatement(sql: SqlFilter): string {
-  return `SELECT count(*)::int AS rows, count(DISTINCT e.unit_id)::int AS units, min(u.name) AS unit_name,
-                 COALESCE(sum(e.full_year_budget) FILTER (WHERE p.revision IS NULL), 0)::text AS own_budget,
-                 COALESCE(array_agg(p.budget) FILTER (WHERE p.revision IS NOT NULL), '{}') AS published_budgets
-          FROM evaluations e JOIN units u ON u.id = e.unit_id
-          LEFT JOIN LATERAL (
-            SELECT r.revision, r.state->'form'->'funds'->'total'->>'fullYearBudget' AS budget
-            FROM evaluation_revisions r
-            WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
-            ORDER BY r.revision DESC LIMIT 1
-          ) p ON true
-          ${sql.where}`;
+  const correcting = `${sql.where ? `${sql.where} AND` : 'WHERE'} e.revision > 1 AND e.status <> 'Published'`;
+  return `WITH c AS (
+            SELECT e.unit_id, sum(e.n) AS n, sum(e.budget) AS budget FROM ${COUNTS_RELATION} e ${sql.where}
+            GROUP BY e.unit_id HAVING sum(e.n) <> 0
+          )
+          SELECT COALESCE(sum(c.n), 0)::int AS rows, count(*)::int AS units, min(u.name) AS unit_name, COALESCE(sum(c.budget), 0)::text AS budget,
+                 (SELECT COALESCE(json_agg(json_build_array(e.full_year_budget::text, p.budget)), '[]')
+                  FROM evaluations e JOIN LATERAL (
+                    SELECT r.state->'form'->'funds'->'total'->>'fullYearBudget' AS budget FROM evaluation_revisions r
+                    WHERE r.evaluation_id = e.id ORDER BY r.revision DESC LIMIT 1
+                  ) p ON true
+                  ${correcting}) AS corrections
+          FROM c JOIN units u ON u.id = c.unit_id`;
 }
 
 interface Totals {
@@ -145,7 +152,10 @@ interface Totals {
 }
 
 function wholeTable(t: TotalsRow): Totals {
-  const budget = t.published_budgets.reduce((sum, b) => (b === null ? sum : sum.plus(b)), new Decimal(t.own_budget));
+  const budget = t.corrections.reduce(
+    (sum, [own, published]) => sum.minus(own ?? 0).plus(published ?? 0),
+    new Decimal(t.budget),
+  );
   return { rows: t.rows, unitName: t.units === 1 ? t.unit_name : null, budget };
 }
 
@@ -160,8 +170,10 @@ interface TotalsRow {
   rows: number;
   units: number;
   unit_name: string | null;
-  own_budget: string;
-  published_budgets: (string | null)[];
+  /** Σ of the current budgets (a missing one as 0). */
+  budget: string;
+  /** [current budget, published revision's budget] of each form under correction. */
+  corrections: [string | null, string | null][];
 }
 
 /** The figures a row shows: its last published revision's while a correction is under way, else its own. */
