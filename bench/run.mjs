@@ -12,6 +12,7 @@
 //   BENCH_READ_SIZES=1000,10000,100000                      BENCH_READ_SECONDS=2.5, BENCH_READ_REPEATS=2, BENCH_READERS=8
 //   BENCH_RECOMPUTE_FORMS=10000  BENCH_REMINDER_FORMS=100000  BENCH_IMPORT_FORMS=1000  BENCH_LAG_SAMPLES=100
 //   BENCH_ONLY=baseline,commands,conflict,lag,queue,reads,recompute,import,reminders   (default: all)
+//   BENCH_READS=board,floorGetOne,…   (which reads; default: all, names as in results.json)
 //   BENCH_API_PROCESSES=1 BENCH_WORKER_PROCESSES=1   (2 and 2 show several processes on one database and Redis)
 //   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   BENCH_WORKER_NODE_ARGS=…   BENCH_SKIP_BUILD=true   BENCH_KEEP_DATABASE=true
 import { execFileSync } from 'node:child_process';
@@ -400,6 +401,10 @@ async function readRuns(ctx) {
     reviewQueueCounts: () => `/api/me/queues`,
     floorGetOne: (id) => `/api/evaluations/${id}`,
   };
+  if (process.env.BENCH_READS) {
+    const chosen = list('BENCH_READS', '');
+    for (const name of Object.keys(reads)) if (!chosen.includes(name)) delete reads[name];
+  }
   results.scenarios.reads = {};
   let seeded = 0;
   for (const size of CONFIG.readSizes) {
