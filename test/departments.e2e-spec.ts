@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#perf-eval/config';
@@ -211,6 +212,148 @@ describe('Departments, review chains and department reviewers', () => {
     });
   });
 
+  describe('unlinking a unit whose forms are on their way to 主管部门审核', () => {
+    const PASSWORD = '主管部门待审测试口令';
+    let unit: UnitBody;
+    let departmentA: string;
+    let departmentB: string;
+    let unitDrafter: ApiClient;
+    let unitReviewer: ApiClient;
+    let reviewerA: ApiClient;
+    let reviewerB: ApiClient;
+
+    beforeAll(async () => {
+      unit = (await admin.post('/api/units', { name: '北京市某区文化馆', competentDepartment: '北京市某区文化和旅游局' })).body;
+      departmentA = unit.departmentId!;
+      departmentB = (await admin.post('/api/departments', { name: '北京市某区宣传部' })).body.id;
+      expect((await admin.patch(`/api/units/${unit.id}`, { reviewChain: ['unit', 'department'] })).status).toBe(200);
+      const users = [
+        { username: 'culture-drafter', displayName: '文化馆填报人', roles: ['drafter'], unitIds: [unit.id] },
+        { username: 'culture-reviewer', displayName: '文化馆审核人', roles: ['reviewer'], unitIds: [unit.id] },
+        { username: 'culture-dept-a', displayName: '文旅局审核人', roles: ['reviewer'], unitIds: [], departmentIds: [departmentA] },
+        { username: 'culture-dept-b', displayName: '宣传部审核人', roles: ['reviewer'], unitIds: [], departmentIds: [departmentB] },
+      ];
+      for (const user of users) expect((await admin.post('/api/users', { ...user, password: PASSWORD })).status).toBe(201);
+      [unitDrafter, unitReviewer, reviewerA, reviewerB] = await Promise.all(users.map((u) => ApiClient.login(api.baseUrl, u.username, PASSWORD)));
+    });
+
+    const draft = async (projectName: string): Promise<string> => {
+      const created = await unitDrafter.post('/api/evaluations', newMediaForm({ projectName }));
+      expect(created.status).toBe(201);
+      return created.body.id;
+    };
+    const submit = async (projectName: string): Promise<{ id: string; version: number }> => {
+      const id = await draft(projectName);
+      const sent = await unitDrafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 });
+      expect(sent.status).toBe(200);
+      return { id, version: sent.body.version };
+    };
+    const review = async (id: string) => (await manager.get(`/api/evaluations/${id}`)).body.review;
+
+    it('refuses it with 409 DEPARTMENT_STEP_PENDING naming the forms, over HTTP and in the CLI, and changes nothing', async () => {
+      const waiting = await submit('文化馆：非遗展演项目');
+      expect((await unitReviewer.post(`/api/evaluations/${waiting.id}/approve`, { expectedVersion: waiting.version })).status).toBe(200);
+      expect(await review(waiting.id)).toMatchObject({ name: 'department' });
+      // Still at the unit step, but its chain leads to the department: unlinked, it would reach a step nobody reviews.
+      const coming = await submit('文化馆：公益讲座项目');
+      const before = await unitNamed(unit.name);
+
+      const refused = await admin.patch(`/api/units/${unit.id}`, { departmentId: null, reviewChain: ['unit'] });
+      expect({ status: refused.status, code: refused.body.code, details: refused.body.details }).toEqual({
+        status: 409,
+        code: 'DEPARTMENT_STEP_PENDING',
+        details: { unitId: unit.id, pending: 2, projectNames: ['文化馆：非遗展演项目', '文化馆：公益讲座项目'] },
+      });
+      expect(refused.body.message).toMatch(/^该单位有 2 份自评表正在或即将进行主管部门审核（「文化馆：非遗展演项目」、「文化馆：公益讲座项目」）/);
+      expect(refused.body.message).toContain('请改为将该单位移至其他主管部门，或待这些审核完成后再取消关联');
+      // Without the chain change the chain's own rule answers first (400), as before.
+      expect((await admin.patch(`/api/units/${unit.id}`, { departmentId: null })).body.code).toBe('INVALID_REVIEW_CHAIN');
+      // Hostile bodies are still refused by validation before anything is looked at.
+      for (const body of [{ departmentId: null, reviewChain: ['unit'], color: 'red' }, { departmentId: 'null' }, { departmentId: 0 }, { departmentId: [null] }, { departmentId: null, reviewChain: 'unit' }]) {
+        const res = await admin.patch(`/api/units/${unit.id}`, body);
+        expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
+      }
+      expect(() => api.cli(['update-unit', '--unit', unit.name, '--department', 'none', '--review-chain', 'unit'])).toThrow(/DEPARTMENT_STEP_PENDING[\s\S]*2 份自评表/);
+
+      expect(await unitNamed(unit.name)).toEqual(before);
+      expect(before).toMatchObject({ departmentId: departmentA, reviewChain: ['unit', 'department'] });
+      expect(await review(waiting.id)).toMatchObject({ name: 'department', chain: ['unit', 'department'] });
+      expect(await review(coming.id)).toMatchObject({ name: 'unit', chain: ['unit', 'department'] });
+      expect((await reviewerA.get('/api/evaluations?queue=review&pageSize=100')).body.items.map((e: { id: string }) => e.id)).toContain(waiting.id);
+
+      // Once those reviews are done (here: one approved by the department, the other withdrawn), unlinking is allowed.
+      expect((await reviewerA.post(`/api/evaluations/${waiting.id}/approve`, { expectedVersion: waiting.version + 1 })).body.status).toBe('Reviewed');
+      expect((await unitDrafter.post(`/api/evaluations/${coming.id}/withdraw`, { expectedVersion: coming.version })).status).toBe(200);
+      const unlinked = await admin.patch(`/api/units/${unit.id}`, { departmentId: null, reviewChain: ['unit'] });
+      expect(unlinked.body).toMatchObject({ departmentId: null, reviewChain: ['unit'] });
+      expect((await admin.patch(`/api/units/${unit.id}`, { departmentId: departmentA, reviewChain: ['unit', 'department'] })).status).toBe(200);
+    });
+
+    it('moves the unit to another department instead: its waiting forms go to that department’s reviewers', async () => {
+      const { id, version } = await submit('文化馆：文艺汇演项目');
+      expect((await unitReviewer.post(`/api/evaluations/${id}/approve`, { expectedVersion: version })).status).toBe(200);
+      expect((await manager.get(`/api/evaluations/${id}/reviewers`)).body.map((r: { id: string }) => r.id)).toEqual([reviewerA.id]);
+
+      const moved = await admin.patch(`/api/units/${unit.id}`, { departmentId: departmentB });
+      expect(moved.body).toMatchObject({ departmentId: departmentB, reviewChain: ['unit', 'department'], competentDepartment: '北京市某区宣传部' });
+      expect(await review(id)).toMatchObject({ name: 'department' });
+      expect((await manager.get(`/api/evaluations/${id}/reviewers`)).body.map((r: { id: string }) => r.id)).toEqual([reviewerB.id]);
+      expect((await reviewerB.get('/api/evaluations?queue=review&pageSize=100')).body.items.map((e: { id: string }) => e.id)).toContain(id);
+      // The old department's reviewer no longer sees the unit's forms at all (404), so cannot approve; the new one can.
+      expect((await reviewerA.get(`/api/evaluations/${id}`)).status).toBe(404);
+      const stale = await reviewerA.post(`/api/evaluations/${id}/approve`, { expectedVersion: version + 1 });
+      expect({ status: stale.status, code: stale.body.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+      const approved = await reviewerB.post(`/api/evaluations/${id}/approve`, { expectedVersion: version + 1 });
+      expect(approved.body).toMatchObject({ status: 'Reviewed' });
+      expect((await manager.get(`/api/evaluations/${id}`)).body.review.approvals.map((a: { name: string; by: { id: string } }) => [a.name, a.by.id])).toEqual([
+        ['unit', unitReviewer.id],
+        ['department', reviewerB.id],
+      ]);
+      expect((await admin.patch(`/api/units/${unit.id}`, { departmentId: departmentA })).status).toBe(200);
+    });
+
+    it('lets a submission that meets an unlink under way copy the chain the unlink leaves (the unit row is locked by the one that came first)', async () => {
+      const id = await draft('文化馆：并发提交项目');
+      const unlinking = new pg.Client({ connectionString: api.databaseUrl });
+      await unlinking.connect();
+      let submitted: Promise<{ status: number; body: { version: number } }>;
+      try {
+        // As Directory.updateUnit does: the unit's row locked, then changed; the submission must wait for the commit.
+        await unlinking.query('BEGIN');
+        await unlinking.query('SELECT id FROM units WHERE id = $1 FOR UPDATE', [unit.id]);
+        await unlinking.query(`UPDATE units SET department_id = NULL, review_chain = '{unit}' WHERE id = $1`, [unit.id]);
+        submitted = unitDrafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 }).then((r) => r);
+        const early = await Promise.race([submitted.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]);
+        expect(early).toBe('waiting');
+        await unlinking.query('COMMIT');
+      } finally {
+        await unlinking.end();
+      }
+      expect((await submitted!).status).toBe(200);
+      expect(await review(id)).toMatchObject({ name: 'unit', chain: ['unit'] });
+      expect((await admin.patch(`/api/units/${unit.id}`, { departmentId: departmentA, reviewChain: ['unit', 'department'] })).status).toBe(200);
+    });
+
+    it('lets exactly one of a submission and an unlink sent together win: never a form whose chain leads to no department', async () => {
+      for (let round = 0; round < 4; round++) {
+        const id = await draft(`文化馆：并发第 ${round + 1} 轮`);
+        const [sent, unlink] = await Promise.all([
+          unitDrafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 }).then((r) => r),
+          admin.patch(`/api/units/${unit.id}`, { departmentId: null, reviewChain: ['unit'] }).then((r) => r),
+        ]);
+        expect(sent.status).toBe(200);
+        const chain = (await review(id)).chain;
+        const outcome = { unlink: unlink.status, code: unlink.body.code ?? null, chain };
+        expect([
+          { unlink: 200, code: null, chain: ['unit'] },
+          { unlink: 409, code: 'DEPARTMENT_STEP_PENDING', chain: ['unit', 'department'] },
+        ]).toContainEqual(outcome);
+        expect((await unitDrafter.post(`/api/evaluations/${id}/withdraw`, { expectedVersion: sent.body.version })).status).toBe(200);
+        expect((await admin.patch(`/api/units/${unit.id}`, { departmentId: departmentA, reviewChain: ['unit', 'department'] })).status).toBe(200);
+      }
+    });
+  });
+
   describe('users with departments', () => {
     it('takes departmentIds at POST and PATCH /api/users, refusing unknown ones with 400 UNKNOWN_DEPARTMENT', async () => {
       const unknown = randomUUID();
@@ -409,7 +552,7 @@ describe('The departments migration, and the directory on it', () => {
     expect(await dataSource.query(`SELECT department_ids FROM users WHERE username = 'old'`)).toEqual([{ department_ids: [] }]);
   });
 
-  it('names the active reviewers of a unit’s department (who the department step notifies), and finds units by id', async () => {
+  it('names the active reviewers of each step of a unit’s forms (whom notices ask, whom a manager may reassign to), and finds units by id', async () => {
     const directory = new Directory(dataSource, loadConfig({ BCRYPT_ROUNDS: '4' }));
     const sample = await directory.unitNamed('北京市关心下一代工作委员会办公室', '不会用到的名字');
     expect(sample.created).toBe(false);
@@ -425,9 +568,20 @@ describe('The departments migration, and the directory on it', () => {
     await user('dept-drafter', ['drafter'], [sample.departmentId!]);
     const gone = await user('dept-gone', ['reviewer'], [sample.departmentId!]);
     await directory.updateUser(gone.id, { active: false });
-    expect((await directory.usersReviewingDepartmentOf(sample.id)).map((u) => u.username)).toEqual(['dept-a', 'dept-both']);
-    expect((await directory.usersReviewingDepartmentOf(created.id)).map((u) => u.username)).toEqual(['dept-a', 'dept-both']);
-    expect(await directory.usersReviewingDepartmentOf(orphan)).toEqual([]);
+    const departmentStep = async (unitId: string) => (await directory.stepReviewers(unitId, 'department')).map((u) => u.username);
+    expect(await departmentStep(sample.id)).toEqual(['dept-a', 'dept-both']);
+    expect(await departmentStep(created.id)).toEqual(['dept-a', 'dept-both']);
+    expect(await departmentStep(orphan)).toEqual([]);
+    // A department's reviewers are theirs whatever the reach; the unit step is the unit's own reviewers, and
+    // those who see every unit only when everyone allowed is asked for (whom a manager may reassign to).
+    expect((await directory.stepReviewers(sample.id, 'department', { reach: 'everyone allowed' })).map((u) => u.username)).toEqual(['dept-a', 'dept-both']);
+    await directory.createUser({ username: 'unit-own', password: 'long-enough-phrase', displayName: 'unit-own', roles: ['reviewer'], unitIds: [sample.id] });
+    await directory.createUser({ username: 'unit-all', password: 'long-enough-phrase', displayName: 'unit-all', roles: ['reviewer', 'manager'], unitIds: [] });
+    await directory.createUser({ username: 'unit-boss', password: 'long-enough-phrase', displayName: 'unit-boss', roles: ['manager'], unitIds: [sample.id] });
+    expect((await directory.stepReviewers(sample.id, 'unit')).map((u) => u.username)).toEqual(['unit-own']);
+    expect((await directory.stepReviewers(sample.id, 'unit', { reach: 'everyone allowed' })).map((u) => u.username)).toEqual(['unit-all', 'unit-own']);
+    expect((await directory.stepReviewers(orphan, 'unit', { reach: 'everyone allowed' })).map((u) => u.username)).toEqual(['unit-all']);
+    expect((await directory.stepReviewers(sample.id, 'department')).find((u) => u.username === 'dept-a')!.departmentUnitIds).toContain(sample.id);
     expect(await directory.findUnit(sample.id)).toEqual({ ...sample, created: undefined, createdAt: expect.any(String) });
     expect(await directory.findUnit(randomUUID())).toBeNull();
     const centre = (await dataSource.query(`SELECT id FROM units WHERE name = '北京市老干部活动中心'`))[0].id;

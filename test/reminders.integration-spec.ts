@@ -35,7 +35,7 @@ describe('Reminders on a moved clock', () => {
     drafterIds = [d1.id, d2.id];
     managerId = m.id;
     cycles = new CyclesStore(dataSource);
-    scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource, config));
+    scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource, config, directory));
     repository = new EvaluationRepository(dataSource, new EvaluationStateProjector());
   });
 

@@ -222,6 +222,44 @@ describe('Review chain: 单位审核 → 主管部门审核', () => {
     expect((await manager.get(`/api/evaluations/${id}`)).body.review).toMatchObject({ name: 'department', claimedBy: null });
   });
 
+  it('offers for 改派 exactly whom reassign accepts, a reviewer who sees every unit among them', async () => {
+    const allSeeing = { username: 'chain-all-seeing', displayName: '全局审核人', roles: ['reviewer', 'manager'], unitIds: [] };
+    expect((await admin.post('/api/users', { ...allSeeing, password: PASSWORD })).status).toBe(201);
+    const allSeeingId = (await ApiClient.login(api.baseUrl, allSeeing.username, PASSWORD)).id;
+    const everyone = [drafter, reviewer, reviewer2, manager, admin, deptReviewer, otherDeptReviewer].map((c) => c.id).concat(allSeeingId);
+    const { id, version } = await submitted({ projectName: '改派候选项目' });
+    let at = version;
+
+    /** Reassigns to every listed candidate (each accepted) and to everyone else (each refused), at the form's current step. */
+    const reassignAround = async (step: string): Promise<string[]> => {
+      const listed = await manager.get(`/api/evaluations/${id}/reviewers`);
+      expect(listed.status).toBe(200);
+      const candidates: string[] = listed.body.map((r: { id: string }) => r.id);
+      for (const userId of candidates) {
+        const res = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: at, userId });
+        expect({ step, userId, status: res.status }).toEqual({ step, userId, status: 200 });
+        at = res.body.version;
+        expect((await manager.get(`/api/evaluations/${id}`)).body.review).toMatchObject({ name: step, claimedBy: { id: userId } });
+      }
+      for (const userId of everyone.filter((u) => !candidates.includes(u))) {
+        const res = await manager.post(`/api/evaluations/${id}/reassign`, { expectedVersion: at, userId });
+        expect({ step, userId, status: res.status, code: res.body.code }).toEqual({ step, userId, status: expect.any(Number), code: expect.stringMatching(/^(NOT_A_STEP_REVIEWER|SELF_REVIEW_FORBIDDEN|SECOND_STEP_SAME_REVIEWER)$/) });
+      }
+      return candidates;
+    };
+
+    // The unit step: the unit's reviewers and the reviewer who sees every unit (whom the access table lets review any unit's step).
+    expect((await reassignAround('unit')).sort()).toEqual([reviewer.id, reviewer2.id, allSeeingId].sort());
+    const step1 = await reviewer.post(`/api/evaluations/${id}/approve`, { expectedVersion: at });
+    expect(step1.status).toBe(200);
+    at = step1.body.version;
+    // The department step is its 主管部门's alone: seeing every unit does not make one its reviewer.
+    const department = await reassignAround('department');
+    expect(department).toContain(deptReviewer.id);
+    expect(department).not.toContain(allSeeingId);
+    expect(department).not.toContain(otherDeptReviewer.id);
+  });
+
   it('refuses bad 核查分 with a clear error and changes nothing', async () => {
     const { id, version } = await submitted({ projectName: '核查分校验项目' });
     const cases: [object, number, string][] = [

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'DEPARTMENT_EXISTS',
   'UNKNOWN_DEPARTMENT',
   'INVALID_REVIEW_CHAIN',
+  'DEPARTMENT_STEP_PENDING',
   // Evaluations and their workflow
   'INVALID_AMOUNT',
   'UNKNOWN_RULE_SET',

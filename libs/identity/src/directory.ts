@@ -7,6 +7,7 @@ import { Sql } from '#perf-eval/persistence';
 import {
   AccountDisabledError,
   DepartmentNameTakenError,
+  DepartmentStepPendingError,
   InvalidCredentialsError,
   InvalidReviewChainError,
   UnitNameTakenError,
@@ -16,7 +17,7 @@ import {
   UnknownUserError,
   UsernameTakenError,
 } from './identity.errors.js';
-import type { AuthenticatedUser, Role } from './roles.js';
+import { ROLES, UNIT_SCOPE, type AuthenticatedUser, type Role } from './roles.js';
 import { assertReviewChain, reviewChainMessage, type ReviewStep } from './review-chain.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { UserChangePublisher } from './user-changes.js';
@@ -140,8 +141,12 @@ export class Directory {
     return rows.map(toUnit);
   }
 
-  async findUnit(id: string, manager: EntityManager = this.dataSource.manager): Promise<Unit | null> {
-    const row = await Sql.of(manager).first<UnitRow>('SELECT * FROM units WHERE id = $1', [id]);
+  /**
+   * `lock: 'share'` (inside the caller's transaction) keeps the unit as read until that transaction ends: its
+   * change (updateUnit, FOR UPDATE) waits for it, and it for a change under way.
+   */
+  async findUnit(id: string, manager: EntityManager = this.dataSource.manager, options: { lock?: 'share' } = {}): Promise<Unit | null> {
+    const row = await Sql.of(manager).first<UnitRow>(`SELECT * FROM units WHERE id = $1${options.lock === 'share' ? ' FOR SHARE' : ''}`, [id]);
     return row ? toUnit(row) : null;
   }
 
@@ -149,7 +154,9 @@ export class Directory {
    * Changes a unit's review chain or department. The chain must start with `unit`, name each step once, and
    * have a `department` step only while the unit has a department (review-chain.ts). A unit linked to a
    * department takes its name as its competentDepartment; the reviewers of the old and the new department
-   * are announced, so that no API process keeps the units they saw.
+   * are announced, so that no API process keeps the units they saw. Unlinking is refused while forms of the unit
+   * wait for the department step or are on their way to it (DEPARTMENT_STEP_PENDING): moving it to another
+   * department hands them to that department's reviewers instead.
    */
   async updateUnit(id: string, patch: UnitPatch): Promise<Unit> {
     const { before, after } = await this.dataSource.transaction(async (manager) => {
@@ -163,6 +170,7 @@ export class Directory {
       // Unlinking under a chain that goes to the department: say which of the two has to change first.
       if (!patch.reviewChain && departmentId === null && chain.includes('department')) throw new InvalidReviewChainError('NO_DEPARTMENT', reviewChainMessage('DEPARTMENT_IN_CHAIN'));
       assertReviewChain(chain, departmentId !== null);
+      if (current.department_id !== null && departmentId === null) await refuseWhileDepartmentReviewsPending(manager, id);
       const row = await sql.first<UnitRow>(
         `UPDATE units SET department_id = $2, review_chain = $3, competent_department = COALESCE($4, competent_department) WHERE id = $1 RETURNING *`,
         [id, departmentId, chain, departmentId !== current.department_id ? (department?.name ?? null) : null],
@@ -198,14 +206,24 @@ export class Directory {
   }
 
   /**
-   * The active reviewers of the unit's 主管部门 (those whose departmentIds hold it): who takes the
-   * `department` step of its forms. None when the unit has no department.
+   * THE answer to "who reviews this step of the unit's forms": the active reviewers the access table's `review step`
+   * names (reviewsStepIn, libs/evaluation), read as SQL.
+   * - `department`: the reviewers of the unit's 主管部门 (`department_ids` holds it); none while it has none.
+   * - `unit`: the unit's own reviewers (`unit_ids` holds it) and, when `reach` is `everyone allowed`, also the
+   *   reviewers who see every unit (UNIT_SCOPE), whom the table lets take any unit's unit step too.
+   * `assigned` (the default) are the people the step belongs to: those its notices and reminders ask. `everyone
+   * allowed` is whom a manager may hand it to (改派). Each comes with `departmentUnitIds`, so that the caller can ask
+   * the access table about them. Pass the caller's transaction (`manager`) to read inside it.
    */
-  async usersReviewingDepartmentOf(unitId: string, manager: EntityManager = this.dataSource.manager): Promise<UserRecord[]> {
-    const rows = await Sql.of(manager).rows<UserRow>(
-      `SELECT us.* FROM users us JOIN units un ON un.id = $1
-       WHERE us.active AND 'reviewer' = ANY(us.roles) AND un.department_id = ANY(us.department_ids) ORDER BY us.username`,
-      [unitId],
+  async stepReviewers(unitId: string, step: string, options: { reach?: StepReviewerReach; manager?: EntityManager } = {}): Promise<UserRecord[]> {
+    const seeAll = options.reach === 'everyone allowed' ? ROLES.filter((role) => UNIT_SCOPE[role] === 'all units') : [];
+    const rows = await Sql.of(options.manager ?? this.dataSource.manager).rows<UserRow>(
+      `SELECT users.*, ${DEPARTMENT_UNIT_IDS} FROM users JOIN units target ON target.id = $1
+       WHERE users.active AND 'reviewer' = ANY(users.roles) AND CASE WHEN $2 = 'department'
+         THEN target.department_id = ANY(users.department_ids)
+         ELSE (target.id = ANY(users.unit_ids) OR users.roles && $3::text[]) END
+       ORDER BY users.username`,
+      [unitId, step, seeAll],
     );
     return rows.map(toUser);
   }
@@ -328,14 +346,6 @@ export class Directory {
     };
   }
 
-  async usersWithRoleInUnit(role: Role, unitId: string): Promise<UserRecord[]> {
-    const rows = await Sql.of(this.dataSource).rows<UserRow>(
-      'SELECT * FROM users WHERE active AND $1 = ANY(roles) AND $2 = ANY(unit_ids) ORDER BY username',
-      [role, unitId],
-    );
-    return rows.map(toUser);
-  }
-
   /**
    * The user with this username and password, with the token generation a token issued now carries;
    * a disabled account is told so only after the right password.
@@ -366,6 +376,28 @@ export class Directory {
     return Number(row!.n);
   }
 }
+
+/** Whose review of a step `Directory.stepReviewers` names: the step's own reviewers, or everyone the access table lets take it. */
+export type StepReviewerReach = 'assigned' | 'everyone allowed';
+
+/**
+ * Unlinking a unit from its 主管部门 would strand the forms submitted with a chain that still has the department step
+ * ahead or at hand: nobody could review them (a manager reassigns only to a step's reviewers). Run under the unit's
+ * row lock (FOR UPDATE): a submission copies the chain under FOR SHARE of the same row (SubmitEvaluationHandler), so
+ * no form joins them between this check and the update, and one that is submitted after it copies the new chain.
+ */
+async function refuseWhileDepartmentReviewsPending(manager: EntityManager, unitId: string): Promise<void> {
+  const rows = await Sql.of(manager).rows<{ pending: string; project_name: string }>(
+    `SELECT count(*) OVER () AS pending, project_name FROM evaluations
+     WHERE unit_id = $1 AND status = 'Submitted' AND state->'review'->'chain' @> '["department"]'::jsonb
+     ORDER BY submitted_at, project_name LIMIT $2`,
+    [unitId, PENDING_NAMED],
+  );
+  if (rows.length > 0) throw new DepartmentStepPendingError(unitId, Number(rows[0].pending), rows.map((r) => r.project_name));
+}
+
+/** How many of the forms a DEPARTMENT_STEP_PENDING refusal names. */
+const PENDING_NAMED = 3;
 
 /** The units of a user's departments, as a column of a statement over `users`. */
 const DEPARTMENT_UNIT_IDS = `ARRAY(SELECT un.id FROM units un WHERE un.department_id = ANY(users.department_ids) ORDER BY un.id) AS department_unit_ids`;

@@ -90,3 +90,20 @@ export class InvalidReviewChainError extends IdentityError {
     this.details = { reason };
   }
 }
+
+/**
+ * Unlinking a unit from its 主管部门 while forms of it wait for the department step (主管部门审核) or are on their way
+ * to it: nobody could review them then. `details`: how many, and the 项目名称 of the first few.
+ */
+export class DepartmentStepPendingError extends IdentityError {
+  readonly code = 'DEPARTMENT_STEP_PENDING';
+  override readonly details: { unitId: string; pending: number; projectNames: string[] };
+  constructor(unitId: string, pending: number, projectNames: string[]) {
+    const named = `${projectNames.map((name) => `「${name}」`).join('、')}${pending > projectNames.length ? ' 等' : ''}`;
+    super(
+      `该单位有 ${pending} 份自评表正在或即将进行主管部门审核（${named}），取消关联主管部门后将无人审核。` +
+        '请改为将该单位移至其他主管部门，或待这些审核完成后再取消关联',
+    );
+    this.details = { unitId, pending, projectNames };
+  }
+}

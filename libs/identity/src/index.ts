@@ -4,10 +4,11 @@
  */
 export { type AccessPolicy, rolePolicy, type RoleTable } from './access-policy.js';
 export { demoAccountsHint, seedDemo } from './demo-seed.js';
-export { type Department, type DepartmentListing, Directory, type Unit, type UnitPatch, type UserRecord, type UserSession } from './directory.js';
+export { type Department, type DepartmentListing, Directory, type StepReviewerReach, type Unit, type UnitPatch, type UserRecord, type UserSession } from './directory.js';
 export {
   AccountDisabledError,
   DepartmentNameTakenError,
+  DepartmentStepPendingError,
   IdentityError,
   InvalidCredentialsError,
   InvalidReviewChainError,

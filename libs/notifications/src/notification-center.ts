@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '#perf-eval/config';
-import type { Role } from '#perf-eval/identity';
+import { Directory, type Role } from '#perf-eval/identity';
 import { Sql } from '#perf-eval/persistence';
 import { reviewBarred } from '#perf-eval/evaluation';
 import { composeNotification, type NotificationContext } from './notification-texts.js';
@@ -60,7 +60,6 @@ interface EvaluationFacts {
   created_by: string;
   last_edited_by: string;
   revision_authors: string[];
-  department_id: string | null;
   /** The step the form is at now (null unless Submitted) and who approved earlier steps of this submission. */
   review_step: string | null;
   review_approvers: string[];
@@ -76,6 +75,7 @@ export class NotificationCenter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly directory: Directory,
     @Optional() private readonly live?: LivePublisher,
   ) {}
 
@@ -178,7 +178,7 @@ export class NotificationCenter {
   private async factsOf(manager: EntityManager, evaluationIds: string[]): Promise<Map<string, EvaluationFacts>> {
     const rows = await Sql.of(manager).rows<EvaluationFacts & { id: string }>(
       `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
-              COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors, u.department_id,
+              COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors,
               e.review_step,
               COALESCE((SELECT jsonb_agg(a->'by') FROM jsonb_array_elements(e.state->'review'->'approvals') a), '[]'::jsonb) AS review_approvers
        FROM evaluations e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1::uuid[])`,
@@ -199,19 +199,15 @@ export class NotificationCenter {
       case 'drafters':
         return this.withRole(manager, 'drafter', evaluation.unit_id);
       case 'reviewers': {
+        // The step's own reviewers (the unit's, or its 主管部门's: Directory.stepReviewers, read in this transaction).
         // A reviewer never reviews a form they drafted, edited or submitted, nor two steps of one submission,
-        // so they are not asked to. The department step's reviewers are those of the unit's 主管部门.
+        // so they are not asked to.
         const barred = [
           ...reviewBarred({ createdBy: evaluation.created_by, lastEditedBy: evaluation.last_edited_by, revisionAuthors: evaluation.revision_authors }),
           ...approvers,
         ];
-        const reviewers: Recipient[] =
-          step === 'department'
-            ? evaluation.department_id
-              ? await Sql.of(manager).rows<Recipient>(`SELECT id, email FROM users WHERE active AND 'reviewer' = ANY(roles) AND $1::uuid = ANY(department_ids) ORDER BY username`, [evaluation.department_id])
-              : []
-            : await this.withRole(manager, 'reviewer', evaluation.unit_id);
-        return reviewers.filter((r) => !barred.includes(r.id));
+        const reviewers = await this.directory.stepReviewers(evaluation.unit_id, step, { manager });
+        return reviewers.filter((r) => !barred.includes(r.id)).map(({ id, email }) => ({ id, email }));
       }
       case 'managers': {
         const own = await this.withRole(manager, 'manager', evaluation.unit_id);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CyclesModule } from '#perf-eval/cycles';
+import { IdentityModule } from '#perf-eval/identity';
 import { EvaluationEventNotices } from './evaluation-event-notices.js';
 import { InboxHandler } from './inbox.query.js';
 import { MarkNotificationReadHandler } from './mark-notification-read.command.js';
@@ -12,7 +13,7 @@ import { ReminderScan } from './reminder-scan.js';
  * worker's), and the inbox query and its read mark (the API's).
  */
 @Module({
-  imports: [CyclesModule],
+  imports: [CyclesModule, IdentityModule],
   providers: [NotificationCenter, ReminderScan, EvaluationEventNotices, InboxHandler, MarkNotificationReadHandler],
   exports: [NotificationCenter, ReminderScan, EvaluationEventNotices],
 })

@@ -3,11 +3,11 @@ import { Directory, type AuthenticatedUser } from '#perf-eval/identity';
 import { NotAStepReviewerError } from '../domain/evaluation.errors.js';
 import { currentStep } from '../domain/review.js';
 import { EvaluationCommandRunner, type EvaluationRef } from './evaluation-command.runner.js';
-import { may } from './evaluation-access.js';
+import { reassignableReviewers } from './step-reviewers.query.js';
 
 /**
  * 认领 (`claimantId` absent: the caller claims the current step's review) or 改派 (a manager hands it to
- * `claimantId`, who must be a reviewer of that step for the form's unit).
+ * `claimantId`, who must be one of the step's reassignable reviewers: the list `GET …/reviewers` shows).
  */
 export class ClaimReviewCommand extends Command<EvaluationRef> {
   constructor(
@@ -35,11 +35,8 @@ export class ClaimReviewHandler implements ICommandHandler<ClaimReviewCommand, E
       const step = currentStep(evaluation.state.review) ?? 'unit';
       // The aggregate's rules first (state, self-review, earlier steps); nothing is saved if the claimant is refused after.
       evaluation.claim(claimantId, ctx, user.id);
-      const session = await this.directory.findSession(claimantId);
-      const reviewer = session?.user;
-      if (!reviewer || !may(reviewer, 'claim', { unitId: evaluation.state.form.unitId, reviewStep: step })) {
-        throw new NotAStepReviewerError(claimantId, step);
-      }
+      const candidates = await reassignableReviewers(this.directory, evaluation.state);
+      if (!candidates.some((c) => c.id === claimantId)) throw new NotAStepReviewerError(claimantId, step);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationStatus } from '../domain/evaluation.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationState, type EvaluationStatus, type RecordedEvent } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
@@ -27,6 +28,7 @@ export interface EvaluationRef {
 @Injectable()
 export class EvaluationCommandRunner {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly repository: EvaluationRepository,
     private readonly clock: Clock,
     @Optional() private readonly live?: LivePublisher,
@@ -40,12 +42,50 @@ export class EvaluationCommandRunner {
     change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
   ): Promise<EvaluationRef> {
     const state = await this.repository.loadState(id);
+    const evaluation = await this.changed(id, state, user, action, change);
+    const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
+    return this.answer(evaluation, events, scores, findings);
+  }
+
+  /**
+   * As `run`, all in one transaction whose manager `change` is handed, so that what it reads stays as it read it
+   * until the command is saved (a submission locks its unit's row while it copies the review chain).
+   */
+  async runInTransaction(
+    id: string,
+    user: AuthenticatedUser,
+    action: EvaluationAction,
+    expectedVersion: number,
+    change: (evaluation: Evaluation, ctx: CommandContext, manager: EntityManager) => Promise<void>,
+  ): Promise<EvaluationRef> {
+    try {
+      const { evaluation, saved } = await this.dataSource.transaction(async (manager) => {
+        const state = await this.repository.loadState(id, manager);
+        const evaluation = await this.changed(id, state, user, action, (e, ctx) => change(e, ctx, manager));
+        return { evaluation, saved: await this.repository.save(evaluation, expectedVersion, manager) };
+      });
+      return this.answer(evaluation, saved.events, saved.scores, saved.findings);
+    } catch (error) {
+      return this.repository.refuseConflict(error, id, expectedVersion);
+    }
+  }
+
+  private async changed(
+    id: string,
+    state: EvaluationState | null,
+    user: AuthenticatedUser,
+    action: EvaluationAction,
+    change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
+  ): Promise<Evaluation> {
     assertVisible(user, state, id);
     assertMay(user, action, accessTarget(state));
     const evaluation = Evaluation.fromState(state);
     await change(evaluation, { actor: { userId: user.id }, at: this.clock.now() });
-    const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
+    return evaluation;
+  }
+
+  private answer(evaluation: Evaluation, events: RecordedEvent[], scores: EvaluationScores | null, findings: Finding[] | null): EvaluationRef {
     announceChange(this.live, evaluation.state, events);
-    return { id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
+    return { id: evaluation.state.id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
   }
 }

@@ -62,26 +62,36 @@ export class EvaluationRepository {
     return rows[0]?.state ?? null;
   }
 
-  /** Appends the evaluation's pending events; refuses if someone else moved it since `expectedVersion`. */
-  async save(evaluation: Evaluation, expectedVersion?: number): Promise<SavedEvaluation> {
+  /**
+   * Appends the evaluation's pending events; refuses if someone else moved it since `expectedVersion`. Inside the
+   * caller's transaction (`manager`), a concurrent writer's win aborts that transaction: the caller, once it has
+   * rolled back, hands the error to `refuseConflict`.
+   */
+  async save(evaluation: Evaluation, expectedVersion?: number, manager?: EntityManager): Promise<SavedEvaluation> {
     const events = [...evaluation.uncommittedEvents];
     // A command that changed nothing (resolving a resolved comment) answers what the row shows.
-    if (events.length === 0) return { events, ...(await this.shownScoring(evaluation.state.id)) };
+    if (events.length === 0) return { events, ...(await this.shownScoring(evaluation.state.id, manager)) };
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
+    if (manager) return { events, ...(await this.saveWithin(manager, evaluation)) };
     try {
       const shown =
         loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))
           ? await this.appendAndMove(evaluation, events, loaded)
-          : await this.dataSource.transaction((manager) => this.saveWithin(manager, evaluation));
+          : await this.dataSource.transaction((m) => this.saveWithin(m, evaluation));
       return { events, ...shown };
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        const current = await this.loadState(evaluation.state.id);
-        throw new VersionConflictError(expectedVersion ?? loaded, current?.version ?? null);
-      }
-      throw error;
+      return this.refuseConflict(error, evaluation.state.id, expectedVersion ?? loaded);
     }
+  }
+
+  /** A save that lost to a concurrent writer (the unique (evaluation, version)) is a VERSION_CONFLICT; any other error is rethrown. */
+  async refuseConflict(error: unknown, id: string, expectedVersion: number): Promise<never> {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      const current = await this.loadState(id);
+      throw new VersionConflictError(expectedVersion, current?.version ?? null);
+    }
+    throw error;
   }
 
   /**
@@ -116,8 +126,9 @@ export class EvaluationRepository {
     return shown ?? { scores: scoring?.scores ?? null, findings: scoring?.findings ?? null };
   }
 
-  private async shownScoring(id: string): Promise<RowScoring> {
-    const { rows } = await preparedQuery<RowScoring>(this.dataSource, 'SELECT scores, findings FROM evaluations WHERE id = $1', [id]);
+  private async shownScoring(id: string, manager?: EntityManager): Promise<RowScoring> {
+    const text = 'SELECT scores, findings FROM evaluations WHERE id = $1';
+    const rows = manager ? await Sql.of(manager).rows<RowScoring>(text, [id]) : (await preparedQuery<RowScoring>(this.dataSource, text, [id])).rows;
     return rows[0] ?? { scores: null, findings: null };
   }
 
