@@ -41,29 +41,31 @@ export class BoardHandler implements IQueryHandler<BoardQuery, StatusBoard> {
   async execute({ fiscalYear }: BoardQuery): Promise<StatusBoard> {
     const filter = fiscalYear ? 'WHERE e.fiscal_year = $1' : '';
     const params = fiscalYear ? [fiscalYear] : [];
-    // One statement, one round trip: the three parts come back as JSON built by PostgreSQL (sums as text: exact).
-    const [{ by_unit_status: byUnitStatus, totals, errors }] = await readQuery<{
-      by_unit_status: { unit_id: string; unit_name: string; status: EvaluationStatus; grade: string | null; n: string }[];
-      totals: { n: string; returned: string; overdue: string; avg: string | null; budgeted: string | null; executed: string | null };
-      errors: { id: string; project_name: string; unit_name: string; status: EvaluationStatus; error_count: number }[];
-    }>(
-      this.dataSource,
-      `SELECT
-         (SELECT COALESCE(json_agg(json_build_object('unit_id', x.unit_id, 'unit_name', x.unit_name, 'status', x.status, 'grade', x.grade, 'n', x.n::text) ORDER BY x.unit_name), '[]')
-          FROM (SELECT e.unit_id, u.name AS unit_name, e.status, NULLIF(e.grade, '') AS grade, sum(e.n) AS n
-                FROM ${COUNTS_RELATION} e JOIN units u ON u.id = e.unit_id ${filter}
-                GROUP BY e.unit_id, u.name, e.status, e.grade HAVING sum(e.n) <> 0) x) AS by_unit_status,
-         (SELECT json_build_object('n', COALESCE(sum(e.n), 0)::text, 'returned', COALESCE(sum(e.n) FILTER (WHERE e.returned), 0)::text,
-                 'avg', round(sum(e.total_sum) / NULLIF(sum(e.total_n), 0), 2)::text, 'budgeted', sum(e.budget)::text, 'executed', sum(e.executed)::text,
-                 'overdue', COALESCE(sum(e.n) FILTER (WHERE (e.status = 'Draft' AND c.submission_deadline < now()) OR (e.status = 'Submitted' AND c.review_deadline < now())), 0)::text)
-          FROM ${COUNTS_RELATION} e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year ${filter}) AS totals,
-         (SELECT COALESCE(json_agg(json_build_object('id', x.id, 'project_name', x.project_name, 'unit_name', x.unit_name, 'status', x.status, 'error_count', x.error_count)
-                                   ORDER BY x.error_count DESC, x.updated_at DESC, x.id), '[]')
-          FROM (SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.error_count, e.updated_at
-                FROM evaluations e JOIN units u ON u.id = e.unit_id ${filter ? `${filter} AND` : 'WHERE'} e.error_count > 0
-                ORDER BY e.error_count DESC, e.updated_at DESC, e.id LIMIT 100) x) AS errors`,
-      params,
-    );
+    const [byUnitStatus, [totals], errors]: [
+      { unit_id: string; unit_name: string; status: EvaluationStatus; grade: string | null; n: string }[],
+      { n: string; returned: string; overdue: string; avg: string | null; budgeted: string | null; executed: string | null }[],
+      { id: string; project_name: string; unit_name: string; status: EvaluationStatus; error_count: number }[],
+    ] = await Promise.all([
+      readQuery(this.dataSource, 
+        `SELECT e.unit_id, u.name AS unit_name, e.status, NULLIF(e.grade, '') AS grade, sum(e.n) AS n
+         FROM ${COUNTS_RELATION} e JOIN units u ON u.id = e.unit_id ${filter}
+         GROUP BY e.unit_id, u.name, e.status, e.grade HAVING sum(e.n) <> 0 ORDER BY u.name`,
+        params,
+      ),
+      readQuery(this.dataSource, 
+        `SELECT COALESCE(sum(e.n), 0) AS n, COALESCE(sum(e.n) FILTER (WHERE e.returned), 0) AS returned,
+                round(sum(e.total_sum) / NULLIF(sum(e.total_n), 0), 2) AS avg, sum(e.budget) AS budgeted, sum(e.executed) AS executed,
+                COALESCE(sum(e.n) FILTER (WHERE (e.status = 'Draft' AND c.submission_deadline < now()) OR (e.status = 'Submitted' AND c.review_deadline < now())), 0) AS overdue
+         FROM ${COUNTS_RELATION} e LEFT JOIN ${YEAR_CYCLES} c ON c.fiscal_year = e.fiscal_year ${filter}`,
+        params,
+      ),
+      readQuery(this.dataSource, 
+        `SELECT e.id, e.project_name, u.name AS unit_name, e.status, e.error_count
+         FROM evaluations e JOIN units u ON u.id = e.unit_id ${filter ? `${filter} AND` : 'WHERE'} e.error_count > 0
+         ORDER BY e.error_count DESC, e.updated_at DESC, e.id LIMIT 100`,
+        params,
+      ),
+    ]);
     const emptyStatuses = () => Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, 0])) as Record<EvaluationStatus, number>;
     const byStatus = emptyStatuses();
     const byGrade = { 优: 0, 良: 0, 中: 0, 差: 0, 无: 0 };
