@@ -154,6 +154,11 @@ async function rawPg(clients, seconds, payload, state, onDone) {
   await pool.query(`CREATE TABLE IF NOT EXISTS raw_events (position bigserial PRIMARY KEY, evaluation_id uuid NOT NULL, version integer NOT NULL, type text NOT NULL,
                       payload jsonb NOT NULL, actor_id uuid NOT NULL, occurred_at timestamptz NOT NULL, UNIQUE (evaluation_id, version));
                     CREATE TABLE IF NOT EXISTS raw_state (id uuid PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL, updated_at timestamptz NOT NULL)`);
+  // The same write means the same compression of the documents as the system's tables (lz4 where the server has it).
+  const { rows: [{ method }] } = await pool.query(`SELECT CASE attcompression WHEN 'l' THEN 'lz4' WHEN 'p' THEN 'pglz' ELSE 'default' END AS method
+                                                   FROM pg_attribute WHERE attrelid = 'evaluations'::regclass AND attname = 'state'`);
+  await pool.query(`ALTER TABLE raw_events ALTER COLUMN payload SET COMPRESSION ${method}; ALTER TABLE raw_state ALTER COLUMN state SET COMPRESSION ${method}`);
+  results.machine.documentCompression = method;
   const ids = Array.from({ length: clients }, () => randomUUID());
   const actor = randomUUID();
   const versions = ids.map(() => 0);

@@ -12,6 +12,7 @@ import { TokenGeneration1764806400000 } from './migrations/1764806400000-token-g
 import { Departments1764892800200 } from './migrations/1764892800200-departments.js';
 import { ReviewStep1764979200000 } from './migrations/1764979200000-review-step.js';
 import { SummaryPages1765065600000 } from './migrations/1765065600000-summary-pages.js';
+import { Lz4Documents1765065600100 } from './migrations/1765065600100-lz4-documents.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   Departments1764892800200,
   ReviewStep1764979200000,
   SummaryPages1765065600000,
+  Lz4Documents1765065600100,
   AttachmentBlobs1764892800000,
 ];
 
