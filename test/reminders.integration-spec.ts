@@ -6,7 +6,7 @@ import { loadConfig } from '#perf-eval/config';
 import { Directory } from '#perf-eval/identity';
 import { CyclesStore } from '#perf-eval/cycles';
 import { ReminderScan, NotificationCenter } from '#perf-eval/notifications';
-import { EvaluationRepository, EvaluationStateProjector, Evaluation } from '#perf-eval/evaluation';
+import { EvaluationRepository, EvaluationStateProjector, Evaluation, SnapshotCache } from '#perf-eval/evaluation';
 import { SEED_FORM_6_FAMILY_EDUCATION } from '../libs/evaluation/src/scoring/seed-forms.fixture.js';
 
 /** The reminder scan against real PostgreSQL, with the clock moved by the test instead of waiting days. */
@@ -36,7 +36,7 @@ describe('Reminders on a moved clock', () => {
     managerId = m.id;
     cycles = new CyclesStore(dataSource);
     scan = new ReminderScan(dataSource, cycles, new NotificationCenter(dataSource, config, directory));
-    repository = new EvaluationRepository(dataSource, new EvaluationStateProjector());
+    repository = new EvaluationRepository(dataSource, new EvaluationStateProjector(), new SnapshotCache(config));
   });
 
   afterAll(async () => {

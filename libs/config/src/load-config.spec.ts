@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         demoPassword: 'demo1234',
         seedDemo: true,
         smtpUrl: null,
+        snapshotCacheEntries: 2000,
         mailFrom: '绩效自评系统 <no-reply@perf-eval.local>',
         webhookUrl: null,
         webhookSecret: null,

@@ -4,6 +4,7 @@ import { Clock, SystemClock } from './application/clock.js';
 import { RescoreEvaluations } from './application/rescore-evaluations.js';
 import { EvaluationCounts } from './infrastructure/evaluation-counts.js';
 import { EvaluationOutbox } from './infrastructure/evaluation-outbox.js';
+import { SnapshotCache } from './infrastructure/snapshot-cache.js';
 import { EvaluationRepository } from './infrastructure/evaluation.repository.js';
 import { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 import { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
@@ -15,7 +16,7 @@ import { ScoringProjection } from './infrastructure/scoring.projection.js';
  */
 @Module({
   imports: [CyclesModule],
-  providers: [{ provide: Clock, useClass: SystemClock }, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, EvaluationOutbox, RescoreEvaluations],
-  exports: [Clock, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, EvaluationOutbox, RescoreEvaluations],
+  providers: [{ provide: Clock, useClass: SystemClock }, SnapshotCache, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, EvaluationOutbox, RescoreEvaluations],
+  exports: [Clock, SnapshotCache, EvaluationRepository, EvaluationStateProjector, ProjectionRebuild, ScoringProjection, EvaluationCounts, EvaluationOutbox, RescoreEvaluations],
 })
 export class EvaluationStorageModule {}

@@ -113,6 +113,7 @@ export { COUNTS_RELATION, countsFolderProvider } from './infrastructure/evaluati
 export { EvaluationOutbox, type OutboxEvent } from './infrastructure/evaluation-outbox.js';
 export { EvaluationStateProjector } from './infrastructure/evaluation-state.projector.js';
 export { EvaluationRepository } from './infrastructure/evaluation.repository.js';
+export { SnapshotCache } from './infrastructure/snapshot-cache.js';
 export { ProjectionRebuild } from './infrastructure/projection-rebuild.js';
 export { ScoringProjection } from './infrastructure/scoring.projection.js';
 export { EvaluationStorageModule } from './evaluation-storage.module.js';

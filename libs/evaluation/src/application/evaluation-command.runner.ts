@@ -41,7 +41,7 @@ export class EvaluationCommandRunner {
     expectedVersion: number,
     change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
   ): Promise<EvaluationRef> {
-    const state = await this.repository.loadState(id);
+    const state = await this.repository.loadForCommand(id, expectedVersion);
     const evaluation = await this.changed(id, state, user, action, change);
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
     return this.answer(evaluation, events, scores, findings);

@@ -66,6 +66,8 @@ export interface RowStatement {
   params: unknown[];
   /** The placeholder of the state's JSON among the params (a statement may read the form out of it). */
   stateParam: string;
+  /** The state's JSON as the statement writes it. */
+  stateJson: string;
 }
 
 /** The statement as one SQL text, its CTE (if any) in front. */
@@ -158,6 +160,7 @@ export function rowInsert(state: EvaluationState, scoring: ScoringRecord | null 
   const { columns, with: record, params, stateParam } = rowColumns(state, 0, scoring, (declared) => declared);
   return {
     stateParam,
+    stateJson: params[ROW_COLUMNS.indexOf('state')] as string,
     with: record,
     sql: `INSERT INTO evaluations (${columns.map(([c]) => c).join(', ')}) VALUES (${columns.map(([, v]) => v).join(', ')})`,
     params,
@@ -176,6 +179,7 @@ export function rowUpdate(state: EvaluationState, offset: number, expectedVersio
   const guard = expectedVersion === undefined ? '' : ` AND version = ${param(expectedVersion, 'integer')}`;
   return {
     stateParam,
+    stateJson: params[ROW_COLUMNS.indexOf('state')] as string,
     with: record,
     sql: `UPDATE evaluations SET ${columns
       .filter(([c]) => c !== 'id')

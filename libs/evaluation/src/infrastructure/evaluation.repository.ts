@@ -6,6 +6,7 @@ import { EvaluationStateProjector, rowUpdate, type RowScoring } from './evaluati
 import { scoringOf, type ScoringRecord } from './scoring.projection.js';
 import { isUuid, preparedQuery, Sql } from '#perf-eval/persistence';
 import { RELAYED_EVENTS_SQL } from './relayed-events.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -46,7 +47,17 @@ export class EvaluationRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projector: EvaluationStateProjector,
+    private readonly snapshots: SnapshotCache,
   ) {}
+
+  /**
+   * The state a command on `expectedVersion` starts from: the one this process wrote at that version when it
+   * still holds it (SnapshotCache), else the snapshot row. Another version answers the row (the save then
+   * refuses a stale expectation as before).
+   */
+  async loadForCommand(id: string, expectedVersion: number): Promise<EvaluationState | null> {
+    return this.snapshots.take(id, expectedVersion) ?? this.loadState(id);
+  }
 
   async load(id: string): Promise<Evaluation> {
     const state = await this.loadState(id);
@@ -87,6 +98,7 @@ export class EvaluationRepository {
 
   /** A save that lost to a concurrent writer (the unique (evaluation, version)) is a VERSION_CONFLICT; any other error is rethrown. */
   async refuseConflict(error: unknown, id: string, expectedVersion: number): Promise<never> {
+    this.snapshots.forget(id);
     if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
       const current = await this.loadState(id);
       throw new VersionConflictError(expectedVersion, current?.version ?? null);
@@ -111,6 +123,7 @@ export class EvaluationRepository {
       [eventRecords(events, evaluation.state), ...update.params],
     );
     if (moved !== 1) throw new VersionConflictError(loaded, null);
+    this.snapshots.remember(evaluation.state.id, evaluation.state.version, update.stateJson);
     return scoring ? { scores: scoring.scores, findings: scoring.findings } : { scores: rows[0]?.scores ?? null, findings: rows[0]?.findings ?? null };
   }
 
