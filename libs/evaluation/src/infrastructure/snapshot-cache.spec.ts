@@ -6,7 +6,9 @@ const cache = (entries: number) => new SnapshotCache({ snapshotCacheEntries: ent
 const json = (version: number) => JSON.stringify({ id: 'a', version, form: { projectName: `v${version}` } });
 
 describe('SnapshotCache', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('gives a state only at the version it was written at, each time as a new object', () => {
     const c = cache(10);
