@@ -562,13 +562,18 @@ async function reminderRun(ctx) {
   const seconds = (performance.now() - t0) / 1000;
   await sleep(500);
   stored = (await sql.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'reminder'`)).rows[0].n;
-  // The next ticks find every notice stored already: what a tick costs from then on.
-  await sleep(Number(env.REMINDER_TICK_MS) * 2.5);
-  clearInterval(sampler);
+  // The next ticks find every notice stored already: what a tick costs from then on — one that started after the
+  // last notice was stored (on a slow machine the first tick can still be the last one finished 2.5 s later).
+  const allStoredAt = Date.now();
   const q = new Queue('reminders', { connection: { url: redisUrl }, prefix: db });
-  const ticks = (await q.getJobs(['completed'], 0, 20)).filter((j) => j.finishedOn && j.processedOn).sort((a, b) => b.finishedOn - a.finishedOn);
+  let laterTick = null;
+  await waitFor(async () => {
+    const ticks = (await q.getJobs(['completed'], 0, 50)).filter((j) => j.finishedOn && j.processedOn >= allStoredAt);
+    laterTick = ticks.sort((a, b) => a.processedOn - b.processedOn)[0] ?? null;
+    return laterTick !== null;
+  }, 120_000, 'a reminder tick after the notices were stored');
   await q.close();
-  const laterTick = ticks.find((j) => j.returnvalue?.notices >= expected && j.finishedOn > ticks.at(-1).finishedOn) ?? ticks[0];
+  clearInterval(sampler);
   const steadyMs = laterTick ? laterTick.finishedOn - laterTick.processedOn : NaN;
   const total = (await sql.query('SELECT count(*)::int AS n FROM notifications')).rows[0].n - before;
   const memAfter = workers.map((w) => memoryMb(w.pid));
