@@ -71,4 +71,25 @@ describe('Commands through two API processes with the snapshot cache', () => {
     expect(submitted.status).toBe(200);
     expect((await edit(a, id, '提交后不能改', version)).status).toBe(409);
   });
+
+  it('answers a stale request the way the row does, not the way the remembered state would', async () => {
+    const created = await a.post('/api/evaluations', newMediaForm({ projectName: '缓存 过期请求' }));
+    const id = created.body.id;
+    // A remembers version 2 (a Draft); B submits it (version 3, Submitted).
+    const edited = await edit(a, id, '缓存 过期请求 A', created.body.version);
+    expect(edited.status).toBe(200);
+    expect((await b.post(`/api/evaluations/${id}/submit`, { expectedVersion: edited.body.version })).status).toBe(200);
+    // The same stale edit through A (which holds version 2) and through B (which holds nothing): the same answer,
+    // the row's (a submitted form cannot be edited), and nothing written.
+    const throughA = await edit(a, id, '缓存 过期请求 再改', edited.body.version);
+    const throughB = await edit(b, id, '缓存 过期请求 再改', edited.body.version);
+    expect([throughA.status, throughA.body.code]).toEqual([throughB.status, throughB.body.code]);
+    expect(throughA.status).toBe(409);
+    // And a stale version of a command the old state would have refused for its own reason: the version is what is wrong.
+    const resubmit = await a.post(`/api/evaluations/${id}/submit`, { expectedVersion: edited.body.version });
+    const resubmitB = await b.post(`/api/evaluations/${id}/submit`, { expectedVersion: edited.body.version });
+    expect([resubmit.status, resubmit.body.code]).toEqual([resubmitB.status, resubmitB.body.code]);
+    const form = (await a.get(`/api/evaluations/${id}`)).body;
+    expect(form).toMatchObject({ version: edited.body.version + 1, status: 'Submitted', form: { projectName: '缓存 过期请求 A' } });
+  });
 });

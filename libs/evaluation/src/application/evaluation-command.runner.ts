@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationState, type EvaluationStatus, type RecordedEvent } from '../domain/evaluation.js';
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
-import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
+import { EvaluationRepository, type SavedEvaluation } from '../infrastructure/evaluation.repository.js';
+import { DomainError } from '#perf-eval/errors';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import { Clock } from './clock.js';
 import { accessTarget, assertMay, assertVisible } from './evaluation-access.js';
@@ -41,7 +42,22 @@ export class EvaluationCommandRunner {
     expectedVersion: number,
     change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
   ): Promise<EvaluationRef> {
-    const state = await this.repository.loadForCommand(id, expectedVersion);
+    const cached = this.repository.cachedForCommand(id, expectedVersion);
+    if (cached) {
+      let done: { evaluation: Evaluation; saved: SavedEvaluation } | null = null;
+      try {
+        const evaluation = await this.changed(id, cached, user, action, change);
+        done = { evaluation, saved: await this.repository.save(evaluation, expectedVersion) };
+      } catch (error) {
+        // A refusal on a state this process wrote (which another process may have moved past since): decided again
+        // on the row, so that the answer is the one the row gives (a stale version is VERSION_CONFLICT, not a
+        // refusal of the old state's). Nothing was written: a refusal comes before the write or is the write's guard.
+        if (!(error instanceof DomainError)) throw error;
+        this.repository.forgetCached(id);
+      }
+      if (done) return this.answer(done.evaluation, done.saved.events, done.saved.scores, done.saved.findings);
+    }
+    const state = await this.repository.loadState(id);
     const evaluation = await this.changed(id, state, user, action, change);
     const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
     return this.answer(evaluation, events, scores, findings);

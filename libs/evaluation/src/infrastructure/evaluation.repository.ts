@@ -51,12 +51,15 @@ export class EvaluationRepository {
   ) {}
 
   /**
-   * The state a command on `expectedVersion` starts from: the one this process wrote at that version when it
-   * still holds it (SnapshotCache), else the snapshot row. Another version answers the row (the save then
-   * refuses a stale expectation as before).
+   * The state this process wrote for `id` at `expectedVersion`, if it still holds it (SnapshotCache); null
+   * otherwise (the caller reads the row). A command run on it that is refused must be decided again on the row.
    */
-  async loadForCommand(id: string, expectedVersion: number): Promise<EvaluationState | null> {
-    return this.snapshots.take(id, expectedVersion) ?? this.loadState(id);
+  cachedForCommand(id: string, expectedVersion: number): EvaluationState | null {
+    return this.snapshots.take(id, expectedVersion);
+  }
+
+  forgetCached(id: string): void {
+    this.snapshots.forget(id);
   }
 
   async load(id: string): Promise<Evaluation> {
@@ -84,13 +87,15 @@ export class EvaluationRepository {
     if (events.length === 0) return { events, ...(await this.shownScoring(evaluation.state.id, manager)) };
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
-    if (manager) return { events, ...(await this.saveWithin(manager, evaluation)) };
+    // Only appendAndMove remembers what it wrote; any other write of the row makes what this process holds old.
+    if (manager) {
+      this.snapshots.forget(evaluation.state.id);
+      return { events, ...(await this.saveWithin(manager, evaluation)) };
+    }
     try {
-      const shown =
-        loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))
-          ? await this.appendAndMove(evaluation, events, loaded)
-          : await this.dataSource.transaction((m) => this.saveWithin(m, evaluation));
-      return { events, ...shown };
+      if (loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))) return { events, ...(await this.appendAndMove(evaluation, events, loaded)) };
+      this.snapshots.forget(evaluation.state.id);
+      return { events, ...(await this.dataSource.transaction((m) => this.saveWithin(m, evaluation))) };
     } catch (error) {
       return this.refuseConflict(error, evaluation.state.id, expectedVersion ?? loaded);
     }
