@@ -26,7 +26,9 @@ export class SummaryQuery extends Query<SummaryAnswer> {
   }
 }
 
-const SUMMARY_ORDER = 'u.name, e.fiscal_year, e.summary_seq NULLS LAST, e.created_at, e.id';
+/** The table's order within one unit, and across units (by unit name first). */
+const UNIT_ORDER = 'e.fiscal_year, e.summary_seq NULLS LAST, e.created_at, e.id';
+const SUMMARY_ORDER = `u.name, ${UNIT_ORDER}`;
 
 /**
  * The 项目绩效评价明细表 from the evaluations table: source order first (the paper's 序号), then creation order.
@@ -55,7 +57,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
       page ? readQuery<TotalsRow>(this.dataSource, totalsStatement(sql), sql.params).then(([t]) => t) : undefined,
     ]);
     const shown = rows.map(shownFigures);
-    const totals = whole ? wholeTable(whole) : pageTotals(rows, shown);
+    const totals = whole ? wholeTable(whole) : totalsOfRows(rows, shown);
     return {
       fiscalYear: fiscalYear ?? null,
       unitName: totals.unitName,
@@ -99,7 +101,7 @@ function rowsStatement(sql: SqlFilter, paged: boolean, oneUnit: boolean): string
   // after its rows (with the name first, PostgreSQL sorts the unit's rows to find them).
   const pageCte = paged
     ? `WITH page AS (SELECT e.id FROM evaluations e ${oneUnit ? '' : 'JOIN units u ON u.id = e.unit_id'} ${sql.where}
-                     ORDER BY ${oneUnit ? SUMMARY_ORDER.replace('u.name, ', '') : SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
+                     ORDER BY ${oneUnit ? UNIT_ORDER : SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
     : '';
   return `${pageCte}SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
               e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
@@ -160,7 +162,7 @@ function wholeTable(t: TotalsRow): Totals {
 }
 
 /** The totals of an unpaged table, from its own rows. */
-function pageTotals(rows: Row[], shown: ReturnType<typeof shownFigures>[]): Totals {
+function totalsOfRows(rows: Row[], shown: ReturnType<typeof shownFigures>[]): Totals {
   const units = new Set(rows.map((r) => r.unit_name));
   const budget = shown.reduce((sum, r) => (r.budget === null ? sum : sum.plus(r.budget)), new Decimal(0));
   return { rows: rows.length, unitName: units.size === 1 ? [...units][0] : null, budget };

@@ -1,8 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationState, type EvaluationStatus, type RecordedEvent } from '../domain/evaluation.js';
-import type { Finding } from '../scoring/finding.js';
+import { Evaluation, type CommandContext, type EvaluationAction, type EvaluationState, type EvaluationStatus } from '../domain/evaluation.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { EvaluationRepository, type SavedEvaluation } from '../infrastructure/evaluation.repository.js';
 import { DomainError } from '#perf-eval/errors';
@@ -44,23 +43,30 @@ export class EvaluationCommandRunner {
   ): Promise<EvaluationRef> {
     const cached = this.repository.cachedForCommand(id, expectedVersion);
     if (cached) {
-      let done: { evaluation: Evaluation; saved: SavedEvaluation } | null = null;
-      try {
-        const evaluation = await this.changed(id, cached, user, action, change);
-        done = { evaluation, saved: await this.repository.save(evaluation, expectedVersion) };
-      } catch (error) {
+      const done = await this.decideAndSave(id, cached, user, action, expectedVersion, change).catch((error: unknown) => {
         // A refusal on a state this process wrote (which another process may have moved past since): decided again
         // on the row, so that the answer is the one the row gives (a stale version is VERSION_CONFLICT, not a
         // refusal of the old state's). Nothing was written: a refusal comes before the write or is the write's guard.
         if (!(error instanceof DomainError)) throw error;
         this.repository.forgetCached(id);
-      }
-      if (done) return this.answer(done.evaluation, done.saved.events, done.saved.scores, done.saved.findings);
+        return null;
+      });
+      if (done) return this.answer(done.evaluation, done.saved);
     }
-    const state = await this.repository.loadState(id);
+    const done = await this.decideAndSave(id, await this.repository.loadState(id), user, action, expectedVersion, change);
+    return this.answer(done.evaluation, done.saved);
+  }
+
+  private async decideAndSave(
+    id: string,
+    state: EvaluationState | null,
+    user: AuthenticatedUser,
+    action: EvaluationAction,
+    expectedVersion: number,
+    change: (evaluation: Evaluation, ctx: CommandContext) => void | Promise<void>,
+  ): Promise<{ evaluation: Evaluation; saved: SavedEvaluation }> {
     const evaluation = await this.changed(id, state, user, action, change);
-    const { events, scores, findings } = await this.repository.save(evaluation, expectedVersion);
-    return this.answer(evaluation, events, scores, findings);
+    return { evaluation, saved: await this.repository.save(evaluation, expectedVersion) };
   }
 
   /**
@@ -80,7 +86,7 @@ export class EvaluationCommandRunner {
         const evaluation = await this.changed(id, state, user, action, (e, ctx) => change(e, ctx, manager));
         return { evaluation, saved: await this.repository.save(evaluation, expectedVersion, manager) };
       });
-      return this.answer(evaluation, saved.events, saved.scores, saved.findings);
+      return this.answer(evaluation, saved);
     } catch (error) {
       return this.repository.refuseConflict(error, id, expectedVersion);
     }
@@ -100,7 +106,7 @@ export class EvaluationCommandRunner {
     return evaluation;
   }
 
-  private answer(evaluation: Evaluation, events: RecordedEvent[], scores: EvaluationScores | null, findings: Finding[] | null): EvaluationRef {
+  private answer(evaluation: Evaluation, { events, scores, findings }: SavedEvaluation): EvaluationRef {
     announceChange(this.live, evaluation.state, events);
     return { id: evaluation.state.id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
   }

@@ -87,15 +87,15 @@ export class EvaluationRepository {
     if (events.length === 0) return { events, ...(await this.shownScoring(evaluation.state.id, manager)) };
     const loaded = evaluation.loadedVersion;
     if (expectedVersion !== undefined && expectedVersion !== loaded) throw new VersionConflictError(expectedVersion, loaded);
+    const oneStatement = !manager && loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type));
     // Only appendAndMove remembers what it wrote; any other write of the row makes what this process holds old.
-    if (manager) {
-      this.snapshots.forget(evaluation.state.id);
-      return { events, ...(await this.saveWithin(manager, evaluation)) };
-    }
+    if (!oneStatement) this.snapshots.forget(evaluation.state.id);
+    if (manager) return { events, ...(await this.saveWithin(manager, evaluation)) };
     try {
-      if (loaded > 0 && events.every((e) => ROW_ONLY_EVENTS.has(e.type))) return { events, ...(await this.appendAndMove(evaluation, events, loaded)) };
-      this.snapshots.forget(evaluation.state.id);
-      return { events, ...(await this.dataSource.transaction((m) => this.saveWithin(m, evaluation))) };
+      const shown = oneStatement
+        ? await this.appendAndMove(evaluation, events, loaded)
+        : await this.dataSource.transaction((m) => this.saveWithin(m, evaluation));
+      return { events, ...shown };
     } catch (error) {
       return this.refuseConflict(error, evaluation.state.id, expectedVersion ?? loaded);
     }
