@@ -6,7 +6,7 @@ export { databaseOptions } from './database-options.js';
 export { databaseUnavailable, type Dependency, redisUnavailable, RETRY_AFTER_SECONDS, shortReason, DependencyUnavailableError } from './dependency-unavailable.js';
 export { migrate } from './migrate.js';
 export { OUTBOX_CHANNEL } from './outbox-channel.js';
-export { preparedQuery, readQuery } from './prepared-query.js';
+export { preparedQuery, readPage, readQuery } from './prepared-query.js';
 export { pingDatabase } from './ping-database.js';
 export { Sql, type SqlRunner } from './sql.js';
 export { DEFAULT_JOB_OPTIONS, processorOptions, QUEUES, workersKey, workersLastBeatKey } from './queues.js';

@@ -34,3 +34,18 @@ export async function preparedQuery<T>(dataSource: DataSource, text: string, val
 export async function readQuery<T = any>(dataSource: DataSource, text: string, values: unknown[] = []): Promise<T[]> {
   return (await preparedQuery<T>(dataSource, text, values)).rows;
 }
+
+/**
+ * A page read in two statements: `pageText` finds the page's ids (in its order, with LIMIT and OFFSET),
+ * `rowsText` reads those rows (`WHERE … id = ANY($1::uuid[])`), answered in the ids' order; a row gone
+ * between the two is left out. One statement that did both was planned afresh on every execution
+ * (PostgreSQL cannot know how many rows a LIMIT parameter lets through, and its generic plan hashes the
+ * whole table): 0.6–0.9 ms of planning per page at 100k forms. Apart, the ids statement is small to plan
+ * and the rows statement keeps its generic plan (by primary key).
+ */
+export async function readPage<T extends { id: string }>(dataSource: DataSource, pageText: string, pageValues: unknown[], rowsText: string): Promise<T[]> {
+  const ids = (await readQuery<{ id: string }>(dataSource, pageText, pageValues)).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const byId = new Map((await readQuery<T>(dataSource, rowsText, [ids])).map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}

@@ -5,7 +5,7 @@ import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
 import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryAnswer, SummaryRow } from './summary-table.js';
-import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
 import { COUNTS_RELATION } from '#perf-eval/evaluation';
 
 /** A page of the table: `page` from 1, `size` rows. */
@@ -39,7 +39,7 @@ const SUMMARY_ORDER = `u.name, ${UNIT_ORDER}`;
  * status, so that the table also tells how far each form has come.
  *
  * A page is found by its ids alone in the table's order (the summary-order index), then only its rows are
- * read; the count and the 合计 of the whole table come from a second statement that reads no JSON but the
+ * read (readPage); the count and the 合计 of the whole table come from a second statement that reads no JSON but the
  * published budgets of forms being corrected. A page costs its rows, not the unit's or the year's.
  */
 @QueryHandler(SummaryQuery)
@@ -53,7 +53,9 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     const offset = page ? (page.page - 1) * page.size : 0;
     const [rows, whole] = await Promise.all([
-      readQuery<Row>(this.dataSource, rowsStatement(sql, page !== undefined, unitId !== undefined), page ? [...sql.params, page.size, offset] : sql.params),
+      page
+        ? readPage<Row>(this.dataSource, pageStatement(sql, unitId !== undefined), [...sql.params, page.size, offset], rowsStatement('WHERE e.id = ANY($1::uuid[])'))
+        : readQuery<Row>(this.dataSource, rowsStatement(sql.where), sql.params),
       page ? readQuery<TotalsRow>(this.dataSource, totalsStatement(sql), sql.params).then(([t]) => t) : undefined,
     ]);
     const shown = rows.map(shownFigures);
@@ -91,23 +93,27 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
 }
 
 /**
- * The rows of the table, or of one page of it ($n+1: size, $n+2: offset after the filter's parameters).
+ * The ids of one page in the table's order ($n+1: size, $n+2: offset after the filter's parameters).
+ * Of one unit the name is the same on every row: the page is then read off the summary-order index in its
+ * order and stops after its rows (with the name first, PostgreSQL sorts the unit's rows to find them).
+ */
+function pageStatement(sql: SqlFilter, oneUnit: boolean): string {
+  return `SELECT e.id FROM evaluations e ${oneUnit ? '' : 'JOIN units u ON u.id = e.unit_id'} ${sql.where}
+          ORDER BY ${oneUnit ? UNIT_ORDER : SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`;
+}
+
+/**
+ * The rows of the table that `where` picks, in its order.
  * p: the last published revision of a form whose current revision is not published (a correction under
  * way), with the scoring recorded for that revision's form version. Only a form past its first revision
  * can have one (a reopen starts a new revision), so the others skip the look-up.
  */
-function rowsStatement(sql: SqlFilter, paged: boolean, oneUnit: boolean): string {
-  // Of one unit the name is the same on every row: the page is then read off the index in its order and stops
-  // after its rows (with the name first, PostgreSQL sorts the unit's rows to find them).
-  const pageCte = paged
-    ? `WITH page AS (SELECT e.id FROM evaluations e ${oneUnit ? '' : 'JOIN units u ON u.id = e.unit_id'} ${sql.where}
-                     ORDER BY ${oneUnit ? UNIT_ORDER : SUMMARY_ORDER} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}) `
-    : '';
-  return `${pageCte}SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
+function rowsStatement(where: string): string {
+  return `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
               e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
               p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
               p.errors AS published_errors, p.warnings AS published_warnings, p.verification AS published_verification
-       FROM ${paged ? 'page JOIN evaluations e ON e.id = page.id' : 'evaluations e'} JOIN units u ON u.id = e.unit_id
+       FROM evaluations e JOIN units u ON u.id = e.unit_id
        LEFT JOIN LATERAL (
          SELECT r.revision, r.state->'form' AS form, r.state->>'status' AS status, s.scores, r.state->'verification' AS verification,
                 (SELECT count(*) FROM jsonb_array_elements(COALESCE(s.findings, '[]'::jsonb)) f WHERE f->>'severity' = 'error')::int AS errors,
@@ -121,7 +127,7 @@ function rowsStatement(sql: SqlFilter, paged: boolean, oneUnit: boolean): string
          WHERE r.evaluation_id = e.id AND e.status <> 'Published' AND e.revision > 1
          ORDER BY r.revision DESC LIMIT 1
        ) p ON true
-       ${paged ? '' : sql.where}
+       ${where}
        ORDER BY ${SUMMARY_ORDER}`;
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus } from '../domain/evaluation.js';
 import { toAmount } from '../domain/amount.js';
-import { SqlFilter, readQuery } from '#perf-eval/persistence';
+import { SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
 import { APPLICABLE_CYCLE_COLUMNS, APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, toApplicableDeadline, type ApplicableCycleColumns, type ApplicableDeadline } from '#perf-eval/cycles';
 
 export type { ApplicableDeadline };
@@ -69,8 +69,8 @@ export function likeContains(text: string): string {
  * The total comes from the pre-aggregated counters whenever the filter only names columns they keep
  * (units, status, year, the publish/drafts/overdue queues); a name search or the review queue (the
  * self-review rule looks at each form) counts the rows. The page is found on an index in the list's
- * order (year, status, updated_at) by its ids alone, then only its rows are read: a late page costs its
- * offset in index entries, not a sort of the year.
+ * order (year, status, updated_at) by its ids alone, then only its rows are read (readPage: two statements,
+ * each cheap to plan): a late page costs its offset in index entries, not a sort of the year.
  */
 @QueryHandler(ListEvaluationsQuery)
 export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuery, { items: EvaluationListItem[]; total: number }> {
@@ -98,23 +98,27 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
          FROM ${counted ? COUNTS_RELATION : 'evaluations'} e ${APPLICABLE_CYCLE_JOINS} ${sql.where}`,
         sql.params,
       ),
-      readQuery(this.dataSource, 
-        `WITH ${OPEN_CYCLE_BY_YEAR_CTE},
-         page AS (SELECT e.id FROM evaluations e ${pageJoins} ${sql.where} ORDER BY ${order} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)})
-         SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
-                e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
-                e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
-                e.review_step,
-                cu.id AS claimed_by, cu.display_name AS claimed_by_name
-         FROM page JOIN evaluations e ON e.id = page.id JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS}
-         LEFT JOIN users cu ON e.status = 'Submitted' AND cu.id = (e.state->'review'->>'claimedBy')::uuid
-         ORDER BY ${order}`,
+      readPage<ListRow>(this.dataSource,
+        `${pageJoins ? `WITH ${OPEN_CYCLE_BY_YEAR_CTE} ` : ''}SELECT e.id FROM evaluations e ${pageJoins} ${sql.where}
+         ORDER BY ${order} LIMIT ${sql.next(1)} OFFSET ${sql.next(2)}`,
         [...sql.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+        LIST_ROWS,
       ),
     ]);
     return { total: Number(n), items: rows.map((r) => toItem(r, now)) };
   }
 }
+
+/** The rows of a page, by their ids ($1). */
+const LIST_ROWS = `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
+  SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
+         e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.updated_at,
+         e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
+         e.review_step,
+         cu.id AS claimed_by, cu.display_name AS claimed_by_name
+  FROM evaluations e JOIN units u ON u.id = e.unit_id ${APPLICABLE_CYCLE_JOINS}
+  LEFT JOIN users cu ON e.status = 'Submitted' AND cu.id = (e.state->'review'->>'claimedBy')::uuid
+  WHERE e.id = ANY($1::uuid[])`;
 
 interface ListRow extends ApplicableCycleColumns {
   id: string;
