@@ -185,4 +185,64 @@ describe('Reminders on a moved clock', () => {
     await scan.run(minus(1));
     expect(await notices()).toEqual([]);
   });
+
+  it('reads on a later tick only the forms that can have become due since the last complete scan', async () => {
+    const cycle = await cycleIn('增量检查');
+    for (let i = 0; i < 20; i++) await draftIn(cycle, minus(20));
+    expect((await scan.run(minus(7))).notices).toBe(20); // the 7-day reminder of each form
+    expect((await scan.run(minus(6.5))).notices).toBe(0); // the same moment: nothing read, nothing to say
+    expect((await notices()).length).toBe(40);
+
+    const late = await draftIn(cycle, minus(6.4)); // a draft created after the moment
+    expect((await scan.run(minus(6.3))).notices).toBe(1);
+    expect((await notices()).filter((n) => n.evaluation_id === late.state.id).map((n) => n.kind)).toEqual(['reminder', 'reminder']);
+
+    // A form submitted at −6.2 days has waited the 3-day review wait at −3.2 days: its notice is due in between.
+    const waiting = await repository.load(late.state.id);
+    waiting.submit({ actor: { userId: drafterIds[0] }, at: minus(6.2) });
+    await repository.save(waiting, 1);
+    expect((await scan.run(minus(3.5))).notices).toBe(0);
+    expect((await scan.run(minus(3.1))).notices).toBe(1);
+    expect((await notices()).filter((n) => n.kind === 'review_overdue').map((n) => n.evaluation_id)).toEqual([late.state.id]);
+
+    // A new moment reads every draft again, once.
+    expect((await scan.run(minus(3))).notices).toBe(20);
+    expect((await scan.run(minus(2.9))).notices).toBe(0);
+    expect((await notices()).filter((n) => n.kind === 'reminder')).toHaveLength(82); // 2 moments × 20 forms × 2 drafters + the late one's
+  });
+
+  it('records nothing for a scan that fails: the next one reads everything again and stores each notice once', async () => {
+    const config = loadConfig({});
+    const directory = new Directory(dataSource, config);
+    let failures = 1;
+    class FailingOnce extends NotificationCenter {
+      override async notifyMany(...args: Parameters<NotificationCenter['notifyMany']>): Promise<number> {
+        const stored = await super.notifyMany(...args); // stored, then the process "dies" before the scan completes
+        if (failures-- > 0) throw new Error('worker lost');
+        return stored;
+      }
+    }
+    const failing = new ReminderScan(dataSource, cycles, new FailingOnce(dataSource, config, directory));
+    const cycle = await cycleIn('中断后重查');
+    for (let i = 0; i < 3; i++) await draftIn(cycle, minus(20));
+    await expect(failing.run(minus(7))).rejects.toThrow('worker lost');
+    expect(await dataSource.query('SELECT 1 FROM reminder_watermarks WHERE cycle_id = $1', [cycle.id])).toEqual([]);
+    expect((await failing.run(minus(6.9))).notices).toBe(3);
+    expect((await notices()).length).toBe(6);
+    expect((await failing.run(minus(6.8))).notices).toBe(0);
+  });
+
+  it('reads everything again when the deadlines or the policy change', async () => {
+    const cycle = await cycleIn('截止日调整后重查');
+    for (let i = 0; i < 5; i++) await draftIn(cycle, minus(20));
+    expect((await scan.run(minus(2))).notices).toBe(5);
+    expect((await scan.run(minus(1.9))).notices).toBe(0);
+    // Under the new policy the last scan was in the same moment (after the 2-day one): only the changed
+    // policy says that the 2-day reminder, never sent, is due.
+    await cycles.update(cycle.id, { reminderPolicy: { before: ['P2D'], reviewWait: 'P3D' } });
+    expect((await scan.run(minus(1.8))).notices).toBe(5);
+    expect((await notices()).filter((n) => n.kind === 'reminder')).toHaveLength(20);
+    await cycles.update(cycle.id, { submissionDeadline: minus(1.75) });
+    expect((await scan.run(minus(1.7))).notices).toBe(10); // now overdue: the notice to the drafters and the escalation, per form
+  });
 });

@@ -15,7 +15,7 @@ export { CyclesStore } from './cycles.store.js';
 export { durationMs } from './iso-duration.js';
 export { RecomputeCycleCommand } from './recompute-cycle.command.js';
 export { type RecomputeJob, RecomputeRuns } from './recompute-runs.js';
-export { dueNotices, type EvaluationProgress } from './reminder-policy.js';
+export { CHANGED_FORMS_MARGIN_MS, dueNotices, reminderScanScope, type EvaluationProgress, type ReminderScanScope } from './reminder-policy.js';
 export { YEAR_CYCLES } from './year-cycles.js';
 export { CycleRecomputeModule } from './cycle-recompute.module.js';
 export { CyclesModule } from './cycles.module.js';

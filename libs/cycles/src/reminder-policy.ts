@@ -74,3 +74,54 @@ export function dueNotices(cycle: CycleDeadlines, evaluations: EvaluationProgres
   }
   return notices;
 }
+
+/** How far before the last complete scan a later one still looks for changed forms: commands in flight then, clocks apart. */
+export const CHANGED_FORMS_MARGIN_MS = 10 * 60_000;
+
+/**
+ * Which forms a scan at `now` must read, given the last scan of the same cycle (same deadlines and policy)
+ * that completed at `lastScan` — every notice due then is stored. A later scan needs only what can have
+ * become due since:
+ * - drafts: all of them when a reminder moment or the submission deadline has passed since (the notice's
+ *   moment changed), else only those changed since (a new draft, a returned form);
+ * - submitted forms: all of them when the review deadline has passed since; before it, those whose wait
+ *   ended since, and any changed since (a resubmission, another step, a reassignment);
+ * `changedSince` reaches CHANGED_FORMS_MARGIN_MS further back than the last scan, for a command that was
+ * written before that scan began and committed after it.
+ * Without a last scan (or with the clock behind it) everything that can be due is read, as the first time.
+ * A person who joins a unit after a moment hears the next one, not the ones already sent.
+ */
+export interface ReminderScanScope {
+  drafts: 'none' | 'all' | 'changed';
+  reviewPassed: boolean;
+  /** With reviewPassed: every Submitted form, not only the changed ones. */
+  allSubmitted: boolean;
+  /** Submitted at or before this: the review wait has ended. */
+  waitedSince: Date;
+  /** Before the review deadline, only forms whose wait ended after this one (or changed); null: all. */
+  waitEndedAfter: Date | null;
+  changedSince: Date | null;
+}
+
+export function reminderScanScope(cycle: CycleDeadlines, lastScan: Date | null, now: Date): ReminderScanScope {
+  const t = now.getTime();
+  const waitMs = durationMs(cycle.policy.reviewWait);
+  const submission = cycle.submissionDeadline.getTime();
+  const review = cycle.reviewDeadline.getTime();
+  const draftMoment = (at: number): string | null => {
+    if (at >= submission) return 'submission';
+    const passed = cycle.policy.before.map((offset) => ({ offset, at: submission - durationMs(offset) })).filter((m) => m.at <= at);
+    return passed.length === 0 ? null : passed.sort((a, b) => b.at - a.at)[0].offset;
+  };
+  const moment = draftMoment(t);
+  const last = lastScan !== null && lastScan.getTime() <= t ? lastScan.getTime() : null;
+  const reviewPassed = t >= review;
+  return {
+    drafts: moment === null ? 'none' : last === null || draftMoment(last) !== moment ? 'all' : 'changed',
+    reviewPassed,
+    allSubmitted: reviewPassed && (last === null || last < review),
+    waitedSince: new Date(t - waitMs),
+    waitEndedAfter: last === null ? null : new Date(last - waitMs),
+    changedSince: last === null ? null : new Date(last - CHANGED_FORMS_MARGIN_MS),
+  };
+}

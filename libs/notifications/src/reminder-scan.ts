@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CyclesStore, dueNotices, type EvaluationProgress, durationMs } from '#perf-eval/cycles';
+import { CyclesStore, dueNotices, reminderScanScope, type EvaluationProgress } from '#perf-eval/cycles';
 import { Sql } from '#perf-eval/persistence';
 import { NotificationCenter, type NoticeRequest, type PendingDelivery } from './notification-center.js';
 
@@ -12,10 +12,13 @@ const FORMS_PER_SLICE = 5000;
  * Running it again, twice at once, or after a crash stores nothing twice.
  *
  * Only forms that can be due are read: drafts once a reminder moment or the submission deadline has
- * passed, submitted forms once the review deadline has passed or they have waited `reviewWait`. Notices
- * are read through a cursor and stored FORMS_PER_SLICE forms at a time (NotificationCenter.notifyMany: a
- * thousand per transaction),
- * and their deliveries handed to `each` as each transaction commits (or returned, without `each`).
+ * passed, submitted forms once the review deadline has passed or they have waited `reviewWait`. A scan
+ * that completes records its moment per cycle (reminder_watermarks, with the cycle's deadlines and policy);
+ * the next one reads only what can have become due since (reminderScanScope): at a city's scale a tick
+ * between two moments reads the forms changed in the last minutes, not the year's. Notices are read
+ * through a cursor and stored FORMS_PER_SLICE forms at a time (NotificationCenter.notifyMany: a thousand
+ * per transaction), and their deliveries handed to `each` as each transaction commits (or returned,
+ * without `each`).
  */
 @Injectable()
 export class ReminderScan {
@@ -29,14 +32,14 @@ export class ReminderScan {
     const deliveries: PendingDelivery[] = [];
     const collect = each ?? (async (d: PendingDelivery[]) => void deliveries.push(...d));
     let notices = 0;
-    const t = now.getTime();
     // Each year's governing cycle covers every form of that year, including forms created before it.
-    for (const cycle of await this.cycles.governing()) {
-      const submission = new Date(cycle.submissionDeadline);
-      const review = new Date(cycle.reviewDeadline);
-      const earliestReminder = Math.min(submission.getTime(), ...cycle.reminderPolicy.before.map((b) => submission.getTime() - durationMs(b)));
-      const draftsDue = t >= earliestReminder;
-      const waitedSince = new Date(t - durationMs(cycle.reminderPolicy.reviewWait));
+    const governing = await this.cycles.governing();
+    const lastScans = await this.lastScans(governing.map((c) => c.id));
+    for (const cycle of governing) {
+      const deadlines = { id: cycle.id, submissionDeadline: new Date(cycle.submissionDeadline), reviewDeadline: new Date(cycle.reviewDeadline), policy: cycle.reminderPolicy };
+      const fingerprint = JSON.stringify([deadlines.submissionDeadline.toISOString(), deadlines.reviewDeadline.toISOString(), cycle.reminderPolicy]);
+      const last = lastScans.get(cycle.id);
+      const scope = reminderScanScope(deadlines, last?.fingerprint === fingerprint ? last.scannedAt : null, now);
       // A cursor streams the year's forms FORMS_PER_SLICE at a time: memory holds one slice, not the year.
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
@@ -46,15 +49,19 @@ export class ReminderScan {
         await sql.execute(
           `DECLARE reminder_forms NO SCROLL CURSOR FOR
            SELECT id, status, submitted_at FROM evaluations
-           WHERE fiscal_year = $1 AND ((status = 'Draft' AND $2) OR (status = 'Submitted' AND ($3 OR submitted_at <= $4)))`,
-          [cycle.fiscalYear, draftsDue, t >= review.getTime(), waitedSince],
+           WHERE fiscal_year = $1 AND (
+             (status = 'Draft' AND ($2 = 'all' OR ($2 = 'changed' AND updated_at >= $7)))
+             OR (status = 'Submitted' AND (
+               ($3 AND ($4 OR updated_at >= $7))
+               OR (NOT $3 AND submitted_at <= $5 AND ($6::timestamptz IS NULL OR submitted_at > $6 OR updated_at >= $7)))))`,
+          [cycle.fiscalYear, scope.drafts, scope.reviewPassed, scope.allSubmitted, scope.waitedSince, scope.waitEndedAfter, scope.changedSince],
         );
         for (;;) {
           const rows = await sql.rows<{ id: string; status: EvaluationProgress['status']; submitted_at: Date | null }>(`FETCH ${FORMS_PER_SLICE} FROM reminder_forms`);
           if (rows.length === 0) break;
           const waitingSince = new Map(rows.map((r) => [r.id, r.submitted_at]));
           const due = dueNotices(
-            { id: cycle.id, submissionDeadline: submission, reviewDeadline: review, policy: cycle.reminderPolicy },
+            deadlines,
             rows.map((r) => ({ id: r.id, status: r.status, submittedAt: r.submitted_at ? new Date(r.submitted_at) : null })),
             now,
           );
@@ -69,6 +76,12 @@ export class ReminderScan {
           notices += requests.length;
           await this.center.notifyMany(requests, collect);
         }
+        // Every notice due at `now` is stored: the next scan of this cycle may start from here.
+        await sql.execute(
+          `INSERT INTO reminder_watermarks (cycle_id, scanned_at, fingerprint) VALUES ($1, $2, $3)
+           ON CONFLICT (cycle_id) DO UPDATE SET scanned_at = EXCLUDED.scanned_at, fingerprint = EXCLUDED.fingerprint`,
+          [cycle.id, now, fingerprint],
+        );
         await runner.commitTransaction();
       } finally {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -76,5 +89,14 @@ export class ReminderScan {
       }
     }
     return { notices, deliveries };
+  }
+
+  /** When each cycle's last complete scan happened, and under which deadlines and policy. */
+  private async lastScans(cycleIds: string[]): Promise<Map<string, { scannedAt: Date; fingerprint: string }>> {
+    const rows = await Sql.of(this.dataSource.manager).rows<{ cycle_id: string; scanned_at: Date; fingerprint: string }>(
+      'SELECT cycle_id, scanned_at, fingerprint FROM reminder_watermarks WHERE cycle_id = ANY($1::uuid[])',
+      [cycleIds],
+    );
+    return new Map(rows.map((r) => [r.cycle_id, { scannedAt: new Date(r.scanned_at), fingerprint: r.fingerprint }]));
   }
 }

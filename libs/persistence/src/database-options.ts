@@ -13,6 +13,7 @@ import { Departments1764892800200 } from './migrations/1764892800200-departments
 import { ReviewStep1764979200000 } from './migrations/1764979200000-review-step.js';
 import { SummaryPages1765065600000 } from './migrations/1765065600000-summary-pages.js';
 import { Lz4Documents1765065600100 } from './migrations/1765065600100-lz4-documents.js';
+import { ReminderWatermarks1765152000000 } from './migrations/1765152000000-reminder-watermarks.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   SummaryPages1765065600000,
   Lz4Documents1765065600100,
   AttachmentBlobs1764892800000,
+  ReminderWatermarks1765152000000,
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */
