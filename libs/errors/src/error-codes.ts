@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'CYCLE_NOT_FOUND',
   // Reporting
   'PUBLICATION_EMPTY',
+  'EXPORT_TOO_LARGE',
   // The server
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL_ERROR',

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { SummaryHandler } from './summary.query.js';
+import { SummaryExportHandler, SummaryHandler } from './summary.query.js';
 import { BoardHandler } from './board.query.js';
 import { FiscalYearsHandler } from './fiscal-years.query.js';
 import { PublicationPackHandler } from './publication-pack.js';
 import { FormPaperHandler } from './form-paper.query.js';
 
-@Module({ imports: [CqrsModule], providers: [SummaryHandler, BoardHandler, FiscalYearsHandler, PublicationPackHandler, FormPaperHandler] })
+@Module({ imports: [CqrsModule], providers: [SummaryHandler, SummaryExportHandler, BoardHandler, FiscalYearsHandler, PublicationPackHandler, FormPaperHandler] })
 export class ReportingModule {}

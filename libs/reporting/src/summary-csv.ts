@@ -51,12 +51,28 @@ export function twoDecimals(value: string | number | null | undefined): string {
 }
 
 export function summaryCsv(table: SummaryTable): string {
-  const records: string[][] = [
-    [...SUMMARY_HEADERS],
-    ...table.rows.map(rowRecord),
-    [SUMMARY_TOTAL_LABEL, '', twoDecimals(table.total.budget), '', '', '', '', '', '', '', ''],
-  ];
-  return '\uFEFF' + records.map((record) => record.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return [CSV_HEAD, csvLines(table.rows), csvTotal(table)].join('');
+}
+
+/** The same file as summaryCsv, written as its rows arrive (an export of a whole year, SummaryExport). */
+export async function* summaryCsvStream(table: Omit<SummaryTable, 'rows'>, chunks: AsyncIterable<SummaryRow[]>): AsyncGenerator<string> {
+  yield CSV_HEAD;
+  for await (const rows of chunks) yield csvLines(rows);
+  yield csvTotal(table);
+}
+
+const CSV_HEAD = '\uFEFF' + csvLine([...SUMMARY_HEADERS]);
+
+function csvLines(rows: SummaryRow[]): string {
+  return rows.map((row) => csvLine(rowRecord(row))).join('');
+}
+
+function csvTotal(table: Pick<SummaryTable, 'total'>): string {
+  return csvLine([SUMMARY_TOTAL_LABEL, '', twoDecimals(table.total.budget), '', '', '', '', '', '', '', '']);
+}
+
+function csvLine(record: string[]): string {
+  return record.map(csvField).join(',') + '\r\n';
 }
 
 function rowRecord(row: SummaryRow): string[] {

@@ -43,3 +43,12 @@ export interface SummaryAnswer extends SummaryTable {
   page?: number;
   pageSize?: number;
 }
+
+/** The whole table for an export: its head first, then its rows in chunks (SummaryExportQuery). */
+export interface SummaryExport extends Omit<SummaryTable, 'rows'> {
+  totalRows: number;
+  /** The rows in the table's order, numbered on; reading them to the end ends the read. */
+  chunks: AsyncIterable<SummaryRow[]>;
+  /** Ends the read without the rows (safe to call twice, or after the chunks ended). */
+  close(): Promise<void>;
+}

@@ -1,12 +1,13 @@
 /**
  * The 项目绩效评价明细表 as an .xlsx workbook in the paper's layout (title, 序号 | 项目名称 |
  * 项目预算（万元）| 评价方式 | 自评得分, 合计), plus the columns the paper cannot show.
- * Pure: a SummaryTable in, the file's bytes out.
+ * A SummaryTable in, the file's bytes out; or, for a whole year, its rows as they arrive and a stream out.
  */
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { A4, FONT, THIN } from './workbook-style.js';
 import { SUMMARY_HEADERS, SUMMARY_TOTAL_LABEL, summaryStatusLabel } from './summary-csv.js';
-import type { SummaryTable } from './summary-table.js';
+import type { SummaryRow, SummaryTable } from './summary-table.js';
 
 export const SUMMARY_SHEET_NAME = '项目绩效评价明细表';
 
@@ -20,8 +21,32 @@ const COLUMN_WIDTHS = [6, 40, 14, 12, 10, 10, 14, 8, 10, 8, 8];
 
 
 export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.calcProperties.fullCalcOnLoad = true;
+  const parts: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (part: Buffer) => parts.push(part));
+  const ended = new Promise((resolve) => sink.on('end', resolve));
+  await writeSummaryWorkbook(table, oneChunk(table.rows), sink);
+  await ended;
+  return Buffer.concat(parts);
+}
+
+/**
+ * The same workbook, written to `out` as the rows arrive (an export of a whole year, SummaryExport): ExcelJS's
+ * streaming writer commits each row, so memory holds a chunk of rows, not the sheet. Resolves when the file
+ * is complete; rejects (and destroys `out`) if the rows fail.
+ */
+export function summaryWorkbookStream(table: Omit<SummaryTable, 'rows'>, chunks: AsyncIterable<SummaryRow[]>): Readable {
+  const out = new PassThrough();
+  writeSummaryWorkbook(table, chunks, out).catch((error: Error) => out.destroy(error));
+  return out;
+}
+
+async function* oneChunk(rows: SummaryRow[]): AsyncGenerator<SummaryRow[]> {
+  yield rows;
+}
+
+async function writeSummaryWorkbook(table: Omit<SummaryTable, 'rows'>, chunks: AsyncIterable<SummaryRow[]>, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(SUMMARY_SHEET_NAME, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW }],
     pageSetup: {
@@ -40,11 +65,13 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
 
   // Title
   sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, COLUMN_COUNT);
-  const title = sheet.getCell(TITLE_ROW, 1);
+  const titleRow = sheet.getRow(TITLE_ROW);
+  const title = titleRow.getCell(1);
   title.value = summaryTitle(table);
   title.font = { name: FONT, size: 16, bold: true };
   title.alignment = { horizontal: 'center', vertical: 'middle' };
-  sheet.getRow(TITLE_ROW).height = 30;
+  titleRow.height = 30;
+  titleRow.commit();
 
   // Header
   const header = sheet.getRow(HEADER_ROW);
@@ -56,36 +83,43 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
     cell.border = THIN;
   });
   header.height = 30;
+  header.commit();
 
   // One row per project
-  table.rows.forEach((row, index) => {
-    const values: ExcelJS.CellValue[] = [
-      row.seq,
-      row.projectName,
-      numberOrNull(row.budget),
-      row.evaluationMethod,
-      row.selfScore,
-      row.verifiedScore,
-      row.computedScore,
-      row.grade,
-      summaryStatusLabel(row),
-      row.findings.errors,
-      row.findings.warnings,
-    ];
-    const excelRow = sheet.getRow(FIRST_DATA_ROW + index);
-    values.forEach((value, column) => {
-      const cell = excelRow.getCell(column + 1);
-      cell.value = value ?? null;
-      cell.font = { name: FONT, size: 11 };
-      cell.border = THIN;
-      cell.alignment = { vertical: 'middle', horizontal: column === 1 ? 'left' : 'center', wrapText: column === 1 };
-    });
-    for (const column of [3, 5, 6, 7]) excelRow.getCell(column).numFmt = NUMBER_FORMAT;
-    for (const column of [3, 5, 6, 7]) excelRow.getCell(column).alignment = { vertical: 'middle', horizontal: 'right' };
-  });
+  let next = FIRST_DATA_ROW;
+  for await (const rows of chunks) {
+    // A reader that went away (the client left) ends the rows' read, not only the writing.
+    if (out.destroyed) throw new Error('the summary workbook was no longer read');
+    for (const row of rows) {
+      const values: ExcelJS.CellValue[] = [
+        row.seq,
+        row.projectName,
+        numberOrNull(row.budget),
+        row.evaluationMethod,
+        row.selfScore,
+        row.verifiedScore,
+        row.computedScore,
+        row.grade,
+        summaryStatusLabel(row),
+        row.findings.errors,
+        row.findings.warnings,
+      ];
+      const excelRow = sheet.getRow(next++);
+      values.forEach((value, column) => {
+        const cell = excelRow.getCell(column + 1);
+        cell.value = value ?? null;
+        cell.font = { name: FONT, size: 11 };
+        cell.border = THIN;
+        cell.alignment = { vertical: 'middle', horizontal: column === 1 ? 'left' : 'center', wrapText: column === 1 };
+      });
+      for (const column of [3, 5, 6, 7]) excelRow.getCell(column).numFmt = NUMBER_FORMAT;
+      for (const column of [3, 5, 6, 7]) excelRow.getCell(column).alignment = { vertical: 'middle', horizontal: 'right' };
+      excelRow.commit();
+    }
+  }
 
   // 合计: the budget sum as a formula, with the exact total as its cached result
-  const totalRowNumber = FIRST_DATA_ROW + table.rows.length;
+  const totalRowNumber = next;
   const totalRow = sheet.getRow(totalRowNumber);
   sheet.mergeCells(totalRowNumber, 1, totalRowNumber, 2);
   for (let column = 1; column <= COLUMN_COUNT; column++) {
@@ -99,13 +133,14 @@ export async function summaryWorkbook(table: SummaryTable): Promise<Buffer> {
   const budgetSum = numberOrNull(table.total.budget) ?? 0;
   const budgetColumn = sheet.getColumn(BUDGET_COLUMN).letter;
   totalBudget.value =
-    table.rows.length > 0
+    totalRowNumber > FIRST_DATA_ROW
       ? { formula: `SUM(${budgetColumn}${FIRST_DATA_ROW}:${budgetColumn}${totalRowNumber - 1})`, result: budgetSum }
       : budgetSum;
   totalBudget.numFmt = NUMBER_FORMAT;
   totalBudget.alignment = { vertical: 'middle', horizontal: 'right' };
-
-  return toBuffer(await workbook.xlsx.writeBuffer());
+  totalRow.commit();
+  await sheet.commit();
+  await workbook.commit();
 }
 
 /** e.g. 北京市关心下一代工作委员会办公室2021年度项目绩效评价明细表 */
@@ -119,9 +154,4 @@ function numberOrNull(amount: string | null): number | null {
   if (amount === null || amount.trim() === '') return null;
   const value = Number(amount);
   return Number.isFinite(value) ? value : null;
-}
-
-function toBuffer(data: ExcelJS.Buffer | ArrayBuffer | Uint8Array): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  return data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data as ArrayBuffer);
 }

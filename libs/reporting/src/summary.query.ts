@@ -4,8 +4,8 @@ import { Decimal } from 'decimal.js';
 import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
 import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
-import type { SummaryAnswer, SummaryRow } from './summary-table.js';
-import { SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
+import type { SummaryAnswer, SummaryExport, SummaryRow } from './summary-table.js';
+import { Sql, SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
 import { COUNTS_RELATION } from '#perf-eval/evaluation';
 
 /** A page of the table: `page` from 1, `size` rows. */
@@ -63,28 +63,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
     return {
       fiscalYear: fiscalYear ?? null,
       unitName: totals.unitName,
-      rows: rows.map<SummaryRow>((r, i) => {
-        const f = shown[i];
-        return {
-          seq: offset + i + 1,
-          evaluationId: r.id,
-          unitId: r.unit_id,
-          unitName: r.unit_name,
-          projectName: f.projectName,
-          budget: f.budget === null ? null : new Decimal(f.budget).toFixed(2, Decimal.ROUND_HALF_UP),
-          evaluationMethod: f.evaluationMethod,
-          selfScore: f.selfScore,
-          verifiedScore: f.verifiedScore,
-          computedScore: f.computedScore,
-          grade: f.grade,
-          status: f.status,
-          findings: f.findings,
-          revision: f.revision,
-          correcting: r.published_revision !== null,
-          currentRevision: r.revision,
-          currentStatus: r.status,
-        };
-      }),
+      rows: rows.map((r, i) => summaryRow(r, shown[i], offset + i + 1)),
       total: { budget: totals.budget.toFixed(2, Decimal.ROUND_HALF_UP) },
       totalRows: totals.rows,
       ...(page ? { page: page.page, pageSize: page.size } : {}),
@@ -151,6 +130,102 @@ function totalsStatement(sql: SqlFilter): string {
                   ) p ON true
                   ${correcting}) AS corrections
           FROM c JOIN units u ON u.id = c.unit_id`;
+}
+
+/** A row of the table as it shows, numbered `seq`. */
+function summaryRow(r: Row, f: ReturnType<typeof shownFigures>, seq: number): SummaryRow {
+  return {
+    seq,
+    evaluationId: r.id,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    projectName: f.projectName,
+    budget: f.budget === null ? null : new Decimal(f.budget).toFixed(2, Decimal.ROUND_HALF_UP),
+    evaluationMethod: f.evaluationMethod,
+    selfScore: f.selfScore,
+    verifiedScore: f.verifiedScore,
+    computedScore: f.computedScore,
+    grade: f.grade,
+    status: f.status,
+    findings: f.findings,
+    revision: f.revision,
+    correcting: r.published_revision !== null,
+    currentRevision: r.revision,
+    currentStatus: r.status,
+  };
+}
+
+/** Rows an export reads per FETCH: memory holds one chunk, not the table. */
+const EXPORT_CHUNK_ROWS = 1000;
+
+export class SummaryExportQuery extends Query<SummaryExport> {
+  constructor(
+    readonly user: AuthenticatedUser,
+    readonly fiscalYear?: number,
+    readonly unitId?: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The whole table for an export, without holding it: its head (title, count, 合计) first, then its rows in
+ * chunks through a cursor, all in one REPEATABLE READ snapshot, so that the 合计 is the sum of the rows
+ * written even while forms change. A city's year of 100,000 rows is written in constant memory (held whole,
+ * it ran the API out of its heap). Read `chunks` to the end, or call `close()`: either ends the transaction.
+ */
+@QueryHandler(SummaryExportQuery)
+export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, SummaryExport> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ user, fiscalYear, unitId }: SummaryExportQuery): Promise<SummaryExport> {
+    const sql = new SqlFilter()
+      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
+      .addIf(unitId, 'e.unit_id = ?', unitId)
+      .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = true;
+    const close = async () => {
+      if (!open) return;
+      open = false;
+      try {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+    };
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      const q = Sql.of(runner.manager);
+      const [head] = await q.rows<TotalsRow>(totalsStatement(sql), sql.params);
+      const totals = wholeTable(head);
+      await q.execute(`DECLARE summary_rows NO SCROLL CURSOR FOR ${rowsStatement(sql.where)}`, sql.params);
+      async function* chunks(): AsyncGenerator<SummaryRow[]> {
+        let seq = 0;
+        try {
+          for (;;) {
+            const rows = await q.rows<Row>(`FETCH ${EXPORT_CHUNK_ROWS} FROM summary_rows`);
+            if (rows.length === 0) return;
+            yield rows.map((r) => summaryRow(r, shownFigures(r), ++seq));
+          }
+        } finally {
+          await close();
+        }
+      }
+      return {
+        fiscalYear: fiscalYear ?? null,
+        unitName: totals.unitName,
+        totalRows: totals.rows,
+        total: { budget: totals.budget.toFixed(2, Decimal.ROUND_HALF_UP) },
+        chunks: chunks(),
+        close,
+      };
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
 }
 
 interface Totals {

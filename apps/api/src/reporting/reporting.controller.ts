@@ -1,18 +1,21 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
+import { Readable } from 'node:stream';
 import {
-  summaryWorkbook,
+  summaryWorkbookStream,
   summaryTitle,
-  summaryCsv,
+  summaryCsvStream,
   summaryDocx,
+  summaryForDocument,
   summaryPdf,
+  SummaryExportQuery,
   SummaryQuery,
   BoardQuery,
   FiscalYearsQuery,
   PublicationPackQuery,
   type PublicationPack,
 } from '#perf-eval/reporting';
-import type { SummaryTable } from '#perf-eval/reporting';
+import type { SummaryExport } from '#perf-eval/reporting';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -75,19 +78,27 @@ export class ReportingController {
     return this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId, page));
   }
 
+  /**
+   * The exports of the whole table (no page). Excel and CSV are written as their rows arrive from one
+   * snapshot (SummaryExportQuery): a city's year of 100,000 rows in constant memory. Word and PDF are built
+   * whole, up to SUMMARY_DOCUMENT_MAX_ROWS rows (422 EXPORT_TOO_LARGE beyond, before anything is read).
+   * A client that leaves mid-download ends the read: Nest's adapter destroys the stream, which ends the
+   * rows' generator and its transaction (summary-exports.e2e-spec).
+   */
   @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.xlsx')
   async summaryXlsx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
-    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.xlsx`));
-    return new StreamableFile(await summaryWorkbook(table));
+    res.setHeader('Content-Disposition', attachment(`${summaryTitle(summary)}.xlsx`));
+    return new StreamableFile(summaryWorkbookStream(summary, summary.chunks));
   }
 
   @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.docx')
   async summaryDocx(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
-    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
+    const table = await summaryForDocument(summary, 'Word');
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.docx`));
     return new StreamableFile(await summaryDocx(table));
@@ -96,7 +107,8 @@ export class ReportingController {
   @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.pdf')
   async summaryPdf(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
-    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
+    const table = await summaryForDocument(summary, 'PDF');
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.pdf`));
     return new StreamableFile(await summaryPdf(table));
@@ -105,10 +117,10 @@ export class ReportingController {
   @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.csv')
   async summaryCsv(@CurrentUser() user: AuthenticatedUser, @Query() query: UnitYearFilterDto, @Res({ passthrough: true }) res: Response) {
-    const table: SummaryTable = await this.queries.execute(new SummaryQuery(user, query.fiscalYear, query.unitId));
+    const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', attachment(`${summaryTitle(table)}.csv`));
-    return summaryCsv(table);
+    res.setHeader('Content-Disposition', attachment(`${summaryTitle(summary)}.csv`));
+    return new StreamableFile(Readable.from(summaryCsvStream(summary, summary.chunks)));
   }
 
   /**
@@ -140,3 +152,4 @@ export function attachment(fileName: string): string {
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="export${extension}"; filename*=UTF-8''${encoded}`;
 }
+
