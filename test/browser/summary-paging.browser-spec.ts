@@ -1,5 +1,7 @@
 /** The 明细表 on screen, page by page: a unit with more forms than one page holds. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
@@ -64,5 +66,41 @@ describe('The summary table in pages (Debian Chromium)', () => {
     await page.goto('/#/summary?fiscalYear=2021&page=9');
     await page.locator('.pager', { hasText: '第 2 / 2 页' }).waitFor();
     await expect(rows.count()).resolves.toBe(13);
+  });
+
+  it('exports a city\'s year of 2,500 rows as Excel, and says why Word is refused', async () => {
+    // A year of many units' forms: copies of one form (the counters follow by trigger).
+    await api.query(
+      `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
+                                full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count,
+                                scores, findings, state, created_by, created_at, updated_at, summary_seq, self_score, cycle_id,
+                                form_version, scored_version, submitted_at, scored_rule_version, last_edited_by)
+       SELECT gen_random_uuid(), 1, 1, 'Draft', false, e.unit_id, 2034, '全市项目 ' || n, e.evaluation_method,
+              10, e.executed, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count,
+              e.scores, e.findings, e.state, e.created_by, e.created_at + make_interval(secs => n), e.updated_at, NULL, e.self_score, NULL,
+              1, 1, NULL, e.scored_rule_version, e.last_edited_by
+       FROM generate_series(1, 2500) n CROSS JOIN (SELECT * FROM evaluations WHERE fiscal_year = 2021 ORDER BY created_at LIMIT 1) e`,
+    );
+    await api.query('SELECT evaluation_counts_fold()');
+    const page = manager.page;
+    await page.goto('/#/summary?fiscalYear=2034');
+    await page.locator('.pager', { hasText: '共 2500 条' }).waitFor();
+    expect(await page.locator('table.table-paper tfoot tr.total-row').textContent()).toContain('25000.00');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/2034年度项目绩效评价明细表\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.getWorksheet('项目绩效评价明细表')!;
+    expect(sheet.rowCount).toBe(2503);
+    expect(sheet.getCell('C2503').value).toEqual({ formula: 'SUM(C3:C2502)', result: 25000 });
+
+    manager.expectConsoleError(/422/);
+    await page.getByRole('button', { name: '导出 Word' }).click();
+    const toast = page.locator('#toast.show');
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('Word 导出最多 2000 项');
+    await page.waitForFunction(() => getComputedStyle(document.getElementById('toast')!).opacity === '1');
+    await manager.shot(SHOTS, 'word-refused', false);
   });
 });
