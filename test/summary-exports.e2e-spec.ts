@@ -86,8 +86,13 @@ describe('Summary exports of a whole year', () => {
     expect(sheet.getCell('A1').value).toContain(`${BIG_YEAR}年度项目绩效评价明细表`);
     expect(sheet.getRow(3).getCell(1).value).toBe(1);
     expect(sheet.getRow(COPIES + 2).getCell(1).value).toBe(COPIES);
+    // The cells hold the exact budgets (shown with 2 decimals): their sum is the exact 合计, not the shown figures'.
+    expect(sheet.getRow(3).getCell(3).value).toBe(1.125);
+    let cells = new Decimal(0);
+    for (let r = 3; r <= COPIES + 2; r++) cells = cells.plus(sheet.getRow(r).getCell(3).value as number);
     const total: SummaryJson = (await manager.get(`/api/summary?fiscalYear=${BIG_YEAR}&page=1&pageSize=1`)).body;
     expect(sheet.getCell(`C${COPIES + 3}`).value).toEqual({ formula: `SUM(C3:C${COPIES + 2})`, result: Number(total.total.budget) });
+    expect(cells.toFixed(2)).toBe(total.total.budget);
     expect(await openTransactions()).toBe(0);
   });
 

@@ -123,6 +123,7 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
         unitName: row.unit_name,
         projectName: form.projectName,
         budget: budget === null ? null : new Decimal(budget).toFixed(2, Decimal.ROUND_HALF_UP),
+        budgetExact: budget === null ? null : new Decimal(budget).toString(),
         evaluationMethod: form.evaluationMethod,
         selfScore: selfScore(form.declared, scores.total),
         verifiedScore: verifiedTotal(row.state.verification, scores.budgetScore),

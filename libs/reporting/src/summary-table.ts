@@ -8,6 +8,8 @@ export interface SummaryRow {
   unitName: string;
   projectName: string; // 项目名称
   budget: string | null; // 项目预算（万元）: the full-year budget, 2 decimals ("84.61")
+  /** The same budget as declared (万元, up to 6 decimals): the Excel cells hold it, shown with 2 decimals, so that their SUM is the exact 合计. */
+  budgetExact?: string | null;
   evaluationMethod: string; // 评价方式
   selfScore: number | null; // 自评得分: selfScore() of #perf-eval/evaluation (declared summary score, else declared total, else computed)
   /**

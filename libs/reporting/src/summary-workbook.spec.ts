@@ -115,4 +115,14 @@ describe('summaryWorkbook', () => {
     expect(back.getCell('A3').value).toBe('合计');
     expect(back.getCell('C3').value).toBe(0);
   });
+
+  it('keeps the exact budgets in the cells (shown with 2 decimals), so that the 合计\'s SUM is the exact total', async () => {
+    const rows = ['12.345678', '0.004999', '30'].map((exact, i) => ({ ...table.rows[i]!, budget: Number(exact).toFixed(2), budgetExact: exact }));
+    const back = await readBack(await summaryWorkbook({ fiscalYear: 2021, unitName: '某单位', rows, total: { budget: '42.35' } }));
+    expect([3, 4, 5].map((r) => back.getCell(`C${r}`).value)).toEqual([12.345678, 0.004999, 30]);
+    expect(back.getCell('C3').numFmt).toBe('0.00');
+    // The shown figures 12.35 + 0.00 + 30.00 would sum to 42.35 here too; the cells' exact sum rounds to it
+    expect(back.getCell('C6').value).toEqual({ formula: 'SUM(C3:C5)', result: 42.35 });
+    expect(Math.round((12.345678 + 0.004999 + 30) * 100) / 100).toBe(42.35);
+  });
 });

@@ -94,7 +94,7 @@ async function writeSummaryWorkbook(table: Omit<SummaryTable, 'rows'>, chunks: A
       const values: ExcelJS.CellValue[] = [
         row.seq,
         row.projectName,
-        numberOrNull(row.budget),
+        numberOrNull(row.budgetExact ?? row.budget), // exact, shown with 2 decimals: the 合计's SUM is the exact total
         row.evaluationMethod,
         row.selfScore,
         row.verifiedScore,

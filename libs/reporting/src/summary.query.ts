@@ -141,6 +141,7 @@ function summaryRow(r: Row, f: ReturnType<typeof shownFigures>, seq: number): Su
     unitName: r.unit_name,
     projectName: f.projectName,
     budget: f.budget === null ? null : new Decimal(f.budget).toFixed(2, Decimal.ROUND_HALF_UP),
+    budgetExact: f.budget === null ? null : new Decimal(f.budget).toString(),
     evaluationMethod: f.evaluationMethod,
     selfScore: f.selfScore,
     verifiedScore: f.verifiedScore,
