@@ -6,6 +6,7 @@ import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
 import { newMediaForm } from './support/forms.js';
+import { copyForms } from './support/bulk-forms.js';
 
 const BIG_YEAR = 2033;
 const SMALL_YEAR = 2032;
@@ -37,20 +38,8 @@ describe('Summary exports of a whole year', () => {
       const res = await drafter.post('/api/evaluations', newMediaForm({ projectName: `导出样表${i + 1}`, fiscalYear: SMALL_YEAR, funds }));
       expect(res.status).toBe(201);
     }
-    // A city's year: copies of one form, each with its own id, name and budget (the counters follow by trigger).
-    await api.query(
-      `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
-                                full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count,
-                                scores, findings, state, created_by, created_at, updated_at, summary_seq, self_score, cycle_id,
-                                form_version, scored_version, submitted_at, scored_rule_version, last_edited_by)
-       SELECT gen_random_uuid(), 1, 1, 'Draft', false, e.unit_id, $1, '市级项目 ' || n, e.evaluation_method,
-              (n % 1000) + 0.125, e.executed, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count,
-              e.scores, e.findings, e.state, e.created_by, e.created_at + make_interval(secs => n), e.updated_at, NULL, e.self_score, NULL,
-              1, 1, NULL, e.scored_rule_version, e.last_edited_by
-       FROM generate_series(1, $2::int) n CROSS JOIN (SELECT * FROM evaluations WHERE fiscal_year = $3 ORDER BY created_at LIMIT 1) e`,
-      [BIG_YEAR, COPIES, SMALL_YEAR],
-    );
-    await api.query('SELECT evaluation_counts_fold()');
+    // A city's year: copies of one form, each with its own id, name and budget.
+    await copyForms(api, { fromYear: SMALL_YEAR, fiscalYear: BIG_YEAR, count: COPIES, namePrefix: '市级项目', budget: '(n % 1000) + 0.125' });
   }, 120_000);
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
 import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
+import { copyForms } from '../support/bulk-forms.js';
 
 const SHOTS = 'summary-paging';
 const FORMS = 56; // 7 sample forms + 56 new ones of 2021 = 63 rows: two pages of 50
@@ -69,19 +70,8 @@ describe('The summary table in pages (Debian Chromium)', () => {
   });
 
   it('exports a city\'s year of 2,500 rows as Excel, and says why Word is refused', async () => {
-    // A year of many units' forms: copies of one form (the counters follow by trigger).
-    await api.query(
-      `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
-                                full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count,
-                                scores, findings, state, created_by, created_at, updated_at, summary_seq, self_score, cycle_id,
-                                form_version, scored_version, submitted_at, scored_rule_version, last_edited_by)
-       SELECT gen_random_uuid(), 1, 1, 'Draft', false, e.unit_id, 2034, '全市项目 ' || n, e.evaluation_method,
-              10, e.executed, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count,
-              e.scores, e.findings, e.state, e.created_by, e.created_at + make_interval(secs => n), e.updated_at, NULL, e.self_score, NULL,
-              1, 1, NULL, e.scored_rule_version, e.last_edited_by
-       FROM generate_series(1, 2500) n CROSS JOIN (SELECT * FROM evaluations WHERE fiscal_year = 2021 ORDER BY created_at LIMIT 1) e`,
-    );
-    await api.query('SELECT evaluation_counts_fold()');
+    // A city's year: copies of one form.
+    await copyForms(api, { fromYear: 2021, fiscalYear: 2034, count: 2500, namePrefix: '全市项目', budget: '10' });
     const page = manager.page;
     await page.goto('/#/summary?fiscalYear=2034');
     await page.locator('.pager', { hasText: '共 2500 条' }).waitFor();
