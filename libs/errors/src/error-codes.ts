@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'UNKNOWN_DEPARTMENT',
   'INVALID_REVIEW_CHAIN',
   'DEPARTMENT_STEP_PENDING',
+  'LAST_STEP_REVIEWER',
   // Evaluations and their workflow
   'INVALID_AMOUNT',
   'UNKNOWN_RULE_SET',

@@ -8,6 +8,7 @@ import {
   AccountDisabledError,
   DepartmentNameTakenError,
   DepartmentStepPendingError,
+  LastStepReviewerError,
   InvalidCredentialsError,
   InvalidReviewChainError,
   UnitNameTakenError,
@@ -287,7 +288,9 @@ export class Directory {
     if (!current) throw new UnknownUserError(id);
     if (patch.password !== undefined) assertPasswordAllowed(patch.password, current.username);
     const hash = patch.password !== undefined ? await bcrypt.hash(patch.password, this.config.bcryptRounds) : null;
-    const rows = await Sql.of(this.dataSource).rows<UserRow>(
+    const rows = await this.dataSource.transaction(async (manager) => {
+      if (patch.active !== false && (patch.roles || patch.unitIds || patch.departmentIds)) await refuseToStrandReviews(manager, id, patch);
+      return Sql.of(manager).rows<UserRow>(
       `UPDATE users SET
          display_name = COALESCE($2, display_name),
          roles = COALESCE($3, roles),
@@ -309,7 +312,8 @@ export class Directory {
         hash,
         patch.departmentIds ? [...new Set(patch.departmentIds)] : null,
       ],
-    );
+      );
+    });
     await this.changes?.announce(id);
     return toUser(rows[0]);
   }
@@ -394,6 +398,38 @@ async function refuseWhileDepartmentReviewsPending(manager: EntityManager, unitI
     [unitId, PENDING_NAMED],
   );
   if (rows.length > 0) throw new DepartmentStepPendingError(unitId, Number(rows[0].pending), rows.map((r) => r.project_name));
+}
+
+/** One change of reviewers at a time (pg_advisory_xact_lock): two admins each taking away one of a step's last two reviewers cannot both pass. */
+const REVIEWER_CHANGES_LOCK = 7_351_902;
+
+/**
+ * A user change that takes a reviewer's role, units or departments away must leave someone who may review every
+ * step at which forms wait now (LAST_STEP_REVIEWER otherwise): at the unit step the unit's reviewers and the
+ * reviewers who see every unit (whom a manager may hand it to), at the department step the reviewers of the
+ * unit's 主管部门 — `Directory.stepReviewers` with `everyone allowed`, read as SQL for the forms at once.
+ * Runs in the change's transaction, after the lock above, with the user's row locked.
+ */
+async function refuseToStrandReviews(manager: EntityManager, userId: string, patch: UserPatch): Promise<void> {
+  const seeAll = ROLES.filter((role) => UNIT_SCOPE[role] === 'all units');
+  const reviews = (roles: string, units: string, departments: string) =>
+    `('reviewer' = ANY(${roles}) AND CASE WHEN e.review_step = 'department' THEN un.department_id = ANY(${departments})
+       ELSE (e.unit_id = ANY(${units}) OR ${roles} && $5::text[]) END)`;
+  await Sql.of(manager).execute(`SELECT pg_advisory_xact_lock(${REVIEWER_CHANGES_LOCK})`);
+  const rows = await Sql.of(manager).rows<{ pending: string; project_name: string }>(
+    `WITH me AS (SELECT * FROM users WHERE id = $1 AND active FOR UPDATE),
+          after AS (SELECT COALESCE($2::text[], me.roles) AS roles, COALESCE($3::uuid[], me.unit_ids) AS unit_ids,
+                           COALESCE($4::uuid[], me.department_ids) AS department_ids FROM me)
+     SELECT count(*) OVER () AS pending, e.project_name
+     FROM evaluations e JOIN units un ON un.id = e.unit_id CROSS JOIN me CROSS JOIN after
+     WHERE e.status = 'Submitted'
+       AND ${reviews('me.roles', 'me.unit_ids', 'me.department_ids')}
+       AND NOT ${reviews('after.roles', 'after.unit_ids', 'after.department_ids')}
+       AND NOT EXISTS (SELECT 1 FROM users v WHERE v.id <> me.id AND v.active AND ${reviews('v.roles', 'v.unit_ids', 'v.department_ids')})
+     ORDER BY e.submitted_at, e.project_name LIMIT $6`,
+    [userId, patch.roles ? [...new Set(patch.roles)] : null, patch.unitIds ? [...new Set(patch.unitIds)] : null, patch.departmentIds ? [...new Set(patch.departmentIds)] : null, seeAll, PENDING_NAMED],
+  );
+  if (rows.length > 0) throw new LastStepReviewerError(userId, Number(rows[0].pending), rows.map((r) => r.project_name));
 }
 
 /** How many of the forms a DEPARTMENT_STEP_PENDING refusal names. */

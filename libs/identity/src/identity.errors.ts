@@ -107,3 +107,21 @@ export class DepartmentStepPendingError extends IdentityError {
     this.details = { unitId, pending, projectNames };
   }
 }
+
+/**
+ * Taking a reviewer's role, units or 主管部门 away while they are the last person who may review a step at which
+ * forms wait: nobody could review those forms then. Disabling the account stays allowed (security first).
+ * `details`: how many forms, and the 项目名称 of the first few.
+ */
+export class LastStepReviewerError extends IdentityError {
+  readonly code = 'LAST_STEP_REVIEWER';
+  override readonly details: { userId: string; pending: number; projectNames: string[] };
+  constructor(userId: string, pending: number, projectNames: string[]) {
+    const named = `${projectNames.map((name) => `「${name}」`).join('、')}${pending > projectNames.length ? ' 等' : ''}`;
+    super(
+      `该用户是 ${pending} 份待审核自评表（${named}）当前审核环节的最后一位审核人，修改后这些表将无人审核。` +
+        '请先为相应单位或主管部门指定其他审核人，再修改该用户',
+    );
+    this.details = { userId, pending, projectNames };
+  }
+}

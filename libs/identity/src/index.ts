@@ -9,6 +9,7 @@ export {
   AccountDisabledError,
   DepartmentNameTakenError,
   DepartmentStepPendingError,
+  LastStepReviewerError,
   IdentityError,
   InvalidCredentialsError,
   InvalidReviewChainError,
