@@ -28,6 +28,7 @@ import { EvaluationFormDto, UpdateEvaluationDto, toEditableForm, toForm } from '
 import { ApproveDto, CopyDto, ReassignDto, ReopenDto, ReturnDto, TransitionDto, WithdrawDto, type VerifiedScoreDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
 import { EvaluationRefDto } from './evaluation-ref.dto.js';
+import { HistoryQueryDto } from './history.dto.js';
 import { ChangesQueryDto, EvaluationChangesDto } from './changes.dto.js';
 import { ValidationFailedError } from '../api.errors.js';
 
@@ -90,8 +91,8 @@ export class EvaluationsController {
   }
 
   @Get(':id/history')
-  history(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string) {
-    return this.queries.execute(new EvaluationHistoryQuery(id, user));
+  history(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: HistoryQueryDto) {
+    return this.queries.execute(new EvaluationHistoryQuery(id, user, { types: query.types, withForms: query.forms }));
   }
 
   /** 自上次审核以来的修改: fields, rows and attachments changed since a version, and how each return comment was followed up. */

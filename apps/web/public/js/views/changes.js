@@ -41,7 +41,7 @@ export async function renderChanges({ view, formArea, act, highlight, isCurrent 
  * The history says which applies first, so a first review asks nothing that would answer 404.
  */
 async function changesSinceLastReview(id) {
-  const reviews = (await api.get(`/evaluations/${id}/history`)).filter((e) => REVIEW_EVENTS.has(e.type));
+  const reviews = await api.get(`/evaluations/${id}/history`, { types: [...REVIEW_EVENTS].join(','), forms: false });
   const mine = reviews.filter((e) => e.actor?.id === session.user?.id).at(-1);
   if (mine) return { changes: await api.get(`/evaluations/${id}/changes`, { sinceMyLastReview: true }), basis: '对比您上次审核' };
   const last = reviews.at(-1);

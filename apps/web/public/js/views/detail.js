@@ -842,7 +842,8 @@ function returnDialog(view, act) {
 async function renderHistory(box, id, ctx) {
   let entries;
   try {
-    entries = await api.get(`/evaluations/${id}/history`);
+    // Who did what and when: the forms that saves carry stay on the server (a form saved 500 times would send 1.5 MB).
+    entries = await api.get(`/evaluations/${id}/history`, { forms: false });
   } catch (err) {
     clear(box).append(h('div.error-box', err.message));
     return;
@@ -852,12 +853,34 @@ async function renderHistory(box, id, ctx) {
     h('h3.card-title', '操作记录', h('span.muted.small', '（北京时间）')),
     h('table.table',
       h('thead', h('tr', h('th.num', '版本号'), h('th', '时间'), h('th', '操作人'), h('th', '操作'), h('th', '说明'))),
-      h('tbody', entries.map((e) => h('tr',
-        h('td.num.mono', e.version),
-        h('td.nowrap', fmtDateTime(e.occurredAt)),
+      h('tbody', collapseSaves(entries).map((e) => h('tr',
+        h('td.num.mono', e.saves > 1 ? `${e.version}–${e.lastVersion}` : e.version),
+        h('td.nowrap', e.saves > 1 ? timeSpan(e.occurredAt, e.lastAt) : fmtDateTime(e.occurredAt)),
         h('td', e.actor?.displayName ?? e.actor?.username ?? '系统'),
         h('td', h(`span.event.event-${e.type}`, EVENT_LABELS[e.type] ?? e.type)),
-        h('td', eventDetails(e, entries)))))));
+        h('td', e.saves > 1 ? `连续保存 ${e.saves} 次` : eventDetails(e, entries)))))));
+}
+
+/** "2026-12-01 09:44 – 11:05" within a day, both dates otherwise. */
+function timeSpan(from, to) {
+  const [a, b] = [fmtDateTime(from), fmtDateTime(to)];
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
+}
+
+/** One row for a run of saves by the same person (a drafter saves often): the first and last version and time. */
+function collapseSaves(entries) {
+  const rows = [];
+  for (const e of entries) {
+    const last = rows.at(-1);
+    if (e.type === 'EvaluationEdited' && last?.type === 'EvaluationEdited' && last.actor?.id === e.actor?.id) {
+      last.saves += 1;
+      last.lastVersion = e.version;
+      last.lastAt = e.occurredAt;
+    } else {
+      rows.push({ ...e, saves: 1 });
+    }
+  }
+  return rows;
 }
 
 function eventDetails(e, entries) {
