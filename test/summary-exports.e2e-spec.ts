@@ -49,8 +49,24 @@ describe('Summary exports of a whole year', () => {
   const openTransactions = async () =>
     Number((await api.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'`, [api.databaseName]))[0].n);
 
+  /** The whole table as the API answers it, page by page (unpaged JSON stops at 10,000 rows). */
+  async function wholeTable(fiscalYear: number): Promise<SummaryJson> {
+    const first: SummaryJson = (await manager.get(`/api/summary?fiscalYear=${fiscalYear}&page=1&pageSize=500`)).body;
+    const rows = [...first.rows];
+    for (let page = 2; rows.length < first.totalRows; page++) rows.push(...(await manager.get(`/api/summary?fiscalYear=${fiscalYear}&page=${page}&pageSize=500`)).body.rows);
+    return { ...first, rows };
+  }
+
+  it('answers a year beyond 10,000 rows in pages only (SUMMARY_TOO_LARGE unpaged), without reading it', async () => {
+    const res = await manager.get(`/api/summary?fiscalYear=${BIG_YEAR}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'SUMMARY_TOO_LARGE', details: { rows: COPIES, maxRows: 10_000 } });
+    expect(res.body.message).toContain('分页');
+    expect((await manager.get(`/api/summary?fiscalYear=${SMALL_YEAR}`)).body.rows).toHaveLength(3);
+  });
+
   it('writes the CSV of 30,000 rows as the table answers them, 合计 exact', async () => {
-    const table: SummaryJson = (await manager.get(`/api/summary?fiscalYear=${BIG_YEAR}`)).body;
+    const table = await wholeTable(BIG_YEAR);
     expect(table.rows).toHaveLength(COPIES);
     const csv = (await manager.getBinary(`/api/summary.csv?fiscalYear=${BIG_YEAR}`)).body.toString('utf8');
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');

@@ -69,6 +69,7 @@ export const ERROR_CODES = [
   // Reporting
   'PUBLICATION_EMPTY',
   'EXPORT_TOO_LARGE',
+  'SUMMARY_TOO_LARGE',
   // The server
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL_ERROR',

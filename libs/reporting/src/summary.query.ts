@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
 import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
-import { selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
+import { EvaluationError, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryAnswer, SummaryExport, SummaryRow } from './summary-table.js';
 import { Sql, SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
 import { COUNTS_RELATION } from '#perf-eval/evaluation';
@@ -52,6 +52,11 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
       .addIf(unitId, 'e.unit_id = ?', unitId)
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     const offset = page ? (page.page - 1) * page.size : 0;
+    if (!page) {
+      // The whole table as JSON is held whole (rows, objects, the answer's text): bounded, before anything is read.
+      const [head] = await readQuery<TotalsRow>(this.dataSource, totalsStatement(sql), sql.params);
+      if (head.rows > SUMMARY_UNPAGED_MAX_ROWS) throw new SummaryTooLargeError(head.rows);
+    }
     const [rows, whole] = await Promise.all([
       page
         ? readPage<Row>(this.dataSource, pageStatement(sql, unitId !== undefined), [...sql.params, page.size, offset], rowsStatement('WHERE e.id = ANY($1::uuid[])'))
@@ -154,6 +159,21 @@ function summaryRow(r: Row, f: ReturnType<typeof shownFigures>, seq: number): Su
     currentRevision: r.revision,
     currentStatus: r.status,
   };
+}
+
+/**
+ * Rows `GET /api/summary` answers without a page: ~4 MB of JSON. A city's year (100,000 rows, ~40 MB of JSON and
+ * several times that in objects) would take the API's heap; it is read in pages, or exported (written as read).
+ */
+export const SUMMARY_UNPAGED_MAX_ROWS = 10_000;
+
+export class SummaryTooLargeError extends EvaluationError {
+  readonly code = 'SUMMARY_TOO_LARGE';
+  override readonly details: { rows: number; maxRows: number };
+  constructor(rows: number) {
+    super(`明细表共 ${rows} 项，不分页时最多 ${SUMMARY_UNPAGED_MAX_ROWS} 项：请分页读取（page、pageSize），或导出 Excel / CSV（不限行数）`);
+    this.details = { rows, maxRows: SUMMARY_UNPAGED_MAX_ROWS };
+  }
 }
 
 /** Rows an export reads per FETCH: memory holds one chunk, not the table. */
