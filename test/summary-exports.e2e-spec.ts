@@ -137,4 +137,23 @@ describe('Summary exports of a whole year', () => {
     const csv = (await manager.getBinary(`/api/summary.csv?fiscalYear=${BIG_YEAR}`)).body.toString('utf8');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(COPIES + 2);
   });
+
+  it('ends the read when the client leaves before the file starts, however often', async () => {
+    const url = new URL(`/api/summary.csv?fiscalYear=${BIG_YEAR}`, api.baseUrl);
+    for (let i = 0; i < 30; i++) {
+      await new Promise<void>((resolve) => {
+        const req = http.get(url, { headers: { authorization: `Bearer ${manager.session!.token}` } });
+        req.on('error', () => resolve());
+        req.on('response', () => {
+          req.destroy();
+          resolve();
+        });
+        // Gone while the server reads the table's head: before the answer starts.
+        setTimeout(() => req.destroy(), 1 + (i % 5));
+      });
+    }
+    await eventually(openTransactions, (n) => n === 0, 10_000);
+    const csv = (await manager.getBinary(`/api/summary.csv?fiscalYear=${SMALL_YEAR}`)).body.toString('utf8');
+    expect(csv).toContain('合计,,42.35');
+  });
 });

@@ -193,7 +193,9 @@ export class SummaryExportQuery extends Query<SummaryExport> {
  * The whole table for an export, without holding it: its head (title, count, 合计) first, then its rows in
  * chunks through a cursor, all in one REPEATABLE READ snapshot, so that the 合计 is the sum of the rows
  * written even while forms change. A city's year of 100,000 rows is written in constant memory (held whole,
- * it ran the API out of its heap). Read `chunks` to the end, or call `close()`: either ends the transaction.
+ * it ran the API out of its heap). Read `chunks` to the end, or call `close()`: either ends the transaction. A
+ * stream over the chunks must call `close()` when it closes: a reader that leaves before the first chunk never
+ * starts the generator, whose own ending would not run (each such request held a pool connection for good).
  */
 @QueryHandler(SummaryExportQuery)
 export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, SummaryExport> {
@@ -207,9 +209,12 @@ export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, S
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let open = true;
+    // A FETCH under way when the reader goes away: the transaction ends after it, not across it.
+    let fetching: Promise<unknown> = Promise.resolve();
     const close = async () => {
       if (!open) return;
       open = false;
+      await fetching.catch(() => undefined);
       try {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } finally {
@@ -225,8 +230,10 @@ export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, S
       async function* chunks(): AsyncGenerator<SummaryRow[]> {
         let seq = 0;
         try {
-          for (;;) {
-            const rows = await q.rows<Row>(`FETCH ${EXPORT_CHUNK_ROWS} FROM summary_rows`);
+          while (open) {
+            const fetch = q.rows<Row>(`FETCH ${EXPORT_CHUNK_ROWS} FROM summary_rows`);
+            fetching = fetch;
+            const rows = await fetch;
             if (rows.length === 0) return;
             yield rows.map((r) => summaryRow(r, shownFigures(r), ++seq));
           }

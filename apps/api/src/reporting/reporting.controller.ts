@@ -82,8 +82,8 @@ export class ReportingController {
    * The exports of the whole table (no page). Excel and CSV are written as their rows arrive from one
    * snapshot (SummaryExportQuery): a city's year of 100,000 rows in constant memory. Word and PDF are built
    * whole, up to SUMMARY_DOCUMENT_MAX_ROWS rows (422 EXPORT_TOO_LARGE beyond, before anything is read).
-   * A client that leaves mid-download ends the read: Nest's adapter destroys the stream, which ends the
-   * rows' generator and its transaction (summary-exports.e2e-spec).
+   * A client that leaves ends the read: Nest's adapter destroys the stream, and its closing ends the export's
+   * transaction (exportFile), also when the client left before the first row (summary-exports.e2e-spec).
    */
   @Allowed(REPORTING_ACCESS, 'summary.export')
   @Get('summary.xlsx')
@@ -91,7 +91,7 @@ export class ReportingController {
     const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(summary)}.xlsx`));
-    return new StreamableFile(summaryWorkbookStream(summary, summary.chunks));
+    return exportFile(summary, summaryWorkbookStream(summary, summary.chunks));
   }
 
   @Allowed(REPORTING_ACCESS, 'summary.export')
@@ -120,7 +120,7 @@ export class ReportingController {
     const summary: SummaryExport = await this.queries.execute(new SummaryExportQuery(user, query.fiscalYear, query.unitId));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', attachment(`${summaryTitle(summary)}.csv`));
-    return new StreamableFile(Readable.from(summaryCsvStream(summary, summary.chunks)));
+    return exportFile(summary, Readable.from(summaryCsvStream(summary, summary.chunks)));
   }
 
   /**
@@ -153,3 +153,8 @@ export function attachment(fileName: string): string {
   return `attachment; filename="export${extension}"; filename*=UTF-8''${encoded}`;
 }
 
+/** An export's file: when its stream closes (written, failed, or its client gone, even before it began), the read ends. */
+function exportFile(summary: SummaryExport, body: Readable): StreamableFile {
+  body.once('close', () => void summary.close());
+  return new StreamableFile(body);
+}
