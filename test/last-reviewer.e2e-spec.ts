@@ -123,4 +123,16 @@ describe('The last reviewer of a step', () => {
       expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
     }
   });
+
+  it('does not count a reviewer who may not review the form: its own author', async () => {
+    const unit = await admin.post('/api/units', { name: '北京市某社区服务中心（审核人测试）', competentDepartment: '北京市某区民政局（审核人测试）' });
+    const both = await admin.post('/api/users', { username: 'lr-both', displayName: '兼任填报审核', roles: ['drafter', 'reviewer'], unitIds: [unit.body.id], password: PASSWORD });
+    const other = await admin.post('/api/users', { username: 'lr-other', displayName: '中心审核人', roles: ['reviewer'], unitIds: [unit.body.id], password: PASSWORD });
+    expect([both.status, other.status]).toEqual([201, 201]);
+    const author = await ApiClient.login(api.baseUrl, 'lr-both', PASSWORD);
+    const created = await author.post('/api/evaluations', newMediaForm({ projectName: '自己填报的项目', unitId: unit.body.id }));
+    expect((await author.post(`/api/evaluations/${created.body.id}/submit`, { expectedVersion: created.body.version })).status).toBe(200);
+    // lr-both is a reviewer of the unit too, but may not review what they wrote: lr-other is the last one.
+    await refused(other.body.id, { roles: ['drafter'] }, ['自己填报的项目']);
+  });
 });

@@ -245,4 +245,13 @@ describe('Reminders on a moved clock', () => {
     await cycles.update(cycle.id, { submissionDeadline: minus(1.75) });
     expect((await scan.run(minus(1.7))).notices).toBe(10); // now overdue: the notice to the drafters and the escalation, per form
   });
+
+  it('reads everything again when the cycle is moved to another year', async () => {
+    const cycle = await cycleIn('移至其他年度');
+    const otherYear = nextYear++;
+    for (let i = 0; i < 3; i++) await draft(otherYear, minus(20));
+    expect((await scan.run(minus(6))).notices).toBe(0); // the cycle's own year has no forms
+    await cycles.update(cycle.id, { fiscalYear: otherYear });
+    expect((await scan.run(minus(5.9))).notices).toBe(3); // the same moment, another year's drafts: each reminded
+  });
 });

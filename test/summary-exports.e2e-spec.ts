@@ -156,4 +156,32 @@ describe('Summary exports of a whole year', () => {
     const csv = (await manager.getBinary(`/api/summary.csv?fiscalYear=${SMALL_YEAR}`)).body.toString('utf8');
     expect(csv).toContain('合计,,42.35');
   });
+
+  it('writes at most 4 whole-table exports at once per API process (429 for the fifth), and takes the next after', async () => {
+    const url = new URL(`/api/summary.csv?fiscalYear=${BIG_YEAR}`, api.baseUrl);
+    const downloads: Promise<number>[] = [];
+    const started: Promise<void>[] = [];
+    for (let i = 0; i < 4; i++) {
+      let headers!: () => void;
+      started.push(new Promise<void>((resolve) => (headers = resolve)));
+      downloads.push(
+        new Promise<number>((resolve, reject) => {
+          http.get(url, { headers: { authorization: `Bearer ${manager.session!.token}` } }, (res) => {
+            headers();
+            let bytes = 0;
+            res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+            res.on('end', () => resolve(bytes));
+          }).on('error', reject);
+        }),
+      );
+    }
+    await Promise.all(started);
+    const fifth = await manager.get(`/api/summary.xlsx?fiscalYear=${BIG_YEAR}`);
+    expect({ status: fifth.status, code: fifth.body.code }).toEqual({ status: 429, code: 'TOO_MANY_REQUESTS' });
+    expect(fifth.headers['retry-after']).toBe('10');
+    const sizes = await Promise.all(downloads);
+    expect(new Set(sizes).size).toBe(1); // four whole files, alike
+    await eventually(openTransactions, (n) => n === 0, 10_000);
+    expect((await manager.getBinary(`/api/summary.csv?fiscalYear=${SMALL_YEAR}`)).status).toBe(200);
+  });
 });

@@ -412,9 +412,14 @@ const REVIEWER_CHANGES_LOCK = 7_351_902;
  */
 async function refuseToStrandReviews(manager: EntityManager, userId: string, patch: UserPatch): Promise<void> {
   const seeAll = ROLES.filter((role) => UNIT_SCOPE[role] === 'all units');
-  const reviews = (roles: string, units: string, departments: string) =>
+  // Who may take the form's current step: a reviewer of its unit (or of every unit) or of its 主管部门, who is not one
+  // of its authors and approved none of its earlier steps (the aggregate's reviewBarred and earlier-step rules, as the
+  // review queue reads them in evaluation-queues.ts).
+  const reviews = (roles: string, units: string, departments: string, id: string) =>
     `('reviewer' = ANY(${roles}) AND CASE WHEN e.review_step = 'department' THEN un.department_id = ANY(${departments})
-       ELSE (e.unit_id = ANY(${units}) OR ${roles} && $5::text[]) END)`;
+       ELSE (e.unit_id = ANY(${units}) OR ${roles} && $5::text[]) END
+      AND NOT (${id}::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))
+      AND NOT (COALESCE(e.state->'review'->'approvals', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('by', ${id}::text))))`;
   await Sql.of(manager).execute(`SELECT pg_advisory_xact_lock(${REVIEWER_CHANGES_LOCK})`);
   const rows = await Sql.of(manager).rows<{ pending: string; project_name: string }>(
     `WITH me AS (SELECT * FROM users WHERE id = $1 AND active FOR UPDATE),
@@ -423,9 +428,9 @@ async function refuseToStrandReviews(manager: EntityManager, userId: string, pat
      SELECT count(*) OVER () AS pending, e.project_name
      FROM evaluations e JOIN units un ON un.id = e.unit_id CROSS JOIN me CROSS JOIN after
      WHERE e.status = 'Submitted'
-       AND ${reviews('me.roles', 'me.unit_ids', 'me.department_ids')}
-       AND NOT ${reviews('after.roles', 'after.unit_ids', 'after.department_ids')}
-       AND NOT EXISTS (SELECT 1 FROM users v WHERE v.id <> me.id AND v.active AND ${reviews('v.roles', 'v.unit_ids', 'v.department_ids')})
+       AND ${reviews('me.roles', 'me.unit_ids', 'me.department_ids', 'me.id')}
+       AND NOT ${reviews('after.roles', 'after.unit_ids', 'after.department_ids', 'me.id')}
+       AND NOT EXISTS (SELECT 1 FROM users v WHERE v.id <> me.id AND v.active AND ${reviews('v.roles', 'v.unit_ids', 'v.department_ids', 'v.id')})
      ORDER BY e.submitted_at, e.project_name LIMIT $6`,
     [userId, patch.roles ? [...new Set(patch.roles)] : null, patch.unitIds ? [...new Set(patch.unitIds)] : null, patch.departmentIds ? [...new Set(patch.departmentIds)] : null, seeAll, PENDING_NAMED],
   );

@@ -37,7 +37,8 @@ export class ReminderScan {
     const lastScans = await this.lastScans(governing.map((c) => c.id));
     for (const cycle of governing) {
       const deadlines = { id: cycle.id, submissionDeadline: new Date(cycle.submissionDeadline), reviewDeadline: new Date(cycle.reviewDeadline), policy: cycle.reminderPolicy };
-      const fingerprint = JSON.stringify([deadlines.submissionDeadline.toISOString(), deadlines.reviewDeadline.toISOString(), cycle.reminderPolicy]);
+      // What the last scan read under: the year (a cycle may be moved to another), the deadlines and the policy.
+      const fingerprint = JSON.stringify([cycle.fiscalYear, deadlines.submissionDeadline.toISOString(), deadlines.reviewDeadline.toISOString(), cycle.reminderPolicy]);
       const last = lastScans.get(cycle.id);
       const scope = reminderScanScope(deadlines, last?.fingerprint === fingerprint ? last.scannedAt : null, now);
       // A cursor streams the year's forms FORMS_PER_SLICE at a time: memory holds one slice, not the year.

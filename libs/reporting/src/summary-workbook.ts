@@ -90,6 +90,8 @@ async function writeSummaryWorkbook(table: Omit<SummaryTable, 'rows'>, chunks: A
   for await (const rows of chunks) {
     // A reader that went away (the client left) ends the rows' read, not only the writing.
     if (out.destroyed) throw new Error('the summary workbook was no longer read');
+    // A slow reader: the next rows wait until it caught up (ExcelJS buffers whatever it is given).
+    await drained(out);
     for (const row of rows) {
       const values: ExcelJS.CellValue[] = [
         row.seq,
@@ -154,4 +156,18 @@ function numberOrNull(amount: string | null): number | null {
   if (amount === null || amount.trim() === '') return null;
   const value = Number(amount);
   return Number.isFinite(value) ? value : null;
+}
+
+/** Resolves when `out` takes more (or is gone). */
+function drained(out: Writable): Promise<void> {
+  if (!out.writableNeedDrain || out.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }

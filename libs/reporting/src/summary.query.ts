@@ -179,6 +179,23 @@ export class SummaryTooLargeError extends EvaluationError {
 /** Rows an export reads per FETCH: memory holds one chunk, not the table. */
 const EXPORT_CHUNK_ROWS = 1000;
 
+/**
+ * Whole-table exports one API process writes at once: each holds a pool connection (DATABASE_POOL_SIZE, 20 by
+ * default) while its client reads, so a few stalled downloads must not take the pool from everyone else.
+ */
+export const CONCURRENT_EXPORTS = 4;
+
+/** An export whose client stops reading for this long loses its transaction (PostgreSQL ends the session). */
+const EXPORT_IDLE_TIMEOUT = '60s';
+
+export class TooManyExportsError extends EvaluationError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  override readonly details = { retryAfterSeconds: 10, concurrentExports: CONCURRENT_EXPORTS };
+  constructor() {
+    super(`正在导出的明细表已有 ${CONCURRENT_EXPORTS} 份，请稍后再试`);
+  }
+}
+
 export class SummaryExportQuery extends Query<SummaryExport> {
   constructor(
     readonly user: AuthenticatedUser,
@@ -201,13 +218,16 @@ export class SummaryExportQuery extends Query<SummaryExport> {
 export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, SummaryExport> {
   constructor(private readonly dataSource: DataSource) {}
 
+  private running = 0;
+
   async execute({ user, fiscalYear, unitId }: SummaryExportQuery): Promise<SummaryExport> {
+    if (this.running >= CONCURRENT_EXPORTS) throw new TooManyExportsError();
+    this.running++;
     const sql = new SqlFilter()
       .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
       .addIf(unitId, 'e.unit_id = ?', unitId)
       .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
     let open = true;
     // A FETCH under way when the reader goes away: the transaction ends after it, not across it.
     let fetching: Promise<unknown> = Promise.resolve();
@@ -218,12 +238,15 @@ export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, S
       try {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } finally {
+        this.running--;
         await runner.release();
       }
     };
     try {
+      await runner.connect();
       await runner.startTransaction('REPEATABLE READ');
       const q = Sql.of(runner.manager);
+      await q.execute(`SET LOCAL idle_in_transaction_session_timeout = '${EXPORT_IDLE_TIMEOUT}'`);
       const [head] = await q.rows<TotalsRow>(totalsStatement(sql), sql.params);
       const totals = wholeTable(head);
       await q.execute(`DECLARE summary_rows NO SCROLL CURSOR FOR ${rowsStatement(sql.where)}`, sql.params);

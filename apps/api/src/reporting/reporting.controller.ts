@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Logger, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import {
@@ -153,8 +153,10 @@ export function attachment(fileName: string): string {
   return `attachment; filename="export${extension}"; filename*=UTF-8''${encoded}`;
 }
 
+const logger = new Logger('SummaryExport');
+
 /** An export's file: when its stream closes (written, failed, or its client gone, even before it began), the read ends. */
 function exportFile(summary: SummaryExport, body: Readable): StreamableFile {
-  body.once('close', () => void summary.close());
+  body.once('close', () => summary.close().catch((error: Error) => logger.warn(`export not closed cleanly: ${error.message}`)));
   return new StreamableFile(body);
 }
