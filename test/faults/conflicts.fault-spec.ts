@@ -70,7 +70,8 @@ describe('Faults: concurrent conflicting commands', () => {
 
     expect(answers).toHaveLength(FORMS * CONTENDERS);
     expect(winners).toEqual(forms.map(() => 1));
-    // The losers are told why, with a 409; never a 5xx.
+    // The losers are told why, with a 409; never a 5xx (and if one comes, the API's own words on it are printed).
+    if (answers.some((a) => a.status >= 500)) console.log(`API errors:\n${system.api.log.split('\n').filter((line) => /ERROR|Error|^\s+at /.test(line)).slice(-80).join('\n')}`);
     for (const a of answers.filter((x) => x.status !== 200)) expect([a.status, ['VERSION_CONFLICT', 'ILLEGAL_TRANSITION'].includes(a.code)]).toEqual([409, true]);
     // Each form took exactly one event, and its version moved by one.
     for (const form of forms) expect([form.id, after.get(form.id)! - before.get(form.id)!]).toEqual([form.id, 1]);
