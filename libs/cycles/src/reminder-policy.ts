@@ -34,6 +34,17 @@ export interface DueNotice {
   deadline: Date | null;
 }
 
+/** The reminder moment (a `before` offset) passed latest at `t`, or null before the first: after a pause only it is due. */
+function latestReminder(cycle: CycleDeadlines, t: number): string | null {
+  const submission = cycle.submissionDeadline.getTime();
+  let latest: { offset: string; at: number } | null = null;
+  for (const offset of cycle.policy.before) {
+    const at = submission - durationMs(offset);
+    if (at <= t && (latest === null || at > latest.at)) latest = { offset, at };
+  }
+  return latest?.offset ?? null;
+}
+
 /**
  * What the deadlines of a cycle ask for at `now`. Pure: the scheduler passes its clock's time, and
  * storage makes each (evaluation, kind, key, recipient) a single delivery however often this runs.
@@ -44,10 +55,7 @@ export function dueNotices(cycle: CycleDeadlines, evaluations: EvaluationProgres
   const submission = cycle.submissionDeadline;
   const review = cycle.reviewDeadline;
   const t = now.getTime();
-  const moments = cycle.policy.before
-    .map((offset) => ({ offset, at: submission.getTime() - durationMs(offset) }))
-    .filter((m) => m.at <= t)
-    .sort((a, b) => b.at - a.at);
+  const moment = latestReminder(cycle, t);
   const waitMs = durationMs(cycle.policy.reviewWait);
 
   for (const evaluation of evaluations) {
@@ -56,8 +64,8 @@ export function dueNotices(cycle: CycleDeadlines, evaluations: EvaluationProgres
         const key = `submission@${submission.toISOString()}`;
         notices.push({ evaluationId: evaluation.id, kind: 'overdue', audience: 'drafters', key, deadline: submission });
         notices.push({ evaluationId: evaluation.id, kind: 'escalation', audience: 'managers', key, deadline: submission });
-      } else if (moments.length > 0) {
-        const key = `submission@${submission.toISOString()}-${moments[0].offset}`;
+      } else if (moment !== null) {
+        const key = `submission@${submission.toISOString()}-${moment}`;
         notices.push({ evaluationId: evaluation.id, kind: 'reminder', audience: 'drafters', key, deadline: submission });
       }
     }
@@ -108,11 +116,7 @@ export function reminderScanScope(cycle: CycleDeadlines, lastScan: Date | null, 
   const waitMs = durationMs(cycle.policy.reviewWait);
   const submission = cycle.submissionDeadline.getTime();
   const review = cycle.reviewDeadline.getTime();
-  const draftMoment = (at: number): string | null => {
-    if (at >= submission) return 'submission';
-    const passed = cycle.policy.before.map((offset) => ({ offset, at: submission - durationMs(offset) })).filter((m) => m.at <= at);
-    return passed.length === 0 ? null : passed.sort((a, b) => b.at - a.at)[0].offset;
-  };
+  const draftMoment = (at: number): string | null => (at >= submission ? 'submission' : latestReminder(cycle, at));
   const moment = draftMoment(t);
   const last = lastScan !== null && lastScan.getTime() <= t ? lastScan.getTime() : null;
   const reviewPassed = t >= review;

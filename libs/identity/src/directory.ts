@@ -19,6 +19,7 @@ import {
   UsernameTakenError,
 } from './identity.errors.js';
 import { ROLES, UNIT_SCOPE, type AuthenticatedUser, type Role } from './roles.js';
+import { notAuthorOf, notEarlierApproverOf } from './review-bar.js';
 import { assertReviewChain, reviewChainMessage, type ReviewStep } from './review-chain.js';
 import { assertPasswordAllowed } from './password-policy.js';
 import { UserChangePublisher } from './user-changes.js';
@@ -413,13 +414,11 @@ const REVIEWER_CHANGES_LOCK = 7_351_902;
 async function refuseToStrandReviews(manager: EntityManager, userId: string, patch: UserPatch): Promise<void> {
   const seeAll = ROLES.filter((role) => UNIT_SCOPE[role] === 'all units');
   // Who may take the form's current step: a reviewer of its unit (or of every unit) or of its 主管部门, who is not one
-  // of its authors and approved none of its earlier steps (the aggregate's reviewBarred and earlier-step rules, as the
-  // review queue reads them in evaluation-queues.ts).
+  // of its authors and approved none of its earlier steps (the rules the review queue reads too, review-bar.ts).
   const reviews = (roles: string, units: string, departments: string, id: string) =>
     `('reviewer' = ANY(${roles}) AND CASE WHEN e.review_step = 'department' THEN un.department_id = ANY(${departments})
        ELSE (e.unit_id = ANY(${units}) OR ${roles} && $5::text[]) END
-      AND NOT (${id}::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))
-      AND NOT (COALESCE(e.state->'review'->'approvals', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('by', ${id}::text))))`;
+      AND ${notAuthorOf(`${id}::text`)} AND ${notEarlierApproverOf(`${id}::text`)})`;
   await Sql.of(manager).execute(`SELECT pg_advisory_xact_lock(${REVIEWER_CHANGES_LOCK})`);
   const rows = await Sql.of(manager).rows<{ pending: string; project_name: string }>(
     `WITH me AS (SELECT * FROM users WHERE id = $1 AND active FOR UPDATE),

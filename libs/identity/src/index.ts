@@ -26,3 +26,4 @@ export { type AuthenticatedUser, canSeeUnit, type Role, ROLE_LABELS, ROLES, sees
 export { signingSecret } from './signing-secret.js';
 export { UserChangePublisher, userChangesChannel } from './user-changes.js';
 export { IdentityModule } from './identity.module.js';
+export { notAuthorOf, notEarlierApproverOf } from './review-bar.js';

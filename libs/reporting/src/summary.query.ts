@@ -47,10 +47,7 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ user, fiscalYear, unitId, page }: SummaryQuery): Promise<SummaryAnswer> {
-    const sql = new SqlFilter()
-      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
-      .addIf(unitId, 'e.unit_id = ?', unitId)
-      .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
+    const sql = summaryFilter(user, fiscalYear, unitId);
     const offset = page ? (page.page - 1) * page.size : 0;
     if (!page) {
       // The whole table as JSON is held whole (rows, objects, the answer's text): bounded, before anything is read.
@@ -74,6 +71,14 @@ export class SummaryHandler implements IQueryHandler<SummaryQuery, SummaryAnswer
       ...(page ? { page: page.page, pageSize: page.size } : {}),
     };
   }
+}
+
+/** The forms of the table: those the user sees, of the unit and the year asked for. */
+function summaryFilter(user: AuthenticatedUser, fiscalYear?: number, unitId?: string): SqlFilter {
+  return new SqlFilter()
+    .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
+    .addIf(unitId, 'e.unit_id = ?', unitId)
+    .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
 }
 
 /**
@@ -139,14 +144,15 @@ function totalsStatement(sql: SqlFilter): string {
 
 /** A row of the table as it shows, numbered `seq`. */
 function summaryRow(r: Row, f: ReturnType<typeof shownFigures>, seq: number): SummaryRow {
+  const budget = f.budget === null ? null : new Decimal(f.budget);
   return {
     seq,
     evaluationId: r.id,
     unitId: r.unit_id,
     unitName: r.unit_name,
     projectName: f.projectName,
-    budget: f.budget === null ? null : new Decimal(f.budget).toFixed(2, Decimal.ROUND_HALF_UP),
-    budgetExact: f.budget === null ? null : new Decimal(f.budget).toString(),
+    budget: budget === null ? null : budget.toFixed(2, Decimal.ROUND_HALF_UP),
+    budgetExact: budget === null ? null : budget.toString(),
     evaluationMethod: f.evaluationMethod,
     selfScore: f.selfScore,
     verifiedScore: f.verifiedScore,
@@ -223,10 +229,7 @@ export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, S
   async execute({ user, fiscalYear, unitId }: SummaryExportQuery): Promise<SummaryExport> {
     if (this.running >= CONCURRENT_EXPORTS) throw new TooManyExportsError();
     this.running++;
-    const sql = new SqlFilter()
-      .addIf(!seesAllUnits(user), 'e.unit_id = ANY(?::uuid[])', visibleUnitIds(user))
-      .addIf(unitId, 'e.unit_id = ?', unitId)
-      .addIf(fiscalYear, 'e.fiscal_year = ?', fiscalYear);
+    const sql = summaryFilter(user, fiscalYear, unitId);
     const runner = this.dataSource.createQueryRunner();
     let open = true;
     // A FETCH under way when the reader goes away: the transaction ends after it, not across it.

@@ -1,6 +1,6 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
+import { notAuthorOf, notEarlierApproverOf, seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import { may } from './evaluation-access.js';
 import { SqlFilter, readQuery } from '#perf-eval/persistence';
 import { APPLICABLE_CYCLE_JOINS, OPEN_CYCLE_BY_YEAR_CTE, overdueSql } from '#perf-eval/cycles';
@@ -32,12 +32,6 @@ function hasQueue(user: AuthenticatedUser, queue: EvaluationQueue): boolean {
   return may(user, `queue.${queue}`);
 }
 
-/** The self-review rule of the domain (isSelfReview) as SQL over `e`, for the user id in `?`. */
-const NOT_SELF_REVIEW = `NOT (?::text = ANY (ARRAY[e.created_by::text, e.last_edited_by::text] || ARRAY(SELECT jsonb_array_elements_text(COALESCE(e.state->'revisionAuthors', '[]'::jsonb)))))`;
-
-/** Nobody reviews two steps of one submission: the user id in `?` approved none of its earlier steps. */
-const NOT_EARLIER_APPROVER = `NOT (COALESCE(e.state->'review'->'approvals', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('by', ?::text)))`;
-
 /**
  * The review queue's step rule (reviewsStepIn in evaluation-access.ts, as SQL): a form at the unit step waits for
  * the reviewers of its unit (every unit for someone who sees all), at the department step for the reviewers of
@@ -63,7 +57,7 @@ export function addQueueFilter(sql: SqlFilter, user: AuthenticatedUser, queue: E
   switch (queue) {
     case 'review':
       if (!hasQueue(user, queue)) return sql.raw('false');
-      return addReviewStepFilter(sql.add(`e.status = ?`, 'Submitted').add(NOT_SELF_REVIEW, user.id).add(NOT_EARLIER_APPROVER, user.id), user);
+      return addReviewStepFilter(sql.add(`e.status = ?`, 'Submitted').add(notAuthorOf('?::text'), user.id).add(notEarlierApproverOf('?::text'), user.id), user);
     case 'publish':
       if (!hasQueue(user, queue)) return sql.raw('false');
       return sql.add(`e.status = ?`, 'Reviewed');
