@@ -98,8 +98,8 @@ describe('What changed since the reviewer last looked, and resolving their comme
     expect(comments.map((c) => [c.target, c.targetChanged, c.resolved])).toEqual([
       ['projectName', true, false],
       ['indicators[1]', true, false],
-      // Row 3 of the returned form is row 4 now, untouched: it only moved.
-      ['indicators[3]', false, false],
+      // Row 4 of the returned form (indicators[3]) is row 5 now, untouched: the comment followed it.
+      ['indicators[4]', false, false],
     ]);
     expect(res.body.comments[0]).toMatchObject({ place: '项目名称', text: '项目名称应与预算批复一致', returnedAtVersion: 3, authorId: reviewer.id });
   });
@@ -203,7 +203,7 @@ describe('What changed since the reviewer last looked, and resolving their comme
     expect(changes.body.comments.map((c: Comment) => [c.target, c.resolved, c.resolvedBy])).toEqual([
       ['projectName', true, reviewer.id],
       ['indicators[1]', false, null],
-      ['indicators[3]', false, null],
+      ['indicators[4]', false, null],
     ]);
 
     // Idempotent: the same comment again records nothing and answers the form as it is.

@@ -122,7 +122,7 @@ export class EvaluationChangesHandler implements IQueryHandler<EvaluationChanges
     const returnedAt = returnVersions(events);
     const formVersions = new Map<number, number>();
     const formVersionAt = (version: number) => events.filter((e) => e.version <= version && FORM_EVENT_TYPES.includes(e.type)).at(-1)?.version ?? 1;
-    for (const version of [fromVersion, toVersion, ...comments.map((c) => returnedAt.get(c.id) ?? toVersion)]) formVersions.set(version, formVersionAt(version));
+    for (const version of [fromVersion, toVersion, ...comments.map((c) => returnedAt.get(c.id)?.version ?? toVersion)]) formVersions.set(version, formVersionAt(version));
     const forms = await this.formsAt(id, [...new Set(formVersions.values())]);
     const formAt = (version: number) => forms.get(formVersions.get(version)!)!;
 
@@ -138,7 +138,7 @@ export class EvaluationChangesHandler implements IQueryHandler<EvaluationChanges
       toVersion,
       fields: changes.fields,
       rows: changes.rows,
-      attachments: attachmentChanges(events, fromVersion),
+      attachments: attachmentChanges(events, fromVersion, state.attachments),
       comments: comments.map((c) => followUp(c, returnedAt.get(c.id) ?? null, changedSince)),
     };
   }
@@ -159,18 +159,28 @@ function lastReviewBy(userId: string, events: EventRow[]): number {
   return last.version;
 }
 
-/** The version of the return that recorded each comment. */
-function returnVersions(events: EventRow[]): Map<string, number> {
-  const versions = new Map<string, number>();
-  for (const e of events) {
-    if (e.type !== 'EvaluationReturned') continue;
-    const comments = (e.payload as { comments?: { id?: unknown }[] } | null)?.comments;
-    for (const c of Array.isArray(comments) ? comments : []) if (typeof c?.id === 'string') versions.set(c.id, e.version);
-  }
-  return versions;
+interface ReturnRecord {
+  /** The version of the return that recorded the comment. */
+  version: number;
+  /** What the comment aimed at in the form it was written on (the state's target follows the row since). */
+  target: string | null;
 }
 
-function followUp(comment: ReviewComment, returnedAtVersion: number | null, changedSince: (version: number) => ReturnType<typeof formChanges>): CommentFollowUp {
+/** Each return comment's return: its version and the comment's target as written. */
+function returnVersions(events: EventRow[]): Map<string, ReturnRecord> {
+  const returns = new Map<string, ReturnRecord>();
+  for (const e of events) {
+    if (e.type !== 'EvaluationReturned') continue;
+    const comments = (e.payload as { comments?: { id?: unknown; target?: unknown }[] } | null)?.comments;
+    for (const c of Array.isArray(comments) ? comments : []) {
+      if (typeof c?.id === 'string') returns.set(c.id, { version: e.version, target: typeof c.target === 'string' ? c.target : null });
+    }
+  }
+  return returns;
+}
+
+function followUp(comment: ReviewComment, returned: ReturnRecord | null, changedSince: (version: number) => ReturnType<typeof formChanges>): CommentFollowUp {
+  const returnedAtVersion = returned?.version ?? null;
   return {
     id: comment.id,
     target: comment.target,
@@ -179,7 +189,7 @@ function followUp(comment: ReviewComment, returnedAtVersion: number | null, chan
     authorId: comment.authorId,
     createdAt: comment.createdAt,
     returnedAtVersion,
-    targetChanged: returnedAtVersion !== null && targetChanged(changedSince(returnedAtVersion), comment.target),
+    targetChanged: returned !== null && targetChanged(changedSince(returned.version), returned.target),
     resolved: comment.resolvedBy !== undefined,
     resolvedBy: comment.resolvedBy ?? null,
     resolvedAt: comment.resolvedAt ?? null,
@@ -197,7 +207,9 @@ interface AttachmentRecord {
  * not listed). Attachment events are read defensively, by type name and payload shape: what another part
  * records, this only reads.
  */
-export function attachmentChanges(events: EventRow[], fromVersion: number): AttachmentChange[] {
+export function attachmentChanges(events: EventRow[], fromVersion: number, attachedNow: readonly { id: string; target: string | null }[] = []): AttachmentChange[] {
+  // An added file is shown where it points now: its row may have moved since it was attached.
+  const now = new Map(attachedNow.map((a) => [a.id, a.target]));
   const known = new Map<string, AttachmentRecord>();
   const changes = new Map<string, AttachmentChange>();
   for (const e of events) {
@@ -208,7 +220,7 @@ export function attachmentChanges(events: EventRow[], fromVersion: number): Atta
       if (typeof a?.id !== 'string') continue;
       const record = { id: a.id, fileName: typeof a.fileName === 'string' ? a.fileName : null, target: typeof a.target === 'string' ? a.target : null };
       known.set(a.id, record);
-      if (e.version > fromVersion) changes.set(a.id, { change: 'added', ...record });
+      if (e.version > fromVersion) changes.set(a.id, { change: 'added', ...record, target: now.has(a.id) ? now.get(a.id)! : record.target });
     } else {
       const attachmentId = payload.attachmentId;
       if (typeof attachmentId !== 'string' || e.version <= fromVersion) continue;

@@ -17,6 +17,8 @@ import { hasBlockingFindings, type Finding } from '../scoring/finding.js';
 import { scoreEvaluation } from '../scoring/score-evaluation.js';
 import { ruleSetById } from '../scoring/rule-set.js';
 import { isCommentTarget } from './comment-target.js';
+import { rowMoves } from './form-changes.js';
+import { movedAttachments, movedTarget, movedVerification, pointsAtRows } from './row-moves.js';
 import type { EvaluationStatus } from './evaluation-status.js';
 import {
   AttachmentNotFoundError,
@@ -95,7 +97,11 @@ export interface ImportOrigin {
 export type EvaluationEvent =
   | { type: 'EvaluationDrafted'; payload: { form: EvaluationForm; ruleSetId: string; copiedFrom?: CopySource } }
   | { type: 'EvaluationImported'; payload: { form: EvaluationForm; ruleSetId: string; origin: ImportOrigin; published: boolean } }
-  | { type: 'EvaluationEdited'; payload: { form: EvaluationForm } }
+  /**
+   * `rows`: where each indicator row of the form before went (row-moves.ts), recorded when rows were inserted,
+   * removed or reordered while a comment, an evidence file or a 核查分 pointed at a row; absent otherwise.
+   */
+  | { type: 'EvaluationEdited'; payload: { form: EvaluationForm; rows?: (number | null)[] } }
   /** `chain`: the unit's review chain when it was submitted (absent in events written before chains: ["unit"]). */
   | { type: 'EvaluationSubmitted'; payload: { chain?: string[] } }
   /** A step before the last approved: the review moves to the next step, the form stays Submitted. */
@@ -206,8 +212,20 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
     case 'EvaluationDrafted':
     case 'EvaluationImported':
       throw new Error(`${event.type} can only start a stream`);
-    case 'EvaluationEdited':
-      return { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version, revisionAuthors: withAuthor(state, event.actorId) };
+    case 'EvaluationEdited': {
+      const edited = { ...next, form: event.payload.form, lastEditedBy: event.actorId, formVersion: event.version, revisionAuthors: withAuthor(state, event.actorId) };
+      const moves = event.payload.rows;
+      if (!moves) return edited;
+      return {
+        ...edited,
+        comments: state.comments.map((c) => {
+          const target = movedTarget(c.target, moves);
+          return target === c.target ? c : { ...c, target };
+        }),
+        attachments: movedAttachments(state.attachments, moves),
+        verification: movedVerification(state.verification, moves, event.payload.form),
+      };
+    }
     case 'EvaluationSubmitted':
       return {
         ...next,
@@ -360,7 +378,9 @@ export class Evaluation {
     if (edited.fiscalYear !== this.state.form.fiscalYear) throw new FiscalYearChangeError(this.state.form.fiscalYear, edited.fiscalYear);
     const { unitId, cycleId, declared } = this.state.form;
     const form: EvaluationForm = { ...edited, unitId, cycleId: cycleId ?? null, declared: declared ?? null };
-    this.record({ type: 'EvaluationEdited', payload: { form } }, ctx);
+    // Comments, evidence and 核查分 that point at a row follow it when rows are inserted, removed or reordered.
+    const rows = pointsAtRows(this.state) ? rowMoves(this.state.form, form) : null;
+    this.record({ type: 'EvaluationEdited', payload: rows ? { form, rows } : { form } }, ctx);
   }
 
   /** `chain`: the unit's review chain now (审核流程); the submission passes each step in turn. */

@@ -127,17 +127,62 @@ function readRows(form: EvaluationForm, ruleSet?: RuleSet): RowReading[] {
 
 function rowChanges(before: RowReading[], after: RowReading[]): RowChange[] {
   const changes: RowChange[] = [];
-  let i = 0;
-  let j = 0;
-  const pairs = [...commonRows(before, after), [before.length, after.length] as const];
-  for (const [anchorBefore, anchorAfter] of pairs) {
-    // The rows between two matched ones: paired by position, then the rest removed or added.
-    while (i < anchorBefore && j < anchorAfter) compared(changes, before[i], i++, after[j], j++);
-    while (i < anchorBefore) changes.push(oneSided('removed', before[i], i++));
-    while (j < anchorAfter) changes.push(oneSided('added', after[j], j++));
-    if (i < before.length && j < after.length) compared(changes, before[i], i++, after[j], j++);
+  for (const [i, j] of rowPairs(before, after)) {
+    if (i !== null && j !== null) compared(changes, before[i], i, after[j], j);
+    else if (i !== null) changes.push(oneSided('removed', before[i], i));
+    else if (j !== null) changes.push(oneSided('added', after[j], j));
   }
   return changes;
+}
+
+/**
+ * The rows of `before` and `after` as formChanges pairs them, in order: [i, j] the same row (moved, changed or
+ * not), [i, null] removed, [null, j] added.
+ */
+function rowPairs(before: RowReading[], after: RowReading[]): [number | null, number | null][] {
+  const pairs: [number | null, number | null][] = [];
+  let i = 0;
+  let j = 0;
+  for (const [anchorBefore, anchorAfter] of [...commonRows(before, after), [before.length, after.length] as const]) {
+    // The rows between two matched ones: paired by position, then the rest removed or added.
+    while (i < anchorBefore && j < anchorAfter) pairs.push([i++, j++]);
+    while (i < anchorBefore) pairs.push([i++, null]);
+    while (j < anchorAfter) pairs.push([null, j++]);
+    if (i < before.length && j < after.length) pairs.push([i++, j++]);
+  }
+  return pairs;
+}
+
+/**
+ * Where each indicator row of `before` went in `after` (its index, or null when it was removed), matched as
+ * formChanges matches rows, and a row moved past others (removed there, the same row added here) found
+ * again by its labels; null when every row kept its place. What points at a row (a comment, an evidence
+ * file, a 核查分) follows it with this (row-moves.ts).
+ */
+export function rowMoves(before: EvaluationForm, after: EvaluationForm): (number | null)[] | null {
+  const was = before.indicators ?? [];
+  const now = after.indicators ?? [];
+  if (was.length === now.length && was.every((row, i) => sameRowLabels(row, now[i]))) return null;
+  const rowsBefore = readRows(before);
+  const rowsAfter = readRows(after);
+  const moves: (number | null)[] = was.map(() => null);
+  const added: number[] = [];
+  for (const [i, j] of rowPairs(rowsBefore, rowsAfter)) {
+    if (i !== null) moves[i] = j;
+    else if (j !== null) added.push(j);
+  }
+  // A row moved past others reads as removed here and added there: the same row all the same.
+  for (const [i, j] of moves.entries()) {
+    if (j !== null) continue;
+    const at = added.findIndex((k) => rowsAfter[k].identity === rowsBefore[i].identity);
+    if (at >= 0) moves[i] = added.splice(at, 1)[0];
+  }
+  return moves.every((j, i) => j === i) ? null : moves;
+}
+
+/** Same 一级/二级/三级 labels as written: a row that kept its place (the cheap test before any matching). */
+function sameRowLabels(a: IndicatorRow, b: IndicatorRow): boolean {
+  return a.level1 === b.level1 && a.level2 === b.level2 && a.name === b.name;
 }
 
 function compared(changes: RowChange[], was: RowReading, previousIndex: number, now: RowReading, index: number): void {
