@@ -4,6 +4,8 @@ import JSZip from 'jszip';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
 import { pdfText } from './support/pdf-text.js';
+import { newMediaForm } from './support/forms.js';
+import { eventually } from './support/eventually.js';
 import { readWordDocument, cellText, type DocumentTable, parseSelfEvaluationTables } from '#perf-eval/evaluation';
 
 const OPERATIONS = '关心下一代工作委员会运行保障经费';
@@ -244,6 +246,64 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
       expect(chosenNames.filter((name) => name.endsWith('.pdf'))).toHaveLength(8);
       // Without its row in the 明细表 (renamed there) the form comes last.
       expect(chosenNames).toContain('7-青少年迷你冬奥会项目.pdf');
+    });
+
+    /** Each form file of a pack by evaluation and format: its sha256 as the manifest states it. */
+    const formDigests = async (query: string) => {
+      const res = await manager.getBinary(`/api/publication?${query}`);
+      expect(res.status).toBe(200);
+      const manifest = JSON.parse(await (await JSZip.loadAsync(res.body as Buffer)).file('manifest.json')!.async('string'));
+      const forms = manifest.files.filter((f: { kind: string }) => f.kind === 'form') as { evaluationId: string; format: string; sha256: string }[];
+      return Object.fromEntries(forms.map((f) => [`${f.evaluationId}.${f.format}`, f.sha256]));
+    };
+    const storedDigests = async (evaluationIds: string[]) =>
+      Object.fromEntries(
+        (await api.query<{ id: string; format: string; sha256: string }>('SELECT evaluation_id AS id, format, sha256 FROM published_documents WHERE evaluation_id = ANY($1::uuid[])', [evaluationIds])).map((r) => [`${r.id}.${r.format}`, r.sha256]),
+      );
+
+    it('renders a published revision once: the same files and sha256 at every download, as stored', async () => {
+      // Rendering stamps the time into PDF and Word: rendered afresh, the same revision would differ at each download.
+      const pack = `fiscalYear=2021&unitId=${drafter.session!.user.unitIds[0]}`;
+      const first = await formDigests(pack);
+      expect(Object.keys(first)).toHaveLength(14);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await formDigests(pack)).toEqual(first);
+      const ids = [...new Set(Object.keys(first).map((k) => k.split('.')[0]))];
+      expect(await storedDigests(ids)).toEqual(first);
+    });
+
+    it('has the worker render a form\'s files when it is published, and renders them again for a renamed unit', async () => {
+      const created = await drafter.post('/api/evaluations', newMediaForm({ fiscalYear: 2023, projectName: '公开即生成的项目' }));
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      expect((await drafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 })).status).toBe(200);
+      expect((await reviewer.post(`/api/evaluations/${id}/approve`, { expectedVersion: 2 })).status).toBe(200);
+      expect((await manager.post(`/api/evaluations/${id}/publish`, { expectedVersion: 3 })).status).toBe(200);
+      // Stored by the worker, before anyone asked for a pack.
+      const rendered = await eventually(
+        () => api.query<{ format: string; unit_name: string }>('SELECT format, unit_name FROM published_documents WHERE evaluation_id = $1 ORDER BY format', [id]),
+        (rows) => rows.length === 2,
+        30_000,
+      );
+      expect(rendered).toEqual([
+        { format: 'docx', unit_name: '北京市关心下一代工作委员会办公室' },
+        { format: 'pdf', unit_name: '北京市关心下一代工作委员会办公室' },
+      ]);
+      const before = await storedDigests([id]);
+      expect(await formDigests('fiscalYear=2023')).toEqual(before);
+
+      const unitId = created.body.unitId ?? (await drafter.get(`/api/evaluations/${id}`)).body.form.unitId;
+      await api.query('UPDATE units SET name = $2 WHERE id = $1', [unitId, '北京市关心下一代工作委员会']);
+      try {
+        const renamed = await formDigests('fiscalYear=2023');
+        expect(renamed[`${id}.pdf`]).not.toBe(before[`${id}.pdf`]);
+        expect(await storedDigests([id])).toEqual(renamed);
+        const res = await manager.getBinary('/api/publication?fiscalYear=2023');
+        const pdf = await (await JSZip.loadAsync(res.body as Buffer)).file('1-公开即生成的项目.pdf')!.async('nodebuffer');
+        expect((await pdfText(pdf)).text).toContain('北京市关心下一代工作委员会');
+      } finally {
+        await api.query('UPDATE units SET name = $2 WHERE id = $1', [unitId, '北京市关心下一代工作委员会办公室']);
+      }
     });
   });
 });

@@ -6,6 +6,7 @@ import { LiveModule } from '#perf-eval/live';
 import { AppConfig, AppConfigModule } from '#perf-eval/config';
 import { EvaluationStorageModule, countsFolderProvider } from '#perf-eval/evaluation';
 import { NotificationDeliveryModule, NotificationsModule } from '#perf-eval/notifications';
+import { PublishedDocuments } from '#perf-eval/reporting';
 import { OutboxRelay } from './outbox.relay.js';
 import { DeliveryQueue } from './delivery.queue.js';
 import { EvaluationEventsProcessor } from './evaluation-events.processor.js';
@@ -41,6 +42,7 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
     DeliveriesProcessor,
     Heartbeat,
     RuleChangeRescore,
+    PublishedDocuments,
   ],
 })
 export class WorkerModule {}

@@ -14,6 +14,7 @@ import { ReviewStep1764979200000 } from './migrations/1764979200000-review-step.
 import { SummaryPages1765065600000 } from './migrations/1765065600000-summary-pages.js';
 import { Lz4Documents1765065600100 } from './migrations/1765065600100-lz4-documents.js';
 import { ReminderWatermarks1765152000000 } from './migrations/1765152000000-reminder-watermarks.js';
+import { PublishedDocuments1765238400000 } from './migrations/1765238400000-published-documents.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Lz4Documents1765065600100,
   AttachmentBlobs1764892800000,
   ReminderWatermarks1765152000000,
+  PublishedDocuments1765238400000,
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */

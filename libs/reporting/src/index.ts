@@ -8,6 +8,7 @@ export { formDocx, formPdf } from './form-document.js';
 export { type FormPaper, FormPaperQuery } from './form-paper.query.js';
 export { formWorkbook } from './form-workbook.js';
 export { type PublicationPack, PublicationPackQuery } from './publication-pack.js';
+export { PublishedDocuments } from './published-documents.js';
 export { summaryCsv, summaryCsvStream } from './summary-csv.js';
 export { SUMMARY_DOCUMENT_MAX_ROWS, summaryDocx, summaryForDocument, summaryPdf } from './summary-document.js';
 export type { SummaryAnswer, SummaryExport, SummaryTable } from './summary-table.js';

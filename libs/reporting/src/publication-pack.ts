@@ -15,7 +15,11 @@ import { DataSource } from 'typeorm';
 import type { EvaluationForm } from '#perf-eval/evaluation';
 import { EvaluationError, ruleSetById, scoreEvaluation, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import { Sql } from '#perf-eval/persistence';
-import { formDocx, formPdf, publicationCopy } from './form-document.js';
+import { publicationCopy } from './form-document.js';
+import { PublishedDocuments, type PublishedRevision } from './published-documents.js';
+
+/** Published revisions whose files a pack reads at once. */
+const DOCUMENTS_PER_READ = 100;
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
 import { SUMMARY_SHEET_NAME } from './summary-workbook.js';
@@ -69,22 +73,16 @@ export class PublicationPackQuery extends Query<PublicationPack> {
   }
 }
 
-interface PublishedRow {
-  evaluation_id: string;
-  unit_id: string;
-  unit_name: string;
-  revision: number;
-  state: { form: EvaluationForm; ruleSetId: string; verification?: Verification | null };
-  published_at: Date;
-}
-
 @QueryHandler(PublicationPackQuery)
 export class PublicationPackHandler implements IQueryHandler<PublicationPackQuery, PublicationPack> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly documents: PublishedDocuments,
+  ) {}
 
   async execute({ fiscalYear, unitId, now }: PublicationPackQuery): Promise<PublicationPack> {
     // The last published revision of every form of the year, in the 明细表's order.
-    const rows = await Sql.of(this.dataSource).rows<PublishedRow>(
+    const rows = await Sql.of(this.dataSource).rows<PublishedRevision & { unit_id: string }>(
       `SELECT p.evaluation_id, e.unit_id, u.name AS unit_name, p.revision, p.state, p.published_at
        FROM evaluations e
        JOIN units u ON u.id = e.unit_id
@@ -109,12 +107,12 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
     };
 
     const summaryRows: SummaryRow[] = [];
-    const forms: Array<{ row: PublishedRow; seq: number; form: EvaluationForm; scores: ReturnType<typeof scoreEvaluation>['scores'] }> = [];
+    const forms: Array<{ row: PublishedRevision; seq: number; form: EvaluationForm }> = [];
     rows.forEach((row, index) => {
       const form = publicationCopy(row.state.form);
       const { scores } = scoreEvaluation(row.state.form, ruleSetById(row.state.ruleSetId));
       const seq = index + 1;
-      forms.push({ row, seq, form, scores });
+      forms.push({ row, seq, form });
       const budget = form.funds?.total?.fullYearBudget ?? null;
       summaryRows.push({
         seq,
@@ -143,12 +141,17 @@ export class PublicationPackHandler implements IQueryHandler<PublicationPackQuer
     const summaryName = `0-${SUMMARY_SHEET_NAME}`;
     add(`${summaryName}.pdf`, await summaryPdf(table), { kind: 'summary', format: 'pdf' }, now);
     add(`${summaryName}.docx`, await summaryDocx(table), { kind: 'summary', format: 'docx' }, now);
-    for (const { row, seq, form, scores } of forms) {
-      const input = { form, scores, unitName: name, filledAt: row.published_at, publication: true, ruleSet: ruleSetById(row.state.ruleSetId) };
-      const base = `${seq}-${safeFileName(form.projectName || '自评表')}`;
-      const entry = { kind: 'form' as const, evaluationId: row.evaluation_id, seq, projectName: form.projectName, revision: row.revision, publishedAt: new Date(row.published_at).toISOString() };
-      add(`${base}.pdf`, await formPdf(input), { ...entry, format: 'pdf' }, new Date(row.published_at));
-      add(`${base}.docx`, await formDocx(input), { ...entry, format: 'docx' }, new Date(row.published_at));
+    // Each form's files as rendered once for its published revision (PublishedDocuments), in slices.
+    for (let start = 0; start < forms.length; start += DOCUMENTS_PER_READ) {
+      const slice = forms.slice(start, start + DOCUMENTS_PER_READ);
+      const files = await this.documents.filesOf(slice.map((f) => f.row));
+      for (const { row, seq, form } of slice) {
+        const { pdf, docx } = files.get(`${row.evaluation_id}:${row.revision}`)!;
+        const base = `${seq}-${safeFileName(form.projectName || '自评表')}`;
+        const entry = { kind: 'form' as const, evaluationId: row.evaluation_id, seq, projectName: form.projectName, revision: row.revision, publishedAt: new Date(row.published_at).toISOString() };
+        add(`${base}.pdf`, pdf, { ...entry, format: 'pdf' }, new Date(row.published_at));
+        add(`${base}.docx`, docx, { ...entry, format: 'docx' }, new Date(row.published_at));
+      }
     }
     zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`, { date: now });
     const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, platform: 'UNIX' });
