@@ -56,6 +56,9 @@ describe('A returned form reworked in the browser: comments and evidence stay wi
     await page.locator('[data-path="indicators[4].name"]').fill('按期发布率');
     for (let row = 5; row > 1; row--) await page.getByRole('button', { name: `第 ${row} 行上移` }).click();
     expect(await page.locator('[data-path="indicators[0].name"]').inputValue()).toBe('按期发布率');
+    // Before the save too: the comment moved down with its row.
+    expect(await inlineComments(page)).toEqual([['读者满意度', '退回意见满意度调查的样本量请说明']]);
+    await drafter.shot(SHOTS, 'moved-before-save', false);
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await until(page, 'the saved form shown again', async () => (await page.locator('.head-meta').textContent())?.includes('版本号 5') ?? false);
 

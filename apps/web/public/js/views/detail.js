@@ -378,7 +378,13 @@ export async function renderDetail(ctx, id) {
     return;
   }
 
-  const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty });
+  // A return comment on a row stays with that row while the drafter adds, moves or deletes rows (the saved form's targets follow it too).
+  const rowComments = returnComments.filter((c) => /^indicators\[\d+\]/.test(c.target ?? '')).map((c) => ({ c, row: state.draft.indicators[Number(/\[(\d+)\]/.exec(c.target)[1])] }));
+  const followRowComments = () => attachInlineComments(formArea, rowComments.flatMap(({ c, row }) => {
+    const i = state.draft.indicators.indexOf(row);
+    return i < 0 ? [] : [{ ...c, target: c.target.replace(/^indicators\[\d+\]/, `indicators[${i}]`), place: `绩效指标第 ${i + 1} 行` }];
+  }));
+  const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty, onRowsRendered: isArchive ? null : followRowComments });
   // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
   const evidence = isArchive ? null : attachmentsSection({ view, formArea, onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; } });
   const layout = h('div.detail-layout', h('div.detail-main', formArea, evidence));
@@ -478,7 +484,7 @@ function scoresCard(view) {
 }
 
 // ---------------------------------------------------------------------------------------------
-function formSections({ draft, editable, isNew = false, unitName, view, onChange }) {
+function formSections({ draft, editable, isNew = false, unitName, view, onChange, onRowsRendered = null }) {
   const rules = ruleSetOf(view?.ruleSetId);
   // Every control and cell carries the name of its place ("第 3 行 · 分值"): screen readers say it, and
   // findings, comments and format errors are named by it.
@@ -616,18 +622,22 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
     });
     refreshSums();
   };
+  /** After the drafter added, moved or deleted a row: the rows again, and what follows them (return comments). */
+  const rowsChanged = () => {
+    onChange();
+    renderRows();
+    onRowsRendered?.();
+  };
   const move = (i, d) => {
     const [row] = draft.indicators.splice(i, 1);
     draft.indicators.splice(i + d, 0, row);
-    onChange();
-    renderRows();
+    rowsChanged();
   };
   const remove = async (i) => {
     const r = draft.indicators[i];
     if ((r.name || r.target || r.actual) && !(await confirmDialog('删除指标', `确定删除第 ${i + 1} 行“${r.name || '未命名指标'}”吗？`, '删除', 'danger'))) return;
     draft.indicators.splice(i, 1);
-    onChange();
-    renderRows();
+    rowsChanged();
   };
   if (editable) {
     tbody.addEventListener('input', (e) => {
@@ -639,7 +649,7 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
   const indicatorsSection = h('section.card.form-section', { dataset: { path: 'indicators', place: '绩效指标' } },
     h('div.section-head',
       h('h2.section-title', '绩效指标'),
-      editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1), rules)); onChange(); renderRows(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
+      editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1), rules)); rowsChanged(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
     h('datalist#dl-level1', (rules.level1 ?? []).map((v) => h('option', { value: v }))),
     h('datalist#dl-level2', level2All.map((v) => h('option', { value: v }))),
     h('div.table-wrap', h('table.table.table-form.table-indicators',
