@@ -56,8 +56,17 @@ describe('A returned form reworked in the browser: comments and evidence stay wi
     await page.locator('[data-path="indicators[4].name"]').fill('按期发布率');
     for (let row = 5; row > 1; row--) await page.getByRole('button', { name: `第 ${row} 行上移` }).click();
     expect(await page.locator('[data-path="indicators[0].name"]').inputValue()).toBe('按期发布率');
-    // Before the save too: the comment moved down with its row.
+    // Before the save too: the comment and the evidence mark moved down with their row.
     expect(await inlineComments(page)).toEqual([['读者满意度', '退回意见满意度调查的样本量请说明']]);
+    await page.locator('tr.ind-row[data-path="indicators[4]"] .evidence-count').waitFor();
+    expect(await page.locator('.evidence-count').count()).toBe(1);
+    // Rows numbered as saved and as shown differ until the save: no upload for a row meanwhile.
+    expect(await page.locator('.evidence-add').count()).toBe(0);
+    const evidenceSection = page.getByRole('region', { name: '佐证材料' });
+    await evidenceSection.getByLabel('佐证材料所属').selectOption({ index: 1 });
+    await evidenceSection.getByLabel('选择要上传的佐证材料').setInputFiles({ name: '签到表.pdf', mimeType: 'application/pdf', buffer: evidence.pdf(5_000) });
+    await page.getByText('指标行有未保存的添加、移动或删除，请先保存').waitFor();
+    expect(await evidenceSection.locator('tr[data-attachment]').count()).toBe(1);
     await drafter.shot(SHOTS, 'moved-before-save', false);
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await until(page, 'the saved form shown again', async () => (await page.locator('.head-meta').textContent())?.includes('版本号 5') ?? false);
@@ -66,6 +75,8 @@ describe('A returned form reworked in the browser: comments and evidence stay wi
     expect(await inlineComments(page)).toEqual([['读者满意度', '退回意见满意度调查的样本量请说明']]);
     expect(await page.locator('tr.ind-row[data-path="indicators[4]"] + tr.comment-row').count()).toBe(1);
     await page.getByRole('button', { name: /第 5 行 · 读者满意度：1 个佐证材料/ }).waitFor();
+    // Saved: every row offers its upload again.
+    expect(await page.locator('.evidence-add').count()).toBe(4);
     const files = page.getByRole('region', { name: '佐证材料' }).locator('tr[data-attachment]');
     expect(await files.innerText()).toContain('绩效指标第 5 行');
     // The sidebar's list of the return's comments names the row where it is now.

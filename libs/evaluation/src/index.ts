@@ -56,6 +56,7 @@ export {
   type RuleSet,
   ruleSetById,
   ruleSets,
+  ruleSetVersion,
 } from './scoring/rule-set.js';
 export { type EvaluationScores, scoreEvaluation } from './scoring/score-evaluation.js';
 export { declaredSelfScore, selfScore } from './scoring/self-score.js';

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ruleSetById, scoreEvaluation, type EvaluationForm, type Verification } from '#perf-eval/evaluation';
+import { ruleSetById, ruleSetVersion, scoreEvaluation, type EvaluationForm, type Verification } from '#perf-eval/evaluation';
 import { Sql } from '#perf-eval/persistence';
 import { formDocx, formPdf, publicationCopy } from './form-document.js';
 
@@ -28,6 +28,15 @@ export interface PublishedFiles {
 }
 
 const key = (evaluationId: string, revision: number) => `${evaluationId}:${revision}`;
+
+/**
+ * The renderer's version: raise it when the paper's layout or the publication variant (the masking of contact
+ * data) changes, and every stored file is rendered again when next needed.
+ */
+export const PUBLISHED_RENDER_VERSION = 1;
+
+/** The rule data a revision is scored under now (its 得分 and 等级 in the files). */
+const ruleVersionOf = (revision: PublishedRevision) => ruleSetVersion(ruleSetById(revision.state.ruleSetId));
 
 @Injectable()
 export class PublishedDocuments {
@@ -70,9 +79,10 @@ export class PublishedDocuments {
   private async stored(revisions: readonly PublishedRevision[]): Promise<Map<string, PublishedFiles>> {
     const rows = await Sql.of(this.dataSource).rows<{ evaluation_id: string; revision: number; format: 'pdf' | 'docx'; bytes: Buffer }>(
       `SELECT d.evaluation_id, d.revision, d.format, d.bytes
-       FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(evaluation_id, revision, unit_name)
-       JOIN published_documents d USING (evaluation_id, revision, unit_name)`,
-      [revisions.map((r) => r.evaluation_id), revisions.map((r) => r.revision), revisions.map((r) => r.unit_name)],
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS w(evaluation_id, revision, unit_name, rule_version)
+       JOIN published_documents d USING (evaluation_id, revision, unit_name, rule_version)
+       WHERE d.render_version = $5`,
+      [revisions.map((r) => r.evaluation_id), revisions.map((r) => r.revision), revisions.map((r) => r.unit_name), revisions.map(ruleVersionOf), PUBLISHED_RENDER_VERSION],
     );
     const parts = new Map<string, Partial<PublishedFiles>>();
     for (const row of rows) {
@@ -84,16 +94,30 @@ export class PublishedDocuments {
     return files;
   }
 
-  /** Both files in one statement; files stored for the same name stay (the first rendering wins), another name's are replaced. */
+  /**
+   * Both files in one statement. Files rendered from the same unit name, rule data and renderer stay (the first
+   * rendering wins); files rendered from anything else are replaced.
+   */
   private async store(revision: PublishedRevision, files: PublishedFiles): Promise<void> {
     const formats = ['pdf', 'docx'] as const;
     await Sql.of(this.dataSource).execute(
-      `INSERT INTO published_documents (evaluation_id, revision, format, unit_name, sha256, bytes)
-       SELECT $1, $2, f.format, $3, f.sha256, f.bytes FROM unnest($4::text[], $5::text[], $6::bytea[]) AS f(format, sha256, bytes)
+      `INSERT INTO published_documents (evaluation_id, revision, format, unit_name, rule_version, render_version, sha256, bytes)
+       SELECT $1, $2, f.format, $3, $4, $5, f.sha256, f.bytes FROM unnest($6::text[], $7::text[], $8::bytea[]) AS f(format, sha256, bytes)
        ON CONFLICT (evaluation_id, revision, format) DO UPDATE
-         SET unit_name = excluded.unit_name, sha256 = excluded.sha256, bytes = excluded.bytes, rendered_at = now()
-         WHERE published_documents.unit_name <> excluded.unit_name`,
-      [revision.evaluation_id, revision.revision, revision.unit_name, [...formats], formats.map((f) => sha256(files[f])), formats.map((f) => files[f])],
+         SET unit_name = excluded.unit_name, rule_version = excluded.rule_version, render_version = excluded.render_version,
+             sha256 = excluded.sha256, bytes = excluded.bytes, rendered_at = now()
+         WHERE (published_documents.unit_name, published_documents.rule_version, published_documents.render_version)
+               IS DISTINCT FROM (excluded.unit_name, excluded.rule_version, excluded.render_version)`,
+      [
+        revision.evaluation_id,
+        revision.revision,
+        revision.unit_name,
+        ruleVersionOf(revision),
+        PUBLISHED_RENDER_VERSION,
+        [...formats],
+        formats.map((f) => sha256(files[f])),
+        formats.map((f) => files[f]),
+      ],
     );
   }
 }

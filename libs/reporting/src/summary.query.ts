@@ -237,13 +237,13 @@ export class SummaryExportHandler implements IQueryHandler<SummaryExportQuery, S
     const close = async () => {
       if (!open) return;
       open = false;
-      // The slot is free once the export stops reading: a download that ended (or was left) is not counted
-      // while its transaction ends, so the client's next export is not refused for it.
-      this.running--;
+      // The slot stays taken until the connection is back in the pool: an abandoned export whose FETCH is still
+      // sorting holds a connection, and a client that leaves and asks again in a loop must not take the pool.
       await fetching.catch(() => undefined);
       try {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } finally {
+        this.running--;
         await runner.release();
       }
     };

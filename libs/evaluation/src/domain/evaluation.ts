@@ -218,8 +218,9 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       if (!moves) return edited;
       return {
         ...edited,
+        // The comments of the revision being drafted; earlier revisions' stay where they were written.
         comments: state.comments.map((c) => {
-          const target = movedTarget(c.target, moves);
+          const target = c.revision === state.revision ? movedTarget(c.target, moves) : c.target;
           return target === c.target ? c : { ...c, target };
         }),
         attachments: movedAttachments(state.attachments, moves),
@@ -379,7 +380,7 @@ export class Evaluation {
     const { unitId, cycleId, declared } = this.state.form;
     const form: EvaluationForm = { ...edited, unitId, cycleId: cycleId ?? null, declared: declared ?? null };
     // Comments, evidence and 核查分 that point at a row follow it when rows are inserted, removed or reordered.
-    const rows = pointsAtRows(this.state) ? rowMoves(this.state.form, form) : null;
+    const rows = pointsAtRows(this.state) ? rowMoves(this.state.form, form, ruleSetById(this.state.ruleSetId)) : null;
     this.record({ type: 'EvaluationEdited', payload: rows ? { form, rows } : { form } }, ctx);
   }
 

@@ -136,48 +136,61 @@ function rowChanges(before: RowReading[], after: RowReading[]): RowChange[] {
 }
 
 /**
- * The rows of `before` and `after` as formChanges pairs them, in order: [i, j] the same row (moved, changed or
- * not), [i, null] removed, [null, j] added.
+ * The rows of `before` and `after` paired, in the newer form's order: [i, j] the same row (moved, changed or
+ * not), [i, null] removed, [null, j] added. Rows with the same labels in the same order are the same row (a
+ * longest common subsequence); a row moved past others is found again by its labels; the rows left between
+ * two matched ones are paired by position (a renamed row is a changed row), the rest removed or added.
  */
 function rowPairs(before: RowReading[], after: RowReading[]): [number | null, number | null][] {
+  const anchors = commonRows(before, after);
+  const anchoredBefore = new Set(anchors.map(([i]) => i));
+  const anchoredAfter = new Set(anchors.map(([, j]) => j));
+  // Moved past others: the same labels out of order, before any pairing by position.
+  const free = after.map((_, j) => j).filter((j) => !anchoredAfter.has(j));
+  const movedTo = new Map<number, number>();
+  for (let i = 0; i < before.length; i++) {
+    if (anchoredBefore.has(i)) continue;
+    const at = free.findIndex((j) => after[j].identity === before[i].identity);
+    if (at >= 0) movedTo.set(i, free.splice(at, 1)[0]);
+  }
+  const movedFrom = new Map([...movedTo].map(([i, j]) => [j, i]));
   const pairs: [number | null, number | null][] = [];
   let i = 0;
   let j = 0;
-  for (const [anchorBefore, anchorAfter] of [...commonRows(before, after), [before.length, after.length] as const]) {
-    // The rows between two matched ones: paired by position, then the rest removed or added.
-    while (i < anchorBefore && j < anchorAfter) pairs.push([i++, j++]);
-    while (i < anchorBefore) pairs.push([i++, null]);
-    while (j < anchorAfter) pairs.push([null, j++]);
-    if (i < before.length && j < after.length) pairs.push([i++, j++]);
+  for (const [anchorBefore, anchorAfter] of [...anchors, [before.length, after.length] as const]) {
+    const gapBefore: number[] = [];
+    for (; i < anchorBefore; i++) if (!movedTo.has(i)) gapBefore.push(i);
+    const gapAfter: number[] = [];
+    for (; j < anchorAfter; j++) {
+      if (movedFrom.has(j)) pairs.push([movedFrom.get(j)!, j]);
+      else gapAfter.push(j);
+    }
+    const paired = Math.min(gapBefore.length, gapAfter.length);
+    for (let k = 0; k < paired; k++) pairs.push([gapBefore[k], gapAfter[k]]);
+    for (const b of gapBefore.slice(paired)) pairs.push([b, null]);
+    for (const a of gapAfter.slice(paired)) pairs.push([null, a]);
+    if (anchorBefore < before.length) {
+      pairs.push([anchorBefore, anchorAfter]);
+      i = anchorBefore + 1;
+      j = anchorAfter + 1;
+    }
   }
   return pairs;
 }
 
 /**
  * Where each indicator row of `before` went in `after` (its index, or null when it was removed), matched as
- * formChanges matches rows, and a row moved past others (removed there, the same row added here) found
- * again by its labels; null when every row kept its place. What points at a row (a comment, an evidence
- * file, a 核查分) follows it with this (row-moves.ts).
+ * formChanges matches rows; null when the form has the same rows in the same places. What points at a row
+ * (a comment, an evidence file, a 核查分) follows it with this (row-moves.ts).
  */
-export function rowMoves(before: EvaluationForm, after: EvaluationForm): (number | null)[] | null {
+export function rowMoves(before: EvaluationForm, after: EvaluationForm, ruleSet?: RuleSet): (number | null)[] | null {
   const was = before.indicators ?? [];
   const now = after.indicators ?? [];
   if (was.length === now.length && was.every((row, i) => sameRowLabels(row, now[i]))) return null;
-  const rowsBefore = readRows(before);
-  const rowsAfter = readRows(after);
   const moves: (number | null)[] = was.map(() => null);
-  const added: number[] = [];
-  for (const [i, j] of rowPairs(rowsBefore, rowsAfter)) {
-    if (i !== null) moves[i] = j;
-    else if (j !== null) added.push(j);
-  }
-  // A row moved past others reads as removed here and added there: the same row all the same.
-  for (const [i, j] of moves.entries()) {
-    if (j !== null) continue;
-    const at = added.findIndex((k) => rowsAfter[k].identity === rowsBefore[i].identity);
-    if (at >= 0) moves[i] = added.splice(at, 1)[0];
-  }
-  return moves.every((j, i) => j === i) ? null : moves;
+  for (const [i, j] of rowPairs(readRows(before, ruleSet), readRows(after, ruleSet))) if (i !== null) moves[i] = j;
+  // Rows only added at the end still change what a complete 核查分 covers: recorded too.
+  return was.length === now.length && moves.every((j, i) => j === i) ? null : moves;
 }
 
 /** Same 一级/二级/三级 labels as written: a row that kept its place (the cheap test before any matching). */

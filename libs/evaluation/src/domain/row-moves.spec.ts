@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Evaluation, type CommandContext } from './evaluation.js';
 import type { EditableForm, IndicatorRow } from './evaluation-form.js';
 import { completeForm } from './evaluation-form.fixture.js';
-import { rowMoves } from './form-changes.js';
+import { formChanges, rowMoves } from './form-changes.js';
 import { movedTarget } from './row-moves.js';
 
 const drafter = { userId: 'u-drafter' };
@@ -93,9 +93,39 @@ describe('What points at a row follows it', () => {
     expect(plain.uncommittedEvents[1].payload).not.toHaveProperty('rows');
 
     const evaluation = returnedForm();
-    evaluation.edit(withRows([output, { ...extra, score: 9 }, benefit, satisfaction, { ...extra, name: '新增指标' }]), at(3));
+    evaluation.edit(withRows([output, { ...extra, score: 9 }, benefit, satisfaction]), at(3));
     expect(evaluation.uncommittedEvents[0].payload).not.toHaveProperty('rows');
     expect(evaluation.state.comments.map((c) => c.target)).toEqual(['indicators[2].score', 'indicators[1]', 'projectName']);
+  });
+
+  it('takes a 核查分 that covered every row for incomplete once a row is added at the end', () => {
+    const evaluation = returnedForm();
+    expect(evaluation.state.verification).toMatchObject({ complete: true, indicatorTotal: 81 });
+    evaluation.edit(withRows([output, extra, benefit, satisfaction, { ...extra, name: '新增指标' }]), at(3));
+    expect(evaluation.uncommittedEvents[0].payload).toMatchObject({ rows: [0, 1, 2, 3] });
+    expect(evaluation.state.comments.map((c) => c.target)).toEqual(['indicators[2].score', 'indicators[1]', 'projectName']);
+    expect(evaluation.state.verification).toMatchObject({ complete: false, indicatorTotal: null });
+  });
+
+  it('follows rows swapped while another is deleted: each to its own row, never the deleted one\'s', () => {
+    const evaluation = returnedForm();
+    // [推进会, 稿件合格率, 影响力, 满意度] → [稿件合格率, 推进会, 满意度]: the first two swapped, 影响力 deleted.
+    evaluation.edit(withRows([extra, output, satisfaction]), at(3));
+    expect(evaluation.uncommittedEvents[0].payload).toMatchObject({ rows: [1, 0, null, 2] });
+    expect(evaluation.state.comments.map((c) => c.target)).toEqual(['indicators', 'indicators[0]', 'projectName']);
+    expect(evaluation.state.verification!.rows.map((r) => [r.row, r.score, r.selfScore])).toEqual([[0, 6, 8], [1, 40, 40], [2, 10, 10]]);
+  });
+
+  it('leaves the comments of an earlier revision as they were written', () => {
+    const evaluation = returnedForm();
+    evaluation.edit(withRows([output, extra, benefit, satisfaction]), at(3));
+    evaluation.submit(at(4));
+    evaluation.approve(null, 'c-4', at(5, reviewer));
+    evaluation.publish(at(6, { userId: 'u-manager' }));
+    evaluation.reopen(null, at(7, { userId: 'u-manager' }));
+    evaluation.edit(withRows([satisfaction, output, extra, benefit]), at(8));
+    expect(evaluation.state.comments.filter((c) => c.kind === 'return').map((c) => c.target)).toEqual(['indicators[2].score', 'indicators[1]', 'projectName']);
+    expect(evaluation.uncommittedEvents.at(-1)!.payload).toMatchObject({ rows: [1, 2, 3, 0] });
   });
 });
 
@@ -103,7 +133,7 @@ describe('rowMoves', () => {
   it('is null when every row kept its place, else where each row went', () => {
     const form = completeForm({ indicators: [output, benefit, satisfaction] });
     expect(rowMoves(form, completeForm({ indicators: [output, { ...benefit, score: 30 }, satisfaction] }))).toBeNull();
-    expect(rowMoves(form, completeForm({ indicators: [output, benefit, satisfaction, extra] }))).toBeNull();
+    expect(rowMoves(form, completeForm({ indicators: [output, benefit, satisfaction, extra] }))).toEqual([0, 1, 2]);
     expect(rowMoves(form, completeForm({ indicators: [extra, output, benefit, satisfaction] }))).toEqual([1, 2, 3]);
     expect(rowMoves(form, completeForm({ indicators: [output, satisfaction] }))).toEqual([0, null, 1]);
     expect(rowMoves(form, completeForm({ indicators: [] }))).toEqual([null, null, null]);
@@ -126,5 +156,14 @@ describe('rowMoves of a row moved past others', () => {
     const form = completeForm({ indicators: [output, benefit, satisfaction] });
     expect(rowMoves(form, completeForm({ indicators: [satisfaction, output, benefit] }))).toEqual([1, 2, 0]);
     expect(rowMoves(form, completeForm({ indicators: [benefit, satisfaction, output] }))).toEqual([2, 0, 1]);
+  });
+});
+
+describe('formChanges of rows that only moved', () => {
+  it('lists nothing for a row moved past others, and its change when it changed', () => {
+    const before = completeForm({ indicators: [output, extra, benefit, satisfaction] });
+    expect(formChanges(before, completeForm({ indicators: [satisfaction, output, extra, benefit] })).rows).toEqual([]);
+    const changed = formChanges(before, completeForm({ indicators: [{ ...satisfaction, score: 9 }, output, extra, benefit] })).rows;
+    expect(changed.map((r) => [r.change, r.index, r.previousIndex, r.fields.map((f) => f.path)])).toEqual([['changed', 0, 3, ['indicators[0].score']]]);
   });
 });

@@ -8,7 +8,7 @@ import type { Verification } from './review.js';
  * What points at an indicator row — a reviewer's comment ("indicators[3].score"), an evidence file
  * ("indicators[3]"), a 核查分 (row 3) — follows the row when an edit inserts, deletes or reorders rows.
  * `moves[i]` is where row i of the form before the edit went (null: removed), as formChanges matches rows
- * (rowMoves). A comment or evidence file whose row was removed points at the 绩效指标 section instead (it is
+ * (rowMoves). Comments of earlier revisions stay as written. A comment or evidence file whose row was removed points at the 绩效指标 section instead (it is
  * still shown, and the reviewer sees the row removed); a 核查分 of a removed row is dropped.
  */
 export type RowMoves = readonly (number | null)[];
@@ -24,11 +24,19 @@ export function movedTarget(target: string | null, moves: RowMoves): string | nu
   return `indicators[${index}]${path.field === null ? '' : `.${path.field}`}`;
 }
 
-/** Whether anything points at an indicator row (else an edit need not match rows at all). */
-export function pointsAtRows(pointers: { comments: readonly { target: string | null }[]; attachments?: readonly AttachmentMeta[]; verification?: Verification | null }): boolean {
+/**
+ * Whether anything points at an indicator row (else an edit need not match rows at all): a comment of the
+ * revision being drafted, an evidence file, a 核查分.
+ */
+export function pointsAtRows(pointers: {
+  revision: number;
+  comments: readonly { target: string | null; revision: number }[];
+  attachments?: readonly AttachmentMeta[];
+  verification?: Verification | null;
+}): boolean {
   const atRow = (target: string | null) => target !== null && /^indicators\[/.test(target);
   return (
-    pointers.comments.some((c) => atRow(c.target)) ||
+    pointers.comments.some((c) => c.revision === pointers.revision && atRow(c.target)) ||
     (pointers.attachments ?? []).some((a) => atRow(a.target)) ||
     (pointers.verification?.rows.length ?? 0) > 0
   );

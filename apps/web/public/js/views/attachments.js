@@ -29,9 +29,11 @@ export function fmtSize(bytes) {
 
 /**
  * The 佐证材料 card of a form page. `formArea`: the rendered form, whose indicator rows get a 📎 count;
- * `onVersion(version)`: the form's version moved by an upload or a deletion (the editor keeps saving with it).
+ * `onVersion(version)`: the form's version moved by an upload or a deletion (the editor keeps saving with it);
+ * `rowNow(i)`: where row i of the saved form is in the editor now (-1: deleted), `rowsMoved()`: whether the
+ * editor holds rows added, moved or deleted and not saved (an upload for a row then waits for the save).
  */
-export function attachmentsSection({ view, formArea, onVersion }) {
+export function attachmentsSection({ view, formArea, onVersion, rowNow = (i) => i, rowsMoved = () => false }) {
   const id = view.id;
   const mayAttach = view.allowedActions.includes('attach');
   const mayDetach = view.allowedActions.includes('detach');
@@ -57,6 +59,12 @@ export function attachmentsSection({ view, formArea, onVersion }) {
     input.addEventListener('change', async () => {
       const file = input.files?.[0];
       if (!file) return;
+      if (target.value && rowsMoved()) {
+        // The rows are numbered as saved; the editor's differ until the save.
+        toast('指标行有未保存的添加、移动或删除，请先保存，再为某一行上传佐证材料', 'error');
+        input.value = '';
+        return;
+      }
       const form = new FormData();
       form.append('file', file, file.name);
       pick.disabled = true;
@@ -136,7 +144,13 @@ export function attachmentsSection({ view, formArea, onVersion }) {
   function markRows() {
     for (const old of formArea.querySelectorAll('.evidence-mark')) old.remove();
     const counts = new Map();
-    for (const a of items) if (a.target) counts.set(rowOf(a.target), (counts.get(rowOf(a.target)) ?? 0) + 1);
+    // Counted on the saved rows, marked where each of them is in the editor now.
+    for (const a of items) {
+      const saved = /^indicators\[(\d+)\]/.exec(a.target ?? '');
+      const now = saved ? rowNow(Number(saved[1])) : -1;
+      if (now >= 0) counts.set(`indicators[${now}]`, (counts.get(`indicators[${now}]`) ?? 0) + 1);
+    }
+    const moved = rowsMoved();
     for (const tr of formArea.querySelectorAll('tr.ind-row[data-path]')) {
       const row = tr.dataset.path;
       const n = counts.get(row) ?? 0;
@@ -146,10 +160,10 @@ export function attachmentsSection({ view, formArea, onVersion }) {
         cell.append(h('button.evidence-mark.evidence-count', {
           type: 'button',
           title: `${n} 个佐证材料`,
-          'aria-label': `${rowName(Number(/\d+/.exec(row)[0]))}：${n} 个佐证材料`,
+          'aria-label': `${moved ? `第 ${Number(/\d+/.exec(row)[0]) + 1} 行` : rowName(Number(/\d+/.exec(row)[0]))}：${n} 个佐证材料`,
           onclick: () => showRow(row),
         }, clip(), String(n)));
-      } else if (mayAttach) {
+      } else if (mayAttach && !moved) {
         cell.append(h('button.evidence-mark.evidence-add', {
           type: 'button',
           title: '为此行上传佐证材料',
@@ -163,7 +177,8 @@ export function attachmentsSection({ view, formArea, onVersion }) {
   function showRow(row) {
     section.scrollIntoView({ behavior: 'smooth', block: 'start' });
     for (const tr of listBox.querySelectorAll('tr[data-attachment]')) {
-      if (rowOf(tr.dataset.target) !== row) continue;
+      const saved = /^indicators\[(\d+)\]/.exec(tr.dataset.target ?? '');
+      if (!saved || `indicators[${rowNow(Number(saved[1]))}]` !== row) continue;
       tr.classList.add('hl');
       setTimeout(() => tr.classList.remove('hl'), 3000);
     }
@@ -209,9 +224,4 @@ function clip() {
   path.setAttribute('d', 'M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48');
   svg.append(path);
   return svg;
-}
-
-/** "indicators[2].score" → "indicators[2]"; other targets as they are. */
-function rowOf(target) {
-  return /^indicators\[\d+\]/.exec(target ?? '')?.[0] ?? target;
 }

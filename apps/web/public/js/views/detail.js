@@ -386,7 +386,15 @@ export async function renderDetail(ctx, id) {
   }));
   const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty, onRowsRendered: isArchive ? null : followRowComments });
   // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
-  const evidence = isArchive ? null : attachmentsSection({ view, formArea, onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; } });
+  // The rows as saved, by identity: where each is in the editor now, and whether any was added, moved or deleted.
+  const savedRows = [...state.draft.indicators];
+  const evidence = isArchive ? null : attachmentsSection({
+    view,
+    formArea,
+    onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; },
+    rowNow: (i) => state.draft.indicators.indexOf(savedRows[i]),
+    rowsMoved: () => state.draft.indicators.length !== savedRows.length || state.draft.indicators.some((row, i) => row !== savedRows[i]),
+  });
   const layout = h('div.detail-layout', h('div.detail-main', formArea, evidence));
   main.append(layout, printFooter(view));
   const pending = view.scoring?.pending;
