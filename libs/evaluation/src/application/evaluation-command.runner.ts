@@ -47,13 +47,13 @@ export class EvaluationCommandRunner {
         // A refusal on a state this process wrote (which another process may have moved past since): decided again
         // on the row, so that the answer is the one the row gives (a stale version is VERSION_CONFLICT, not a
         // refusal of the old state's). Nothing was written: a refusal comes before the write or is the write's guard.
-        if (!(error instanceof DomainError)) throw error;
+        if (!(error instanceof DomainError) && !isDeadlock(error)) throw error;
         this.repository.forgetCached(id);
         return null;
       });
       if (done) return this.answer(done.evaluation, done.saved);
     }
-    const done = await this.decideAndSave(id, await this.repository.loadState(id), user, action, expectedVersion, change);
+    const done = await againAfterDeadlock(async () => this.decideAndSave(id, await this.repository.loadState(id), user, action, expectedVersion, change));
     return this.answer(done.evaluation, done.saved);
   }
 
@@ -81,11 +81,13 @@ export class EvaluationCommandRunner {
     change: (evaluation: Evaluation, ctx: CommandContext, manager: EntityManager) => Promise<void>,
   ): Promise<EvaluationRef> {
     try {
-      const { evaluation, saved } = await this.dataSource.transaction(async (manager) => {
-        const state = await this.repository.loadState(id, manager);
-        const evaluation = await this.changed(id, state, user, action, (e, ctx) => change(e, ctx, manager));
-        return { evaluation, saved: await this.repository.save(evaluation, expectedVersion, manager) };
-      });
+      const { evaluation, saved } = await againAfterDeadlock(() =>
+        this.dataSource.transaction(async (manager) => {
+          const state = await this.repository.loadState(id, manager);
+          const evaluation = await this.changed(id, state, user, action, (e, ctx) => change(e, ctx, manager));
+          return { evaluation, saved: await this.repository.save(evaluation, expectedVersion, manager) };
+        }),
+      );
       return this.answer(evaluation, saved);
     } catch (error) {
       return this.repository.refuseConflict(error, id, expectedVersion);
@@ -109,5 +111,29 @@ export class EvaluationCommandRunner {
   private answer(evaluation: Evaluation, { events, scores, findings }: SavedEvaluation): EvaluationRef {
     announceChange(this.live, evaluation.state, events);
     return { id: evaluation.state.id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
+  }
+}
+
+/** PostgreSQL's deadlock_detected: it broke a cycle of lock waits by aborting this statement or transaction. */
+const DEADLOCK = '40P01';
+const DEADLOCK_ATTEMPTS = 3;
+
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === DEADLOCK;
+}
+
+/**
+ * A command's write that PostgreSQL chose to abort to break a deadlock (two writers of one form locking its event
+ * key and its row in opposite orders: an edit's single statement and a submission's transaction) wrote nothing:
+ * it is decided again on the row as it is now, which gives the answer it deserves (VERSION_CONFLICT when the other
+ * writer won, success when it did not). Seen once in 1,000 conflicting commands as a 500 (conflicts.fault-spec).
+ */
+async function againAfterDeadlock<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isDeadlock(error) || tries >= DEADLOCK_ATTEMPTS) throw error;
+    }
   }
 }
