@@ -157,6 +157,45 @@ describe('Input hardening', () => {
     });
   });
 
+  describe('numbers with an exponent, deadlines and reminder policies (found by fuzzing: each was a 500)', () => {
+    it('refuses 分值, 得分 and 核查分 written with an exponent below hundredths, and takes whole ones', async () => {
+      const before = await eventCount();
+      const form = newMediaForm();
+      form.indicators[0] = { ...form.indicators[0], weight: 1e-7, score: 5e-324 };
+      const tiny = await drafter.post('/api/evaluations', form);
+      refusal(tiny, 400, 'VALIDATION_FAILED');
+      expect(fields(tiny.body).sort()).toEqual(['indicators[0].score', 'indicators[0].weight']);
+      const verified = await reviewer.post('/api/evaluations/00000000-0000-4000-8000-000000000000/approve', { expectedVersion: 1, verifiedScores: [{ row: 0, score: 1e-7, reason: 'x' }] });
+      refusal(verified, 400, 'VALIDATION_FAILED');
+      expect(fields(verified.body)).toEqual(['verifiedScores[0].score']);
+      expect(await eventCount()).toBe(before);
+      const whole = newMediaForm();
+      whole.indicators[0] = { ...whole.indicators[0], weight: 2.5e1, score: 2.5e1 };
+      expect((await drafter.post('/api/evaluations', whole)).status).toBe(201);
+    });
+
+    it('refuses a deadline with a signed year, a reminder policy that is an array, and reminders a year or more long', async () => {
+      const manager = await ApiClient.login(api.baseUrl, 'manager');
+      const cycle = { fiscalYear: 2031, name: '2031 年度评价', submissionDeadline: '2032-03-31T23:59:59+08:00', reviewDeadline: '2032-04-30T23:59:59+08:00' };
+      const cycles = async () => Number((await api.query<{ n: string }>('SELECT count(*) AS n FROM cycles'))[0].n);
+      const before = await cycles();
+      for (const deadline of ['+2030-01-01T00:00:00Z', '-2026-01-01T00:00:00Z']) {
+        refusal(await manager.post('/api/cycles', { ...cycle, submissionDeadline: deadline }), 400, 'INVALID_CYCLE');
+      }
+      for (const reminderPolicy of [[], [[]]]) refusal(await manager.post('/api/cycles', { ...cycle, reminderPolicy }), 400, 'VALIDATION_FAILED');
+      const huge = await manager.post('/api/cycles', { ...cycle, reminderPolicy: { before: ['P9999999999999999999999999999D'], reviewWait: 'P3D' } });
+      refusal(huge, 400, 'INVALID_CYCLE');
+      expect(huge.body.details).toEqual({ field: 'reminderPolicy.before[0]' });
+      refusal(await manager.post('/api/cycles', { ...cycle, reminderPolicy: { before: ['P7D'], reviewWait: 'P367D' } }), 400, 'INVALID_CYCLE');
+      expect(await cycles()).toBe(before);
+
+      const created = await manager.post('/api/cycles', { ...cycle, reminderPolicy: { before: ['P7D', 'P1D'], reviewWait: 'P366D' } });
+      expect(created.status).toBe(201);
+      refusal(await manager.patch(`/api/cycles/${created.body.id}`, { reviewDeadline: '+2030-01-01T00:00:00Z' }), 400, 'INVALID_CYCLE');
+      refusal(await manager.patch(`/api/cycles/${created.body.id}`, { reminderPolicy: [] }), 400, 'VALIDATION_FAILED');
+    });
+  });
+
   describe('prototype keys, tokens and framework errors', () => {
     it('refuses __proto__ and constructor keys as unknown fields, at any depth and in query strings', async () => {
       const form = JSON.stringify(newMediaForm());

@@ -68,6 +68,20 @@ describe('Reminders on a moved clock', () => {
     return dataSource.query('SELECT kind, recipient_id, evaluation_id FROM notifications ORDER BY kind, recipient_id');
   }
 
+  it("scans every other cycle when one cannot be scanned, and fails the run afterwards", async () => {
+    const broken = await cycleIn('策略损坏的批次');
+    const sound = await cycleIn('正常的批次');
+    await draftIn(broken, minus(20));
+    const evaluation = await draftIn(sound, minus(20));
+    // Written before the API refused such policies: a wait no date can be computed from.
+    await dataSource.query(`UPDATE cycles SET reminder_policy = $2 WHERE id = $1`, [broken.id, JSON.stringify({ before: ['P7D'], reviewWait: 'P99999999999999999999999999W' })]);
+    await expect(scan.run(minus(6.5))).rejects.toThrow();
+    expect((await notices()).map((n) => [n.kind, n.evaluation_id])).toEqual([
+      ['reminder', evaluation.state.id],
+      ['reminder', evaluation.state.id],
+    ]);
+  });
+
   it('reminds each drafter once per moment, then sends the overdue notice and the escalation once', async () => {
     const cycle = await cycleIn('年度项目支出绩效自评');
     const evaluation = await draftIn(cycle, minus(20));

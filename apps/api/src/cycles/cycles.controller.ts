@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Matches, ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CyclesStore, RecomputeCycleCommand, RecomputeRuns } from '#perf-eval/cycles';
 import { Allowed, CurrentUser } from '../auth/auth.decorators.js';
@@ -45,6 +45,7 @@ export class CreateCycleDto {
   reviewDeadline: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReminderPolicyDto)
   reminderPolicy?: ReminderPolicyDto;
@@ -68,6 +69,7 @@ export class UpdateCycleDto {
   reviewDeadline?: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReminderPolicyDto)
   reminderPolicy?: ReminderPolicyDto;

@@ -4,7 +4,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsHundredths } from './hundredths.validator.js';
 import { isNonNegativeAmountInput, toAmount, EVALUATION_METHODS, type EditableForm, type EvaluationForm, type EvaluationMethod, type FundsRow } from '#perf-eval/evaluation';
 import type { NewEvaluationForm } from '#perf-eval/evaluation';
 
@@ -35,7 +35,7 @@ function IsAmount(options?: ValidationOptions) {
 function IsPoints() {
   return (object: object, propertyName: string) => {
     const label = propertyName === 'weight' ? '分值' : '得分';
-    IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: `${label}须为数字（最多 2 位小数）` })(object, propertyName);
+    IsHundredths({ message: `${label}须为数字（最多 2 位小数）` })(object, propertyName);
     Min(0, { message: `${label}须在 0 到 100 之间` })(object, propertyName);
     Max(100, { message: `${label}须在 0 到 100 之间` })(object, propertyName);
   };

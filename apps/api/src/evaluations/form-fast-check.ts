@@ -1,4 +1,5 @@
 import { isNonNegativeAmountInput, EVALUATION_METHODS } from '#perf-eval/evaluation';
+import { isHundredths } from './hundredths.validator.js';
 
 /**
  * A plain check of the self-evaluation form body (EvaluationFormDto / UpdateEvaluationDto), never more
@@ -25,7 +26,6 @@ const FUNDS_ROW_KEYS = new Set(['initialBudget', 'fullYearBudget', 'executed']);
 const GOALS_KEYS = new Set(['expected', 'actual']);
 const INDICATOR_KEYS = new Set(['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation']);
 const METHODS: ReadonlySet<unknown> = new Set(EVALUATION_METHODS);
-const TWO_DECIMALS = /^-?\d+(\.\d{1,2})?$/;
 
 const absent = (v: unknown) => v === undefined || v === null;
 
@@ -41,8 +41,8 @@ function plainWith(value: unknown, allowed: ReadonlySet<string>): value is Recor
 const text = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
 const optionalText = (v: unknown, max: number) => absent(v) || text(v, max);
 const integerIn = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-/** IsPoints: IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }), Min(0), Max(100), optional. */
-const optionalScore = (v: unknown) => absent(v) || (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 && TWO_DECIMALS.test(String(v)));
+/** IsPoints: IsHundredths, Min(0), Max(100), optional. */
+const optionalScore = (v: unknown) => absent(v) || (isHundredths(v) && v >= 0 && v <= 100);
 
 function fundsRow(v: unknown): boolean {
   if (absent(v)) return true;

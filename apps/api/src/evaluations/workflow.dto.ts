@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsHundredths } from './hundredths.validator.js';
 
 export class TransitionDto {
   @ApiProperty({ description: '您读取时的版本号' })
@@ -18,7 +19,7 @@ export class VerifiedScoreDto {
   row: number;
 
   @ApiProperty({ description: '核查分（0 至该行分值，最多两位小数）', example: 24.5 })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsHundredths({ message: '核查分须为数字（最多 2 位小数）' })
   score: number;
 
   @ApiPropertyOptional({ nullable: true, description: '核查说明：核查分与自评得分不同时必填' })
