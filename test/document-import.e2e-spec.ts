@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
@@ -280,6 +281,53 @@ describe('Import of the units\' own Word files', () => {
       const docx = await docxOf([paragraph('2021年度工作总结'), table([[cell('单位'), cell('北京')]], 2)]);
       await refused(await manager.postFile(IMPORT, docx, DOCX), 400, 'IMPORT_EMPTY', before);
       await refused(await manager.upload(IMPORT, docx, 'summary.docx'), 400, 'IMPORT_EMPTY', before);
+    });
+
+    it('a small workbook that reaches far (a cell at AZ200000, a merged range to row 200000): 400 before it is laid out, the API still up', async () => {
+      // Each was an 11 KB file that blocked the API for two minutes at 3.8 GB and then answered 500 (found by fuzzing).
+      const before = await counts();
+      for (const sheetXml of [
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row><row r="200000"><c r="AZ200000" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>',
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>项目支出绩效自评表</t></is></c></row></sheetData><mergeCells count="1"><mergeCell ref="AA1:AZ200000"/></mergeCells></worksheet>',
+      ]) {
+        const far = new JSZip();
+        far.file('xl/workbook.xml', '<workbook/>');
+        far.file('xl/worksheets/sheet1.xml', sheetXml);
+        const res = await manager.postFile(IMPORT, await far.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), XLSX);
+        await refused(res, 400, 'IMPORT_FILE_UNREADABLE', before);
+        expect(res.body.message).toContain('工作表范围过大');
+      }
+      expect((await request(api.baseUrl).get('/api/health')).status).toBe(200);
+    });
+
+    it('a Word file nested 20,000 deep: 400 IMPORT_FILE_UNREADABLE (the readers ran out of stack: a 500)', async () => {
+      const before = await counts();
+      const deep = new JSZip();
+      deep.file(
+        'word/document.xml',
+        `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>${'<w:hyperlink>'.repeat(20_000)}<w:r><w:t>x</w:t></w:r>${'</w:hyperlink>'.repeat(20_000)}</w:p></w:body></w:document>`,
+      );
+      const res = await manager.postFile(IMPORT, await deep.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), DOCX);
+      await refused(res, 400, 'IMPORT_FILE_UNREADABLE', before);
+      expect(res.body.message).toContain('嵌套过深');
+    });
+
+    it('a date cell whose number is no date, and a file name with a NUL: answered 400, never 500', async () => {
+      const before = await counts();
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('自评表');
+      sheet.getCell('A1').value = '项目支出绩效自评表';
+      sheet.getCell('A2').value = 1e20;
+      sheet.getCell('A2').numFmt = 'yyyy-mm-dd';
+      const res = await manager.postFile(IMPORT, Buffer.from(await workbook.xlsx.writeBuffer()), XLSX);
+      expect(res.status).toBe(400);
+      expect(await counts()).toEqual(before);
+
+      const boundary = 'XB';
+      const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00b.txt\r\nContent-Type: text/plain\r\n\r\n${SAMPLE}\r\n--${boundary}--\r\n`);
+      const named = await request(api.baseUrl).post(IMPORT).set('Authorization', `Bearer ${manager.session!.token}`).set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+      await refused(named, 400, 'VALIDATION_FAILED', before);
+      expect(named.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['file.name']);
     });
 
     it('a multipart request without the file: 400 IMPORT_BODY_REQUIRED', async () => {

@@ -127,12 +127,19 @@ function textOf(bytes: Buffer): string | null {
   }
 }
 
-/** Multer hands the name as latin1; a name from a browser is UTF-8. Path parts are dropped. */
+/**
+ * Multer hands the name as latin1; a name from a browser is UTF-8. Path parts are dropped. The same text policy as
+ * every other field (a NUL in an RFC 5987 name reached PostgreSQL and was a 500): refused with VALIDATION_FAILED.
+ */
 function safeName(name: string | undefined): string | null {
   if (!name) return null;
   const decoded = Buffer.from(name, 'latin1').toString('utf8');
   const base = (decoded.includes('\uFFFD') ? name : decoded).split(/[\\/]/).pop()!.trim();
-  return base === '' ? null : base.slice(0, 255);
+  if (base === '') return null;
+  const errors: FieldError[] = [];
+  const cleaned = cleanText(base.slice(0, 255), 'file.name', errors) as string;
+  if (errors.length > 0) throw new ValidationFailedError(errors);
+  return cleaned.trim() === '' ? null : cleaned;
 }
 
 /** `X-File-Name` carries a percent-encoded name; a malformed or overlong one is refused, not guessed at. */

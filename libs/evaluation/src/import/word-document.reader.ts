@@ -24,9 +24,30 @@ const TRANSPARENT = new Set(['sdt', 'sdtContent', 'customXml', 'smartTag', 'ins'
 /** Inside a paragraph: nothing a reader sees as this paragraph's text. */
 const SKIPPED_IN_RUNS = new Set(['del', 'moveFrom', 'drawing', 'pict', 'object', 'footnoteReference', 'endnoteReference', 'rPr', 'pPr']);
 
+/**
+ * How deep elements may nest. Word's own documents nest some tens deep (a table in a table cell is ~15 more);
+ * the readers below walk the tree recursively, and 20,000 nested hyperlinks ran them out of stack (a 500).
+ */
+export const MAX_XML_DEPTH = 256;
+
+/** The deepest nesting of elements in `xml`, read off its tags (comments, declarations and CDATA skipped). */
+export function xmlDepth(xml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  const tag = /<(!--[\s\S]*?--|!\[CDATA\[[\s\S]*?\]\]|[?!][^>]*|\/[^>]*|[^>]*?(\/)?)>/g;
+  for (let m = tag.exec(xml); m !== null; m = tag.exec(xml)) {
+    const body = m[1];
+    if (body.startsWith('!') || body.startsWith('?')) continue;
+    if (body.startsWith('/')) depth--;
+    else if (m[2] === undefined) deepest = Math.max(deepest, ++depth);
+  }
+  return deepest;
+}
+
 export function readWordDocument(xml: string): DocumentBlock[] {
   // A DOCTYPE has no place in document.xml; refusing it keeps entity tricks out.
   if (/<!DOCTYPE/i.test(xml)) throw new WordDocumentError('Word 文档内容无效（含 DOCTYPE）');
+  if (xmlDepth(xml) > MAX_XML_DEPTH) throw new WordDocumentError(`Word 文档的结构嵌套过深（超过 ${MAX_XML_DEPTH} 层），无法读取`);
   let document;
   try {
     document = new DOMParser({

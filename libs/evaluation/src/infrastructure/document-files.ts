@@ -80,7 +80,8 @@ async function openNow(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedD
   }
   if (format === 'xlsx') {
     // ExcelJS unpacks the workbook itself: inflate every entry once with the ceiling first.
-    await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir), maxUnpackedBytes);
+    const parts = await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir), maxUnpackedBytes);
+    for (const [name, xml] of parts) if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) checkSheetExtent(xml.toString('utf8'));
     return { format: 'xlsx', blocks: await workbookTables(bytes) };
   }
   throw new UnsupportedFileError('压缩文件既不是 Word（.docx）也不是 Excel（.xlsx）文件');
@@ -149,6 +150,37 @@ interface Range {
   left: number;
   bottom: number;
   right: number;
+}
+
+/**
+ * How far a worksheet may reach. A sheet is read as a grid from A1 to its last cell or merged range, and ExcelJS
+ * makes a cell of every position a merged range covers: one cell at AZ200000 (an 11 KB file) cost 3.8 GB and two
+ * minutes of a blocked API. A self-evaluation form is ~12 columns by ~40 rows; these bounds hold a thousand forms
+ * stacked in one sheet.
+ */
+export const MAX_SHEET_ROWS = 50_000;
+export const MAX_SHEET_COLUMNS = 200;
+export const MAX_SHEET_CELLS = 500_000;
+
+/** Refuses a worksheet whose cells or merged ranges reach beyond the bounds, read off its XML before ExcelJS loads it. */
+export function checkSheetExtent(xml: string): void {
+  let rows = 0;
+  let columns = 0;
+  const reach = (letters: string, digits: string) => {
+    columns = Math.max(columns, columnNumber(letters));
+    rows = Math.max(rows, Number(digits));
+  };
+  for (const m of xml.matchAll(/<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"/g)) reach(m[1], m[2]);
+  for (const m of xml.matchAll(/<row\b[^>]*?\br="(\d{1,7})"/g)) rows = Math.max(rows, Number(m[1]));
+  for (const m of xml.matchAll(/<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"/g)) {
+    reach(m[1], m[2]);
+    reach(m[3], m[4]);
+  }
+  if (rows > MAX_SHEET_ROWS || columns > MAX_SHEET_COLUMNS || rows * columns > MAX_SHEET_CELLS) {
+    throw new UnreadableFileError(
+      `Excel 工作表范围过大（到第 ${rows} 行、第 ${columns} 列；最多 ${MAX_SHEET_ROWS} 行、${MAX_SHEET_COLUMNS} 列、${MAX_SHEET_CELLS / 10_000} 万个单元格），请删去表外的内容或拆分后再导入`,
+    );
+  }
 }
 
 async function workbookTables(bytes: Buffer): Promise<DocumentBlock[]> {
@@ -239,7 +271,8 @@ function valueText(value: ExcelJS.CellValue, numFmt: string | undefined): string
   if (typeof value === 'string') return value.replace(/\r\n?/g, '\n');
   if (typeof value === 'number') return numberText(value, numFmt);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // A date-formatted cell whose number is no date (1e20) reads as nothing, not as a RangeError.
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString().slice(0, 10) : '';
   if (typeof value === 'object') {
     if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((run) => run.text).join('').replace(/\r\n?/g, '\n');
     if ('formula' in value || 'sharedFormula' in value) return valueText((value as { result?: ExcelJS.CellValue }).result ?? null, numFmt);
