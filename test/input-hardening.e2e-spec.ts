@@ -174,6 +174,15 @@ describe('Input hardening', () => {
       expect((await drafter.post('/api/evaluations', whole)).status).toBe(201);
     });
 
+    it('refuses blank names of units, departments and people', async () => {
+      const units = (await admin.get('/api/units')).body.length;
+      for (const body of [{ name: ' ', competentDepartment: '主管部门' }, { name: '\u3000\t', competentDepartment: '主管部门' }, { name: '某单位', competentDepartment: '  ' }]) {
+        refusal(await admin.post('/api/units', body), 400, 'VALIDATION_FAILED');
+      }
+      refusal(await admin.post('/api/users', { username: 'blank-name', password: 'blank-name-pass-1', displayName: '   ', roles: ['drafter'], unitIds: [] }), 400, 'VALIDATION_FAILED');
+      expect((await admin.get('/api/units')).body.length).toBe(units);
+    });
+
     it('refuses a deadline with a signed year, a reminder policy that is an array, and reminders a year or more long', async () => {
       const manager = await ApiClient.login(api.baseUrl, 'manager');
       const cycle = { fiscalYear: 2031, name: '2031 年度评价', submissionDeadline: '2032-03-31T23:59:59+08:00', reviewDeadline: '2032-04-30T23:59:59+08:00' };
@@ -229,6 +238,12 @@ describe('Input hardening', () => {
       refusal(compress, 415, 'UNSUPPORTED_MEDIA_TYPE');
       const charset = await post('/api/evaluations').set('Content-Type', 'application/json; charset=ebcdic').send('{}');
       refusal(charset, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      // Unicode charsets other than UTF-8 too (UTF-16/32/7 were a 403 FORBIDDEN, UTF-16LE was read), at login as anywhere.
+      for (const other of ['utf-16', 'utf-16le', 'UTF-16BE', 'utf-32', 'utf-7']) {
+        refusal(await post('/api/evaluations').set('Content-Type', `application/json; charset=${other}`).send('{}'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+        refusal(await request(api.baseUrl).post('/api/auth/login').set('Content-Type', `application/json; charset="${other}"`).send('{}'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      }
+      expect((await post('/api/evaluations').set('Content-Type', 'application/json; charset=UTF-8').send(JSON.stringify(newMediaForm()))).status).toBe(201);
       const xml = await post('/api/evaluations').set('Content-Type', 'application/xml').send('<form/>');
       refusal(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
       const text = await post('/api/evaluations').set('Content-Type', 'text/plain').send(JSON.stringify(newMediaForm()));

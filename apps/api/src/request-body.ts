@@ -53,8 +53,14 @@ export function requireKnownMediaType(req: Request, _res: Response, next: NextFu
   if (!req.path.startsWith('/api/') || !['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req)) return next();
   const isImport = req.path === IMPORT_PATH;
   const isAttachment = req.method === 'POST' && ATTACHMENTS_PATH.test(req.path);
-  if (req.is(isImport ? IMPORT_TYPES : isAttachment ? 'multipart/form-data' : 'application/json')) return next();
   const contentType = req.headers['content-type'] ?? null;
+  if (req.is(isImport ? IMPORT_TYPES : isAttachment ? 'multipart/form-data' : 'application/json')) {
+    // JSON is read as UTF-8 only: body-parser read UTF-16 (BOM rules aside) and answered UTF-32 or UTF-7 with 403.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+    if (isImport || isAttachment || charset === undefined || /^utf-?8$/i.test(charset)) return next();
+    next(new UnsupportedMediaTypeError(`请求体须为 UTF-8 编码的 JSON（收到 charset=${charset}）`, { contentType, expected: 'application/json; charset=utf-8' }));
+    return;
+  }
   if (isAttachment) {
     next(new UnsupportedMediaTypeError('佐证材料须以 multipart/form-data 上传（表单字段 file）', { contentType, expected: 'multipart/form-data' }));
     return;

@@ -24,11 +24,13 @@ export class CreateUnitDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(/\S/, { message: '请填写单位名称' })
   name: string;
 
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(/\S/, { message: '请填写主管部门名称' })
   competentDepartment: string;
 }
 
@@ -71,6 +73,7 @@ export class CreateUserDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(/\S/, { message: '请填写姓名' })
   displayName: string;
 
   @IsArray()
@@ -106,6 +109,7 @@ export class UpdateUserDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(/\S/, { message: '请填写姓名' })
   displayName?: string;
 
   @IsOptional()
