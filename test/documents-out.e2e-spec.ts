@@ -274,6 +274,19 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
       expect(await storedDigests(ids)).toEqual(first);
     });
 
+    it('has a worker back-fill the files of forms published before they were stored, without a pack asked', async () => {
+      // The seed's forms were imported as published: no publication event, no files. A second worker with no delay renders them.
+      await api.query('DELETE FROM published_documents');
+      api.startWorker({ PUBLISHED_BACKFILL_DELAY_MS: '0' });
+      const published = Number((await api.query<{ n: string }>('SELECT count(DISTINCT evaluation_id) AS n FROM evaluation_revisions'))[0].n);
+      expect(published).toBeGreaterThanOrEqual(8);
+      await eventually(async () => Number((await api.query<{ n: string }>('SELECT count(*) AS n FROM published_documents'))[0].n), (n) => n === 2 * published, 60_000);
+      // And the pack reads them: its files are the stored ones.
+      const pack = `fiscalYear=2021&unitId=${drafter.session!.user.unitIds[0]}`;
+      const digests = await formDigests(pack);
+      expect(await storedDigests([...new Set(Object.keys(digests).map((k) => k.split('.')[0]))])).toEqual(digests);
+    });
+
     it('has the worker render a form\'s files when it is published, and renders them again for a renamed unit', async () => {
       const created = await drafter.post('/api/evaluations', newMediaForm({ fiscalYear: 2023, projectName: '公开即生成的项目' }));
       expect(created.status).toBe(201);

@@ -15,6 +15,7 @@ import { RemindersProcessor } from './reminders.processor.js';
 import { DeliveriesProcessor } from './deliveries.processor.js';
 import { Heartbeat } from './heartbeat.js';
 import { RuleChangeRescore } from './rule-change.rescore.js';
+import { PublishedDocumentsBackfill } from './published-documents.backfill.js';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { RuleChangeRescore } from './rule-change.rescore.js';
     Heartbeat,
     RuleChangeRescore,
     PublishedDocuments,
+    PublishedDocumentsBackfill,
   ],
 })
 export class WorkerModule {}

@@ -95,6 +95,14 @@ export const CONFIG_VARIABLES = {
     en: 'base of the links in notifications',
   }),
   reminderTickMs: integer({ name: 'REMINDER_TICK_MS', default: 15_000, min: 100, max: DAY, zh: '任务进程检查截止期限的间隔', en: 'how often the worker checks deadlines' }),
+  publishedBackfillDelayMs: integer({
+    name: 'PUBLISHED_BACKFILL_DELAY_MS',
+    default: 60_000,
+    min: 0,
+    max: DAY,
+    zh: '任务进程启动后多久开始补生成已公开自评表的 PDF/Word',
+    en: 'how long after start the worker begins rendering the public files of forms published without them',
+  }),
   outboxPollMs: integer({
     name: 'OUTBOX_POLL_MS',
     default: 10_000,

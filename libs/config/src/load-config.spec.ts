@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         webhookTimeoutMs: 10_000,
         publicUrl: 'http://localhost:3000',
         reminderTickMs: 15_000,
+        publishedBackfillDelayMs: 60_000,
         outboxPollMs: 10_000,
         outboxListenRetryMs: 500,
         countsFoldMs: null,

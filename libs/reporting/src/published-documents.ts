@@ -76,6 +76,40 @@ export class PublishedDocuments {
     return true;
   }
 
+  /**
+   * Renders and stores the files of up to `limit` forms' last published revisions that have none for their unit's
+   * name and this renderer (published before the files were stored, or imported as published), skipping `skip`
+   * (`evaluationId:revision` that failed). Answers the revisions it tried, rendered or failed.
+   */
+  async renderMissing(limit: number, skip: ReadonlySet<string> = new Set()): Promise<{ rendered: string[]; failed: string[] }> {
+    const rows = await Sql.of(this.dataSource).rows<PublishedRevision>(
+      `SELECT r.evaluation_id, r.revision, u.name AS unit_name, r.state, r.published_at
+       FROM evaluation_revisions r
+       JOIN evaluations e ON e.id = r.evaluation_id
+       JOIN units u ON u.id = e.unit_id
+       WHERE r.revision = (SELECT max(x.revision) FROM evaluation_revisions x WHERE x.evaluation_id = r.evaluation_id)
+         AND NOT EXISTS (SELECT 1 FROM published_documents d
+                         WHERE d.evaluation_id = r.evaluation_id AND d.revision = r.revision AND d.format = 'pdf'
+                           AND d.unit_name = u.name AND d.render_version = $2)
+         AND NOT ((r.evaluation_id::text || ':' || r.revision) = ANY($3::text[]))
+       ORDER BY r.published_at DESC
+       LIMIT $1`,
+      [limit, PUBLISHED_RENDER_VERSION, [...skip]],
+    );
+    const rendered: string[] = [];
+    const failed: string[] = [];
+    for (const row of rows) {
+      const k = key(row.evaluation_id, row.revision);
+      try {
+        await this.store(row, await renderPublished(row));
+        rendered.push(k);
+      } catch {
+        failed.push(k);
+      }
+    }
+    return { rendered, failed };
+  }
+
   private async stored(revisions: readonly PublishedRevision[]): Promise<Map<string, PublishedFiles>> {
     const rows = await Sql.of(this.dataSource).rows<{ evaluation_id: string; revision: number; format: 'pdf' | 'docx'; bytes: Buffer }>(
       `SELECT d.evaluation_id, d.revision, d.format, d.bytes

@@ -188,7 +188,8 @@ async function workbookTables(bytes: Buffer): Promise<DocumentBlock[]> {
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (error) {
-    throw new UnreadableFileError(`Excel 文件无法读取：${(error as Error).message}`);
+    // ExcelJS's own words are about its internals ("Cannot read properties of undefined (reading 'richText')"): not shown.
+    throw new UnreadableFileError('Excel 文件无法读取：文件内容不完整，或不是有效的 Excel 工作簿（.xlsx），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入');
   }
   const blocks: DocumentBlock[] = [];
   workbook.eachSheet((sheet) => {
