@@ -48,6 +48,8 @@ describe('Documents in the web app (Debian Chromium)', () => {
     await u.login('drafter');
     await u.page.goto('/#/import');
     await u.page.getByRole('heading', { name: '导入自评表', exact: true }).waitFor();
+    // Importing as published is publishing: a drafter is offered drafts only (the option was there, and answered 403).
+    expect(await u.page.locator('option[value="published"]').count()).toBe(0);
     await u.page.getByLabel('选择 Word、Excel 或文本文件').setInputFiles({ name: '新媒体运营服务项目.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: docx });
     await u.page.getByText('新媒体运营服务项目.docx（Word 文件').waitFor();
     await u.page.getByRole('button', { name: '开始导入' }).click();

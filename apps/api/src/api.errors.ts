@@ -1,5 +1,5 @@
 /** The refusals of the HTTP layer itself; the libraries' refusals live with them (evaluation.errors.ts, identity.errors.ts, …). */
-import type { Role } from '#perf-eval/identity';
+import { ROLE_LABELS, type Role } from '#perf-eval/identity';
 import { DomainError, type FieldError } from '#perf-eval/errors';
 
 /** A bad or unknown field of a body, query string, header or path, each named by its path. */
@@ -21,7 +21,7 @@ export class UnauthenticatedError extends DomainError {
 export class RoleRequiredError extends DomainError {
   readonly code = 'FORBIDDEN';
   constructor(required: readonly Role[]) {
-    super(`没有权限（需要角色：${required.join(' / ')}）`);
+    super(`没有权限（需要角色：${required.map((r) => ROLE_LABELS[r] ?? r).join(' / ')}）`);
   }
 }
 

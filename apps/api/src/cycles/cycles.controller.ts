@@ -52,6 +52,13 @@ export class CreateCycleDto {
 }
 
 export class UpdateCycleDto {
+  /** A cycle set up for the wrong year is moved (its reminders follow the forms of the new year at the next tick). */
+  @IsOptional()
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  fiscalYear?: number;
+
   @IsOptional()
   @IsString()
   @MinLength(1)

@@ -1,4 +1,4 @@
-import { canSeeUnit, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
+import { canSeeUnit, ROLE_LABELS, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
 import { allowedActions, isSelfReview, openableComments, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import { currentStep } from '../domain/review.js';
@@ -7,7 +7,7 @@ export class ActionForbiddenError extends EvaluationError {
   readonly code = 'FORBIDDEN';
   override readonly details: { action: string; requiredRoles: Role[] };
   constructor(action: string, requiredRoles: readonly Role[]) {
-    super(`您没有执行此操作的权限（需要角色：${requiredRoles.join(' / ')}）`);
+    super(`您没有执行此操作的权限（需要角色：${requiredRoles.map((r) => ROLE_LABELS[r] ?? r).join(' / ')}）`);
     this.details = { action, requiredRoles: [...requiredRoles] };
   }
 }

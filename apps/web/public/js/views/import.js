@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, session } from '../api.js';
 import { h, clear, pageHeader, yearOptions, gradeBadge, fmtScore, statusBadge, toast } from '../dom.js';
 
 export function renderImport(ctx) {
@@ -32,7 +32,9 @@ export function renderImport(ctx) {
     } else if (fileName) fileInfo.textContent = `${fileName}（已手工修改）`;
   });
   const yearSelect = h('select', yearOptions('', { allLabel: '按文件中的年度' }));
-  const asSelect = h('select', h('option', { value: 'draft' }, '草稿（需提交审核）'), h('option', { value: 'published' }, '已公开（历史表格存档）'));
+  // Importing as published is publishing: offered to those who may publish.
+  const asSelect = h('select', h('option', { value: 'draft' }, '草稿（需提交审核）'),
+    session.may('evaluation.publish') ? h('option', { value: 'published' }, '已公开（历史表格存档）') : null);
   const result = h('div');
   const submit = h('button.btn.btn-primary', { type: 'submit' }, '开始导入');
 
