@@ -148,6 +148,8 @@ describe('Bulk actions in the queues, by clicking', () => {
     await m.getByRole('heading', { name: '待公开', exact: true }).waitFor();
     const waiting = [...NAMES.slice(0, 3), NAMES[4]];
     await until(m, 'the four reviewed forms', async () => JSON.stringify(await rowNames(m)) === JSON.stringify(waiting));
+    // They wait since their approval (the column showed the submission time as 状态时间).
+    expect(await m.getByRole('columnheader', { name: '审核通过时间' }).count()).toBe(1);
     await m.getByLabel(`选择《${waiting[0]}》`).check();
     await m.getByLabel(`选择《${waiting[3]}》`).check();
     await manager.shot(SHOTS, 'publish-queue-two-ticked');

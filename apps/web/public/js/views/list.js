@@ -75,13 +75,17 @@ export async function renderList(ctx) {
   });
 }
 
+function waitingSince(e, queue) {
+  return queue === 'review' ? e.submittedAt ?? e.updatedAt : e.updatedAt;
+}
+
 function table(items, queue, ctx, bulk) {
   const showWait = queue === 'review' || queue === 'publish';
   return h('div.table-wrap.table-cards', h('table.table.table-list',
     h('thead', h('tr',
       bulk ? bulk.header() : null,
       h('th', '项目名称'), h('th', '单位'), h('th.num', '年度'), h('th', '状态'),
-      showWait ? h('th', queue === 'review' ? '提交时间' : '状态时间') : null,
+      showWait ? h('th', queue === 'review' ? '提交时间' : '审核通过时间') : null,
       h('th', '截止时间'),
       h('th.num', '预算（万元）'),
       h('th.num', { title: '自评得分 / 系统计算得分' }, '自评 / 系统得分'), h('th.center', '等级'), h('th', '错误 / 警告'),
@@ -93,8 +97,9 @@ function table(items, queue, ctx, bulk) {
       h('td.num', { dataset: { label: '年度' } }, e.fiscalYear),
       h('td', { dataset: { label: '状态' } }, statusBadge(e.status, e.returned),
         e.review ? h('div.muted.small.review-at', REVIEW_STEP_LABELS[e.review.step] ?? e.review.step, e.review.claimedBy ? ` · ${e.review.claimedBy.name ?? '审核人'}已认领` : '') : null),
-      showWait ? h('td.nowrap', { dataset: { label: queue === 'review' ? '提交时间' : '状态时间' } },
-        h('div', fmtDateTime(e.submittedAt ?? e.updatedAt)), h('div.muted.small', waited(e.submittedAt ?? e.updatedAt))) : null,
+      // 待我审核 waits since the submission; 待公开 since the last step's approval, the form's last change.
+      showWait ? h('td.nowrap', { dataset: { label: queue === 'review' ? '提交时间' : '审核通过时间' } },
+        h('div', fmtDateTime(waitingSince(e, queue))), h('div.muted.small', waited(waitingSince(e, queue)))) : null,
       h('td', { dataset: { label: '截止时间' } }, deadlineCell(e.deadline)),
       h('td.num.mono', { dataset: { label: '预算（万元）' } }, fmtAmount(e.budget)),
       h('td.num.mono', { dataset: { label: '自评 / 系统得分' } }, scorePair(e)),
