@@ -140,6 +140,28 @@ describe('Import of the units\' own Word files', () => {
     expect(res.body.evaluations[0]).toMatchObject({ status: 'Draft', unitName: SEED_UNIT });
   });
 
+  it('imports form.xlsx with a data validation over whole columns (which ExcelJS would lay out cell by cell): the validation is left out', async () => {
+    const created = await drafter.post('/api/evaluations', newMediaForm({ projectName: '带数据验证的工作簿' }));
+    expect(created.status).toBe(201);
+    const zip = await JSZip.loadAsync((await drafter.getBinary(`/api/evaluations/${created.body.id}/form.xlsx`)).body as Buffer);
+    const sheetXml = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    const validation = '<dataValidations count="1"><dataValidation type="list" allowBlank="1" sqref="A1:Z1048576"><formula1>"是,否"</formula1></dataValidation></dataValidations>';
+    zip.file('xl/worksheets/sheet1.xml', sheetXml.replace(/(<\/sheetData>(?:<mergeCells[\s\S]*?<\/mergeCells>)?)/, `$1${validation}`));
+    expect(await zip.file('xl/worksheets/sheet1.xml')!.async('string')).toContain('sqref="A1:Z1048576"');
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const res = await drafter.postFile(`${IMPORT}?fileName=validated.xlsx`, bytes, XLSX);
+    expect(res.status).toBe(201);
+    expect(res.body.evaluations).toHaveLength(1);
+  });
+
+  it('refuses a far-reaching worksheet stored under /xl/worksheets/ (with a leading slash, as ExcelJS still finds it)', async () => {
+    const far = new JSZip();
+    far.file('xl/workbook.xml', '<workbook/>');
+    far.file('/xl/worksheets/sheet1.xml', '<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="$A$1:$AZ$200000"/></mergeCells></worksheet>');
+    const res = await manager.postFile(IMPORT, await far.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), XLSX);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'IMPORT_FILE_UNREADABLE' });
+  });
+
   it('imports form.xlsx as exported: export, then import, gives back the same form field by field', async () => {
     // Written as the web app writes it: a merged 一级指标 label on the first row of its group only.
     const original = newMediaForm({

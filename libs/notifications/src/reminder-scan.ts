@@ -46,7 +46,10 @@ export class ReminderScan {
       }
     }
     if (failed.length === 1) throw failed[0].error;
-    if (failed.length > 1) throw new AggregateError(failed.map((f) => f.error), `reminder scan failed for cycles ${failed.map((f) => f.cycle).join(', ')}`);
+    if (failed.length > 1) {
+      const reasons = failed.map((f) => `${f.cycle}: ${(f.error as Error)?.message ?? String(f.error)}`).join('; ');
+      throw new AggregateError(failed.map((f) => f.error), `reminder scan failed for ${failed.length} cycles (${reasons})`);
+    }
     return { notices, deliveries };
   }
 

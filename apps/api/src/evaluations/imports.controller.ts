@@ -137,7 +137,8 @@ function safeName(name: string | undefined): string | null {
   const base = (decoded.includes('\uFFFD') ? name : decoded).split(/[\\/]/).pop()!.trim();
   if (base === '') return null;
   const errors: FieldError[] = [];
-  const cleaned = cleanText(base.slice(0, 255), 'file.name', errors) as string;
+  // At most 255 characters, cut between characters (a cut surrogate pair would be refused as a broken one).
+  const cleaned = cleanText([...base].slice(0, 255).join(''), 'file.name', errors) as string;
   if (errors.length > 0) throw new ValidationFailedError(errors);
   return cleaned.trim() === '' ? null : cleaned;
 }

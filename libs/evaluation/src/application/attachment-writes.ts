@@ -6,7 +6,7 @@ const ATTEMPTS = 5;
 /**
  * Adding or removing evidence changes nothing a person typed, so the client sends no version: the command loads
  * the form, checks and saves it (guarded by the version it loaded), and when another command moved the form in
- * between it starts again from the new state, checks included. What it answers is the version it wrote, which the
+ * between (or PostgreSQL aborted it to break a deadlock) it starts again from the new state, checks included. What it answers is the version it wrote, which the
  * web editor takes as its own only when nothing else happened since its last save.
  */
 export async function onFreshState<T>(attempt: () => Promise<T>): Promise<T> {
@@ -14,7 +14,9 @@ export async function onFreshState<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof VersionConflictError) || n >= ATTEMPTS) throw error;
+      // PostgreSQL's deadlock_detected (40P01): the write lost a lock cycle with another writer of the form and wrote nothing.
+      const deadlock = (error as { code?: string } | null)?.code === '40P01';
+      if (!(error instanceof VersionConflictError || deadlock) || n >= ATTEMPTS) throw error;
     }
   }
 }

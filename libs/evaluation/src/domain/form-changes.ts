@@ -105,6 +105,9 @@ interface RowReading {
   identity: string;
 }
 
+/** Identities no other row has (rows without a name). */
+let unnamedRows = 0;
+
 function readRows(form: EvaluationForm, ruleSet?: RuleSet): RowReading[] {
   const rows = form.indicators ?? [];
   const groups = scoreEvaluation(form, ruleSet).indicators;
@@ -121,7 +124,10 @@ function readRows(form: EvaluationForm, ruleSet?: RuleSet): RowReading[] {
       score: row.score ?? null,
       deviation: row.deviation ?? '',
     };
-    return { row, values, identity: `${level1}\u0000${level2}\u0000${normalizeLabel(row.name ?? '')}` };
+    const name = normalizeLabel(row.name ?? '');
+    // A row without its 三级指标 name is no row anyone can recognise: matched by position only (two blank rows of a
+    // group would otherwise be "the same row", and a comment on one would move to a row added after it).
+    return { row, values, identity: name === '' ? `\u0001${unnamedRows++}` : `${level1}\u0000${level2}\u0000${name}` };
   });
 }
 

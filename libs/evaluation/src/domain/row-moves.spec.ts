@@ -167,3 +167,13 @@ describe('formChanges of rows that only moved', () => {
     expect(changed.map((r) => [r.change, r.index, r.previousIndex, r.fields.map((f) => f.path)])).toEqual([['changed', 0, 3, ['indicators[0].score']]]);
   });
 });
+
+describe('rowMoves of rows without a name', () => {
+  it('pairs them by position only: a row named since, and an empty row added after it, are not confused', () => {
+    const unnamed = { ...extra, name: '' };
+    const form = completeForm({ indicators: [output, unnamed] });
+    // Row 2 got its name; a new empty row came after it: row 2 stays row 2.
+    expect(rowMoves(form, completeForm({ indicators: [output, { ...unnamed, name: '稿件合格率' }, unnamed] }))).toEqual([0, 1]);
+    expect(rowMoves(completeForm({ indicators: [output, unnamed, benefit] }), completeForm({ indicators: [output, { ...unnamed, name: '稿件合格率' }, unnamed, benefit] }))).toEqual([0, 1, 3]);
+  });
+});

@@ -9,6 +9,7 @@
  * fallback copy of alternate content.
  */
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import { xmlTags } from './xml-tags.js';
 import { DomainError } from '#perf-eval/errors';
 import { computeRowSpans, type DocumentBlock, type DocumentTable, type TableCell, type TableRow, type VerticalMerge } from './document-tables.js';
 
@@ -30,16 +31,13 @@ const SKIPPED_IN_RUNS = new Set(['del', 'moveFrom', 'drawing', 'pict', 'object',
  */
 export const MAX_XML_DEPTH = 256;
 
-/** The deepest nesting of elements in `xml`, read off its tags (comments, declarations and CDATA skipped). */
+/** The deepest nesting of elements in `xml`, read off its tags in one pass (xml-tags.ts). */
 export function xmlDepth(xml: string): number {
   let depth = 0;
   let deepest = 0;
-  const tag = /<(!--[\s\S]*?--|!\[CDATA\[[\s\S]*?\]\]|[?!][^>]*|\/[^>]*|[^>]*?(\/)?)>/g;
-  for (let m = tag.exec(xml); m !== null; m = tag.exec(xml)) {
-    const body = m[1];
-    if (body.startsWith('!') || body.startsWith('?')) continue;
-    if (body.startsWith('/')) depth--;
-    else if (m[2] === undefined) deepest = Math.max(deepest, ++depth);
+  for (const tag of xmlTags(xml)) {
+    if (tag.kind === 'close') depth--;
+    else if (tag.kind === 'open') deepest = Math.max(deepest, ++depth);
   }
   return deepest;
 }

@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { xmlAttribute, xmlTags } from '../import/xml-tags.js';
 import { columnLetters, computeRowSpans, type DocumentBlock, type DocumentTable, type TableCell, type TableRow } from '../import/document-tables.js';
 import { readWordDocument } from '../import/word-document.reader.js';
 import { EvaluationError } from '../domain/evaluation.errors.js';
@@ -81,8 +82,19 @@ async function openNow(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedD
   if (format === 'xlsx') {
     // ExcelJS unpacks the workbook itself: inflate every entry once with the ceiling first.
     const parts = await inflate(zip, Object.keys(zip.files).filter((name) => !zip.files[name]!.dir), maxUnpackedBytes);
-    for (const [name, xml] of parts) if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) checkSheetExtent(xml.toString('utf8'));
-    return { format: 'xlsx', blocks: await workbookTables(bytes) };
+    let trimmed = false;
+    for (const [name, xml] of parts) {
+      if (!WORKSHEET_PART.test(name)) continue;
+      const text = xml.toString('utf8');
+      checkSheetExtent(text);
+      const kept = withoutDataValidations(text);
+      if (kept !== null) {
+        zip.file(name, kept);
+        trimmed = true;
+      }
+    }
+    const workbook = trimmed ? await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 1 } }) : bytes;
+    return { format: 'xlsx', blocks: await workbookTables(workbook) };
   }
   throw new UnsupportedFileError('压缩文件既不是 Word（.docx）也不是 Excel（.xlsx）文件');
 }
@@ -162,25 +174,82 @@ export const MAX_SHEET_ROWS = 50_000;
 export const MAX_SHEET_COLUMNS = 200;
 export const MAX_SHEET_CELLS = 500_000;
 
-/** Refuses a worksheet whose cells or merged ranges reach beyond the bounds, read off its XML before ExcelJS loads it. */
+/**
+ * Refuses a worksheet whose cells with content (a value, inline text or a formula) or merged ranges reach beyond the
+ * bounds, read off its XML in one pass before ExcelJS loads it. Rows and cells that only carry formatting cost
+ * nothing and do not count (Excel writes them for a formatted whole column).
+ */
 export function checkSheetExtent(xml: string): void {
   let rows = 0;
   let columns = 0;
-  const reach = (letters: string, digits: string) => {
-    columns = Math.max(columns, columnNumber(letters));
-    rows = Math.max(rows, Number(digits));
+  const reach = (ref: string | null) => {
+    const m = /^\$?([A-Z]{1,3})\$?(\d{1,7})$/.exec(ref ?? '');
+    if (!m) return;
+    columns = Math.max(columns, columnNumber(m[1]));
+    rows = Math.max(rows, Number(m[2]));
   };
-  for (const m of xml.matchAll(/<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"/g)) reach(m[1], m[2]);
-  for (const m of xml.matchAll(/<row\b[^>]*?\br="(\d{1,7})"/g)) rows = Math.max(rows, Number(m[1]));
-  for (const m of xml.matchAll(/<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"/g)) {
-    reach(m[1], m[2]);
-    reach(m[3], m[4]);
+  let cell: string | null = null;
+  for (const tag of xmlTags(xml)) {
+    if (tag.name === 'c') {
+      cell = tag.kind === 'open' ? xmlAttribute(tag.text, 'r') : null;
+    } else if (cell !== null && tag.kind !== 'close' && (tag.name === 'v' || tag.name === 'is' || tag.name === 'f')) {
+      reach(cell);
+      cell = null;
+    } else if (tag.name === 'mergeCell' && tag.kind !== 'close') {
+      for (const end of (xmlAttribute(tag.text, 'ref') ?? '').split(':')) reach(end.trim());
+    }
   }
   if (rows > MAX_SHEET_ROWS || columns > MAX_SHEET_COLUMNS || rows * columns > MAX_SHEET_CELLS) {
     throw new UnreadableFileError(
       `Excel 工作表范围过大（到第 ${rows} 行、第 ${columns} 列；最多 ${MAX_SHEET_ROWS} 行、${MAX_SHEET_COLUMNS} 列、${MAX_SHEET_CELLS / 10_000} 万个单元格），请删去表外的内容或拆分后再导入`,
     );
   }
+}
+
+/** A worksheet part, as ExcelJS finds it (with or without a leading slash). */
+const WORKSHEET_PART = /(^|\/)xl\/worksheets\/[^/]+\.xml$/;
+
+/**
+ * The worksheet without its data validations: nothing the import reads, and ExcelJS makes an entry for every cell
+ * a validation's range covers (a whole column is a million; `A1:Z1048576` ran for minutes).
+ */
+function withoutDataValidations(xml: string): string | null {
+  let out = '';
+  let from = 0;
+  let changed = false;
+  // One pass with indexOf: each <dataValidations …> … </dataValidations> (or self-closed) is cut out.
+  for (;;) {
+    const open = indexOfElement(xml, 'dataValidations', from);
+    if (open < 0) break;
+    const tagEnd = xml.indexOf('>', open);
+    if (tagEnd < 0) break;
+    let end: number;
+    if (xml[tagEnd - 1] === '/') end = tagEnd + 1;
+    else {
+      const close = xml.indexOf('dataValidations>', tagEnd);
+      if (close < 0) break;
+      end = close + 'dataValidations>'.length;
+    }
+    out += xml.slice(from, open);
+    from = end;
+    changed = true;
+  }
+  return changed ? out + xml.slice(from) : null;
+}
+
+/** Where `<name` or `<prefix:name` (followed by a space, `>` or `/`) first stands at or after `from`; -1 if nowhere. */
+function indexOfElement(xml: string, name: string, from: number): number {
+  for (let at = xml.indexOf(name, from); at >= 0; at = xml.indexOf(name, at + name.length)) {
+    const next = xml[at + name.length];
+    if (next !== ' ' && next !== '>' && next !== '/' && next !== '\n' && next !== '\r' && next !== '\t') continue;
+    let lt = at - 1;
+    if (xml[lt] === ':') {
+      lt = xml.lastIndexOf('<', lt);
+      if (lt < 0 || !/^<\w+:$/.test(xml.slice(lt, at))) continue;
+    }
+    if (xml[lt] === '<') return lt;
+  }
+  return -1;
 }
 
 async function workbookTables(bytes: Buffer): Promise<DocumentBlock[]> {
