@@ -28,6 +28,16 @@ describe('A command PostgreSQL aborts to break a deadlock', () => {
 
   const deadlocks = async () => Number((await api.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = $1', [api.databaseName]))[0].n);
 
+  /** The other writer: a transaction of the test's own, whose deadlock_timeout is long, so that PostgreSQL aborts the API's side. */
+  async function otherWriter(): Promise<{ other: pg.Client; pid: number }> {
+    const other = new pg.Client({ connectionString: api.databaseUrl });
+    await other.connect();
+    const [{ pid }] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    await other.query('BEGIN');
+    await other.query(`SET LOCAL deadlock_timeout = '60s'`);
+    return { other, pid };
+  }
+
   /** The API's connections waiting for a lock (not the test's). */
   const waitingForLocks = async (testPid: number) =>
     Number((await api.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2`, [api.databaseName, testPid]))[0].n);
@@ -36,12 +46,8 @@ describe('A command PostgreSQL aborts to break a deadlock', () => {
     const created = await drafter.post('/api/evaluations', newMediaForm({ projectName: '死锁重试' }));
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const other = new pg.Client({ connectionString: api.databaseUrl });
-    await other.connect();
+    const { other, pid } = await otherWriter();
     try {
-      const [{ pid }] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-      await other.query('BEGIN');
-      await other.query(`SET LOCAL deadlock_timeout = '60s'`);
       // The other writer's event at the next version: its key is taken until this transaction ends.
       await other.query(
         `INSERT INTO evaluation_events (evaluation_id, version, type, payload, actor_id, occurred_at)
@@ -75,12 +81,8 @@ describe('A command PostgreSQL aborts to break a deadlock', () => {
     const created = await drafter.post('/api/evaluations', newMediaForm({ projectName: '死锁重试（提交）' }));
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const other = new pg.Client({ connectionString: api.databaseUrl });
-    await other.connect();
+    const { other, pid } = await otherWriter();
     try {
-      const [{ pid }] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-      await other.query('BEGIN');
-      await other.query(`SET LOCAL deadlock_timeout = '60s'`);
       // This time the other writer holds the row first; the submission appends its event, then waits for the row.
       await other.query('UPDATE evaluations SET updated_at = updated_at WHERE id = $1', [id]);
       const submit = drafter.post(`/api/evaluations/${id}/submit`, { expectedVersion: 1 }).then((res) => res);

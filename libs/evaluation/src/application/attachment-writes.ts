@@ -1,4 +1,5 @@
 import { VersionConflictError } from '../domain/evaluation.errors.js';
+import { isDeadlock } from './deadlock.js';
 
 /** How often an attachment command starts over after another command moved the form under it. */
 const ATTEMPTS = 5;
@@ -14,9 +15,8 @@ export async function onFreshState<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
-      // PostgreSQL's deadlock_detected (40P01): the write lost a lock cycle with another writer of the form and wrote nothing.
-      const deadlock = (error as { code?: string } | null)?.code === '40P01';
-      if (!(error instanceof VersionConflictError || deadlock) || n >= ATTEMPTS) throw error;
+      // A deadlock PostgreSQL broke by aborting this write: nothing was written either.
+      if (!(error instanceof VersionConflictError || isDeadlock(error)) || n >= ATTEMPTS) throw error;
     }
   }
 }

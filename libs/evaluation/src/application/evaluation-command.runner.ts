@@ -10,6 +10,7 @@ import { Clock } from './clock.js';
 import { accessTarget, assertMay, assertVisible } from './evaluation-access.js';
 import { LivePublisher } from '#perf-eval/live';
 import { announceChange } from './evaluation-change.js';
+import { againAfterDeadlock, isDeadlock } from './deadlock.js';
 
 /**
  * What a command answers: where the evaluation stands, and the scores and findings of its current form
@@ -111,29 +112,5 @@ export class EvaluationCommandRunner {
   private answer(evaluation: Evaluation, { events, scores, findings }: SavedEvaluation): EvaluationRef {
     announceChange(this.live, evaluation.state, events);
     return { id: evaluation.state.id, status: evaluation.state.status, version: evaluation.state.version, scores, findings: placeFindings(findings) };
-  }
-}
-
-/** PostgreSQL's deadlock_detected: it broke a cycle of lock waits by aborting this statement or transaction. */
-const DEADLOCK = '40P01';
-const DEADLOCK_ATTEMPTS = 3;
-
-function isDeadlock(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === DEADLOCK;
-}
-
-/**
- * A command's write that PostgreSQL chose to abort to break a deadlock (two writers of one form locking its event
- * key and its row in opposite orders: an edit's single statement and a submission's transaction) wrote nothing:
- * it is decided again on the row as it is now, which gives the answer it deserves (VERSION_CONFLICT when the other
- * writer won, success when it did not). Seen once in 1,000 conflicting commands as a 500 (conflicts.fault-spec).
- */
-async function againAfterDeadlock<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isDeadlock(error) || tries >= DEADLOCK_ATTEMPTS) throw error;
-    }
   }
 }
