@@ -11,7 +11,7 @@ export {
   overdueSql,
   toApplicableDeadline,
 } from './applicable-cycle.js';
-export { CyclesStore } from './cycles.store.js';
+export { type Cycle, CyclesStore } from './cycles.store.js';
 export { durationMs } from './iso-duration.js';
 export { RecomputeCycleCommand } from './recompute-cycle.command.js';
 export { type RecomputeJob, RecomputeRuns } from './recompute-runs.js';

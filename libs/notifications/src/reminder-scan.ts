@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CyclesStore, dueNotices, reminderScanScope, type EvaluationProgress } from '#perf-eval/cycles';
+import { CyclesStore, dueNotices, type Cycle, reminderScanScope, type EvaluationProgress } from '#perf-eval/cycles';
 import { Sql } from '#perf-eval/persistence';
 import { NotificationCenter, type NoticeRequest, type PendingDelivery } from './notification-center.js';
 
@@ -55,7 +55,7 @@ export class ReminderScan {
 
   /** One governing cycle's scan, in its own transaction; answers how many notices it stored. */
   private async scanCycle(
-    cycle: Awaited<ReturnType<CyclesStore['governing']>>[number],
+    cycle: Cycle,
     last: { scannedAt: Date; fingerprint: string } | undefined,
     now: Date,
     collect: (deliveries: PendingDelivery[]) => Promise<void>,

@@ -13,16 +13,16 @@ import { Decimal } from 'decimal.js';
 import JSZip from 'jszip';
 import { DataSource } from 'typeorm';
 import type { EvaluationForm } from '#perf-eval/evaluation';
-import { EvaluationError, ruleSetById, scoreEvaluation, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
+import { EvaluationError, ruleSetById, scoreEvaluation, selfScore, verifiedTotal } from '#perf-eval/evaluation';
 import { Sql } from '#perf-eval/persistence';
 import { publicationCopy } from './form-document.js';
 import { PublishedDocuments, type PublishedRevision } from './published-documents.js';
-
-/** Published revisions whose files a pack reads at once. */
-const DOCUMENTS_PER_READ = 100;
 import { summaryDocx, summaryPdf } from './summary-document.js';
 import type { SummaryRow, SummaryTable } from './summary-table.js';
 import { SUMMARY_SHEET_NAME } from './summary-workbook.js';
+
+/** Published revisions whose files a pack reads at once. */
+const DOCUMENTS_PER_READ = 100;
 
 export class PublicationUnitRequiredError extends EvaluationError {
   readonly code = 'UNIT_REQUIRED';

@@ -63,7 +63,7 @@ export function formChanges(before: EvaluationForm, after: EvaluationForm, ruleS
     for (const column of FUNDS_COLUMNS) push(`funds.${row}.${column}`, before.funds?.[row]?.[column] ?? null, after.funds?.[row]?.[column] ?? null, sameFigure);
   }
   for (const key of GOAL_FIELDS) push(`goals.${key}`, before.goals?.[key] ?? null, after.goals?.[key] ?? null, sameText);
-  return { fields, rows: rowChanges(readRows(before, ruleSet), readRows(after, ruleSet)) };
+  return { fields, rows: rowChanges(readRows(before, 'before', ruleSet), readRows(after, 'after', ruleSet)) };
 }
 
 /**
@@ -105,10 +105,8 @@ interface RowReading {
   identity: string;
 }
 
-/** Identities no other row has (rows without a name). */
-let unnamedRows = 0;
-
-function readRows(form: EvaluationForm, ruleSet?: RuleSet): RowReading[] {
+/** `side`: which form of the two, so that a row without a name has an identity no row of the other form has. */
+function readRows(form: EvaluationForm, side: 'before' | 'after', ruleSet?: RuleSet): RowReading[] {
   const rows = form.indicators ?? [];
   const groups = scoreEvaluation(form, ruleSet).indicators;
   return rows.map((row, i) => {
@@ -127,7 +125,7 @@ function readRows(form: EvaluationForm, ruleSet?: RuleSet): RowReading[] {
     const name = normalizeLabel(row.name ?? '');
     // A row without its 三级指标 name is no row anyone can recognise: matched by position only (two blank rows of a
     // group would otherwise be "the same row", and a comment on one would move to a row added after it).
-    return { row, values, identity: name === '' ? `\u0001${unnamedRows++}` : `${level1}\u0000${level2}\u0000${name}` };
+    return { row, values, identity: name === '' ? `\u0001${side}${i}` : `${level1}\u0000${level2}\u0000${name}` };
   });
 }
 
@@ -194,7 +192,7 @@ export function rowMoves(before: EvaluationForm, after: EvaluationForm, ruleSet?
   const now = after.indicators ?? [];
   if (was.length === now.length && was.every((row, i) => sameRowLabels(row, now[i]))) return null;
   const moves: (number | null)[] = was.map(() => null);
-  for (const [i, j] of rowPairs(readRows(before, ruleSet), readRows(after, ruleSet))) if (i !== null) moves[i] = j;
+  for (const [i, j] of rowPairs(readRows(before, 'before', ruleSet), readRows(after, 'after', ruleSet))) if (i !== null) moves[i] = j;
   // Rows only added at the end still change what a complete 核查分 covers: recorded too.
   return was.length === now.length && moves.every((j, i) => j === i) ? null : moves;
 }

@@ -10,6 +10,9 @@ export interface XmlTag {
   kind: 'open' | 'close' | 'self';
   /** The tag's text between `<` and `>`. */
   text: string;
+  /** Where the tag starts (its `<`) and where the text after it begins. */
+  start: number;
+  end: number;
 }
 
 export function* xmlTags(xml: string): Generator<XmlTag> {
@@ -43,12 +46,16 @@ export function* xmlTags(xml: string): Generator<XmlTag> {
     const closing = text.startsWith('/');
     const qualified = /^\/?\s*([^\s/>]+)/.exec(text)?.[1] ?? '';
     const name = qualified.slice(qualified.indexOf(':') + 1);
-    yield { name, kind: closing ? 'close' : text.endsWith('/') ? 'self' : 'open', text };
+    yield { name, kind: closing ? 'close' : text.endsWith('/') ? 'self' : 'open', text, start: open, end: end + 1 };
   }
 }
 
+const attributePatterns = new Map<string, RegExp>();
+
 /** An attribute's value in a tag's text (`r`, `ref`), or null. */
 export function xmlAttribute(tagText: string, name: string): string | null {
-  const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tagText);
+  let pattern = attributePatterns.get(name);
+  if (!pattern) attributePatterns.set(name, (pattern = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)')`)));
+  const m = pattern.exec(tagText);
   return m ? (m[2] ?? m[3] ?? null) : null;
 }

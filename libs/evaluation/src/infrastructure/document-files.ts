@@ -85,9 +85,7 @@ async function openNow(bytes: Buffer, maxUnpackedBytes: number): Promise<OpenedD
     let trimmed = false;
     for (const [name, xml] of parts) {
       if (!WORKSHEET_PART.test(name)) continue;
-      const text = xml.toString('utf8');
-      checkSheetExtent(text);
-      const kept = withoutDataValidations(text);
+      const kept = checkSheetExtent(xml.toString('utf8'));
       if (kept !== null) {
         zip.file(name, kept);
         trimmed = true;
@@ -175,11 +173,13 @@ export const MAX_SHEET_COLUMNS = 200;
 export const MAX_SHEET_CELLS = 500_000;
 
 /**
- * Refuses a worksheet whose cells with content (a value, inline text or a formula) or merged ranges reach beyond the
- * bounds, read off its XML in one pass before ExcelJS loads it. Rows and cells that only carry formatting cost
- * nothing and do not count (Excel writes them for a formatted whole column).
+ * Reads a worksheet's XML once before ExcelJS loads it. Refuses it when its cells with content (a value, inline text
+ * or a formula) or its merged ranges reach beyond the bounds; rows and cells that only carry formatting cost nothing
+ * and do not count (Excel writes them for a formatted whole column). Answers the sheet without its data validations,
+ * or null when it has none: nothing the import reads, and ExcelJS makes an entry for every cell a validation's range
+ * covers (a whole column is a million; `A1:Z1048576` ran for minutes).
  */
-export function checkSheetExtent(xml: string): void {
+export function checkSheetExtent(xml: string): string | null {
   let rows = 0;
   let columns = 0;
   const reach = (ref: string | null) => {
@@ -189,8 +189,18 @@ export function checkSheetExtent(xml: string): void {
     rows = Math.max(rows, Number(m[2]));
   };
   let cell: string | null = null;
+  const cuts: [number, number][] = [];
+  let validations: number | null = null;
   for (const tag of xmlTags(xml)) {
-    if (tag.name === 'c') {
+    if (tag.name === 'dataValidations') {
+      if (tag.kind === 'self') cuts.push([tag.start, tag.end]);
+      else if (tag.kind === 'open') validations = tag.start;
+      else if (validations !== null) {
+        cuts.push([validations, tag.end]);
+        validations = null;
+      }
+    } else if (validations !== null) continue;
+    else if (tag.name === 'c') {
       cell = tag.kind === 'open' ? xmlAttribute(tag.text, 'r') : null;
     } else if (cell !== null && tag.kind !== 'close' && (tag.name === 'v' || tag.name === 'is' || tag.name === 'f')) {
       reach(cell);
@@ -204,53 +214,19 @@ export function checkSheetExtent(xml: string): void {
       `Excel 工作表范围过大（到第 ${rows} 行、第 ${columns} 列；最多 ${MAX_SHEET_ROWS} 行、${MAX_SHEET_COLUMNS} 列、${MAX_SHEET_CELLS / 10_000} 万个单元格），请删去表外的内容或拆分后再导入`,
     );
   }
+  if (cuts.length === 0) return null;
+  let kept = '';
+  let from = 0;
+  for (const [cutStart, cutEnd] of cuts) {
+    kept += xml.slice(from, cutStart);
+    from = cutEnd;
+  }
+  return kept + xml.slice(from);
 }
 
 /** A worksheet part, as ExcelJS finds it (with or without a leading slash). */
 const WORKSHEET_PART = /(^|\/)xl\/worksheets\/[^/]+\.xml$/;
 
-/**
- * The worksheet without its data validations: nothing the import reads, and ExcelJS makes an entry for every cell
- * a validation's range covers (a whole column is a million; `A1:Z1048576` ran for minutes).
- */
-function withoutDataValidations(xml: string): string | null {
-  let out = '';
-  let from = 0;
-  let changed = false;
-  // One pass with indexOf: each <dataValidations …> … </dataValidations> (or self-closed) is cut out.
-  for (;;) {
-    const open = indexOfElement(xml, 'dataValidations', from);
-    if (open < 0) break;
-    const tagEnd = xml.indexOf('>', open);
-    if (tagEnd < 0) break;
-    let end: number;
-    if (xml[tagEnd - 1] === '/') end = tagEnd + 1;
-    else {
-      const close = xml.indexOf('dataValidations>', tagEnd);
-      if (close < 0) break;
-      end = close + 'dataValidations>'.length;
-    }
-    out += xml.slice(from, open);
-    from = end;
-    changed = true;
-  }
-  return changed ? out + xml.slice(from) : null;
-}
-
-/** Where `<name` or `<prefix:name` (followed by a space, `>` or `/`) first stands at or after `from`; -1 if nowhere. */
-function indexOfElement(xml: string, name: string, from: number): number {
-  for (let at = xml.indexOf(name, from); at >= 0; at = xml.indexOf(name, at + name.length)) {
-    const next = xml[at + name.length];
-    if (next !== ' ' && next !== '>' && next !== '/' && next !== '\n' && next !== '\r' && next !== '\t') continue;
-    let lt = at - 1;
-    if (xml[lt] === ':') {
-      lt = xml.lastIndexOf('<', lt);
-      if (lt < 0 || !/^<\w+:$/.test(xml.slice(lt, at))) continue;
-    }
-    if (xml[lt] === '<') return lt;
-  }
-  return -1;
-}
 
 async function workbookTables(bytes: Buffer): Promise<DocumentBlock[]> {
   const workbook = new ExcelJS.Workbook();

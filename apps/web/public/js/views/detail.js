@@ -378,21 +378,22 @@ export async function renderDetail(ctx, id) {
     return;
   }
 
-  // A return comment on a row stays with that row while the drafter adds, moves or deletes rows (the saved form's targets follow it too).
-  const rowComments = returnComments.filter((c) => /^indicators\[\d+\]/.test(c.target ?? '')).map((c) => ({ c, row: state.draft.indicators[Number(/\[(\d+)\]/.exec(c.target)[1])] }));
-  const followRowComments = () => attachInlineComments(formArea, rowComments.flatMap(({ c, row }) => {
-    const i = state.draft.indicators.indexOf(row);
+  // The rows as saved, by identity: where each is in the editor now (-1: deleted), and whether any was added, moved or
+  // deleted. Return comments and evidence marks follow their rows by it before the save (the saved targets follow too).
+  const savedRows = [...state.draft.indicators];
+  const rowNow = (i) => state.draft.indicators.indexOf(savedRows[i]);
+  const rowComments = returnComments.filter((c) => /^indicators\[\d+\]/.test(c.target ?? ''));
+  const followRowComments = () => attachInlineComments(formArea, rowComments.flatMap((c) => {
+    const i = rowNow(Number(/\[(\d+)\]/.exec(c.target)[1]));
     return i < 0 ? [] : [{ ...c, target: c.target.replace(/^indicators\[\d+\]/, `indicators[${i}]`), place: `绩效指标第 ${i + 1} 行` }];
   }));
   const formArea = formSections({ draft: state.draft, editable, unitName, view, onChange: markDirty, onRowsRendered: isArchive ? null : followRowComments });
-  // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
-  // The rows as saved, by identity: where each is in the editor now, and whether any was added, moved or deleted.
-  const savedRows = [...state.draft.indicators];
   const evidence = isArchive ? null : attachmentsSection({
     view,
     formArea,
+    // An upload or a deletion moves the version by one: the editor takes it only when nothing else moved it (else its next save is refused, 409).
     onVersion: (v) => { if (v === null || v === state.view.version + 1) state.view.version += 1; },
-    rowNow: (i) => state.draft.indicators.indexOf(savedRows[i]),
+    rowNow,
     rowsMoved: () => state.draft.indicators.length !== savedRows.length || state.draft.indicators.some((row, i) => row !== savedRows[i]),
   });
   const layout = h('div.detail-layout', h('div.detail-main', formArea, evidence));
