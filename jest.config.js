@@ -9,4 +9,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } }] },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.integration-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.browser-spec.ts'],
   testTimeout: 120000,
+  // A suite that leaked a child process or a socket must not keep an in-band run alive after its report is written
+  // (CI waited 75 minutes on one): suites still end theirs (endBrowserSuite, ApiProcess.stop); this is the backstop.
+  forceExit: true,
 };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 import { evidence } from '../support/evidence-files.js';
 
@@ -31,11 +31,7 @@ describe('Evidence files in the web app (Debian Chromium)', () => {
     drafterApi = await ApiClient.login(api.baseUrl, 'drafter');
   }, 90_000);
 
-  afterAll(async () => {
-    for (const p of people) expect({ user: p.name, errors: p.errors }).toEqual({ user: p.name, errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, people));
 
   it('lets the drafter upload a PDF for row 1, list it, open it, delete another with confirmation, and keep saving; the reviewer reads it', async () => {
     const created = await drafterApi.post('/api/evaluations', newMediaForm({ projectName: '佐证材料演示项目' }));

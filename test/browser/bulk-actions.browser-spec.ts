@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'bulk-actions';
@@ -54,11 +54,7 @@ describe('Bulk actions in the queues, by clicking', () => {
     await api.settled();
   }, 90_000);
 
-  afterAll(async () => {
-    for (const p of people) expect({ user: p.name, errors: p.errors }).toEqual({ user: p.name, errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, people));
 
   it('lets a reviewer tick three forms in 待我审核 and approve them in one go, then shows the outcome and the shorter queue', async () => {
     const reviewer = await person('reviewer');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 
 const SHOTS = 'cycles';
 
@@ -31,10 +31,7 @@ describe('评价批次 in the browser: create, then correct its deadline and yea
     manager = await BrowserUser.open(browser, 'manager', `http://${LAN_HOST}:${new URL(api.baseUrl).port}`);
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser));
 
   const cycleNamed = async (name: string): Promise<Cycle | undefined> => ((await managerApi.get('/api/cycles')).body as Cycle[]).find((c) => c.name === name);
 

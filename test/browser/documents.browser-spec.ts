@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import JSZip from 'jszip';
 import { ApiProcess } from '../support/api-process.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, endBrowserSuite } from '../support/browser.js';
 import { selfEvaluationDocx } from '../support/word-documents.js';
 import { parseSelfEvaluationText } from '#perf-eval/evaluation';
 
@@ -32,11 +32,7 @@ describe('Documents in the web app (Debian Chromium)', () => {
     await api.settled();
   }, 90_000);
 
-  afterAll(async () => {
-    for (const p of people) expect({ user: p.name, errors: p.errors }).toEqual({ user: p.name, errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, people));
 
   it('imports a Word file chosen on the import page, then exports the form as Word and PDF', async () => {
     const parsed = parseSelfEvaluationText(SAMPLE);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'history';
@@ -31,11 +31,7 @@ describe('The 操作记录 of a form saved many times', () => {
     user = await BrowserUser.open(browser, 'drafter', `http://${LAN_HOST}:${new URL(api.baseUrl).port}`);
   }, 120_000);
 
-  afterAll(async () => {
-    if (user) expect({ errors: user.errors }).toEqual({ errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, [user]));
 
   it('shows the 15 saves as one row, then the submission and the return with its comment', async () => {
     await user.login('drafter');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'last-reviewer';
@@ -34,11 +34,7 @@ describe('The last reviewer in the admin screen', () => {
     user = await BrowserUser.open(browser, 'admin', `http://${LAN_HOST}:${new URL(api.baseUrl).port}`);
   }, 120_000);
 
-  afterAll(async () => {
-    if (user) expect({ errors: user.errors }).toEqual({ errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, [user]));
 
   it('says in the dialog why the role cannot be taken away, and changes nothing', async () => {
     user.expectConsoleError(/status of 409/);

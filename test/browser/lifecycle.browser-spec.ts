@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 
 const SHOTS = 'lifecycle';
 
@@ -31,10 +31,7 @@ describe('The whole lifecycle, by clicking, three people in three browsers on a 
     drafter.expectConsoleError(/status of 422/);
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser));
 
   it('drafts, is refused with the finding located, fixes, submits; is returned on a row, resubmits; is approved and published; the summary shows it', async () => {
     await Promise.all([drafter.login('drafter'), reviewer.login('reviewer'), manager.login('manager')]);

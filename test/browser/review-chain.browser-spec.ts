@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'review-chain';
@@ -35,10 +35,7 @@ describe('The two-step review chain in the browser: evidence, 核查分, the dif
     [drafter, reviewer, deptReviewer, manager] = await Promise.all(['drafter', 'reviewer', 'dept-reviewer', 'manager'].map((u) => BrowserUser.open(browser, u, base)));
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser));
 
   const open = async (u: BrowserUser, username: string) => {
     await u.login(username);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'review-changes';
@@ -54,10 +54,7 @@ describe('A reviewer opens a resubmitted form: what changed since their return i
     otherReviewer = await BrowserUser.open(browser, 'reviewer-2', base);
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser));
 
   it('marks the changed fields and rows with their former values, lists the comments as followed up or not, and resolves one', async () => {
     await reviewer.login('reviewer');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 import { evidence } from '../support/evidence-files.js';
 
@@ -32,10 +32,7 @@ describe('A returned form reworked in the browser: comments and evidence stay wi
     drafter = await BrowserUser.open(browser, 'drafter', `http://${LAN_HOST}:${new URL(api.baseUrl).port}`);
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser));
 
   /** The 三级指标 of the row a comment row follows, and the comment's text. */
   const inlineComments = (page: BrowserUser['page']) =>

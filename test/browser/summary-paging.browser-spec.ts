@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 import { copyForms } from '../support/bulk-forms.js';
 
@@ -32,11 +32,7 @@ describe('The summary table in pages (Debian Chromium)', () => {
     manager = await BrowserUser.open(browser, 'manager', base);
   }, 120_000);
 
-  afterAll(async () => {
-    if (manager) expect({ user: manager.name, errors: manager.errors }).toEqual({ user: manager.name, errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, [manager]));
 
   it('shows 50 rows, the 合计 of the whole table on every page, and the next page continuing the 序号', async () => {
     const page = manager.page;

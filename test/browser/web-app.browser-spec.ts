@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { ApiProcess } from '../support/api-process.js';
 import { ApiClient } from '../support/api-client.js';
-import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until } from '../support/browser.js';
+import { BrowserUser, LAN_HOST, freshScreenshots, launchBrowser, until, endBrowserSuite } from '../support/browser.js';
 import { newMediaForm } from '../support/forms.js';
 
 const SHOTS = 'web-app';
@@ -42,11 +42,7 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await api.settled();
   }, 90_000);
 
-  afterAll(async () => {
-    for (const p of people) expect({ user: p.name, errors: p.errors }).toEqual({ user: p.name, errors: [] });
-    await browser?.close();
-    await api.stop();
-  });
+  afterAll(() => endBrowserSuite(api, browser, people));
 
   it('loads over plain HTTP on a host name that is not localhost (no upgrade to https)', async () => {
     const u = await person('lan');

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(import.meta.dirname ?? '.', '../..');
@@ -36,6 +37,19 @@ export async function launchBrowser(): Promise<Browser> {
       `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
     ],
   });
+}
+
+/**
+ * Ends a browser suite: the browser closes and the API stops whatever failed before (a leaked API or Chromium keeps
+ * an in-band Jest alive after its last test), then no person saw a page or console error.
+ */
+export async function endBrowserSuite(api: { stop(): Promise<void> }, browser: Browser | undefined, people: (BrowserUser | undefined)[] = []): Promise<void> {
+  try {
+    await browser?.close();
+  } finally {
+    await api.stop();
+  }
+  for (const p of people) if (p) expect({ user: p.name, errors: p.errors }).toEqual({ user: p.name, errors: [] });
 }
 
 /**

@@ -121,15 +121,18 @@ function unitForm(onCreated) {
 function unitTable(state, reload) {
   const { units, departments } = state;
   if (!units.length) return h('div.empty', '还没有单位。');
+  // While one change is saved and the table reloaded, every choice waits: a second one made meanwhile would be drawn
+  // over by the reload of the first.
   const save = async (unit, patch, select, previous) => {
-    select.disabled = true;
+    const selects = [...select.closest('tbody').querySelectorAll('select')];
+    for (const s of selects) s.disabled = true;
     try {
       await api.patch(`/units/${unit.id}`, patch);
       toast(`已保存“${unit.name}”`, 'success');
       await reload();
     } catch (err) {
       select.value = previous;
-      select.disabled = false;
+      for (const s of selects) s.disabled = false;
       showError(err);
     }
   };
