@@ -116,11 +116,14 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
   });
 
   describe('a new year from last year', () => {
+    let copyId: string;
+
     it('copies a form into a Draft for 2022: header and targets kept, funds, actual values and scores cleared; the history says where it came from', async () => {
       const source = (await drafter.get(`/api/evaluations/${ids[OPERATIONS]}`)).body;
       const res = await drafter.post(`/api/evaluations/${ids[OPERATIONS]}/copy`, { fiscalYear: 2022 });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ status: 'Draft', version: 1 });
+      copyId = res.body.id;
       const copy = (await drafter.get(`/api/evaluations/${res.body.id}`)).body;
       expect(copy.form).toMatchObject({
         fiscalYear: 2022,
@@ -143,6 +146,44 @@ describe('Documents out: form and summary as Word and PDF, the publication pack,
       expect(history[0].payload.copiedFrom).toEqual({ evaluationId: ids[OPERATIONS], revision: 1, fiscalYear: 2021, projectName: OPERATIONS });
       // The source is untouched.
       expect((await drafter.get(`/api/evaluations/${ids[OPERATIONS]}`)).body.version).toBe(source.version);
+    });
+
+    it('cannot be submitted while the year\'s results are empty: the refusal and the view name each cell to fill, then it goes through', async () => {
+      const copy = (await drafter.get(`/api/evaluations/${copyId}`)).body;
+      const rows = copy.form.indicators.length;
+      expect(copy.missing).toEqual([
+        { path: 'funds.total.executed', message: '未填写年度资金总额的全年执行数（当年没有支出的填 0）', place: expect.stringContaining('全年执行数') },
+        { path: 'goals.actual', message: '未填写年度总体目标的实际完成情况', place: expect.stringContaining('实际完成情况') },
+        ...copy.form.indicators.map((row: { name: string }, index: number) => ({
+          path: `indicators[${index}].actual`,
+          message: `绩效指标第 ${index + 1} 行“${row.name}”未填写实际完成值、得分`,
+          place: expect.any(String),
+        })),
+      ]);
+      const before = await eventCount();
+      const refused = await drafter.post(`/api/evaluations/${copyId}/submit`, { expectedVersion: copy.version });
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 422, code: 'SUBMISSION_BLOCKED' });
+      expect(refused.body.message).toContain(`还有 ${rows + 2} 处未填写`);
+      expect(refused.body.details.missing).toEqual(copy.missing);
+      expect(await eventCount()).toBe(before);
+      // The list counts them, so that a drafter sees which drafts are not ready.
+      const listed = async () => (await drafter.get('/api/evaluations?fiscalYear=2022')).body.items.find((item: { id: string }) => item.id === copyId).findings;
+      expect(await listed()).toEqual({ errors: expect.any(Number), warnings: expect.any(Number), missing: rows + 2 });
+
+      // The drafter writes the year's results (last year's funds and goals, every target met in full), and the form goes to review.
+      const source = (await drafter.get(`/api/evaluations/${ids[OPERATIONS]}`)).body;
+      const { projectName, competentDepartment, projectLead, contactPhone, evaluationMethod, goals, funds } = source.form;
+      const indicators = source.form.indicators.map((row: { weight: number | null }) => ({ ...row, score: row.weight }));
+      const filled = await drafter.put(`/api/evaluations/${copyId}`, {
+        fiscalYear: 2022, projectName, competentDepartment, projectLead, contactPhone, evaluationMethod, goals, indicators, funds,
+        expectedVersion: copy.version,
+      });
+      expect(filled.status).toBe(200);
+      expect((await drafter.get(`/api/evaluations/${copyId}`)).body.missing).toEqual([]);
+      expect((await listed()).missing).toBe(0);
+      const submitted = await drafter.post(`/api/evaluations/${copyId}/submit`, { expectedVersion: filled.body.version });
+      expect({ status: submitted.status, state: submitted.body.status }).toEqual({ status: 200, state: 'Submitted' });
+      expect((await drafter.get(`/api/evaluations/${copyId}`)).body.missing).toEqual([]);
     });
 
     it('refuses a year that is not later, a malformed year, a role that cannot draft and an unknown form, storing nothing', async () => {

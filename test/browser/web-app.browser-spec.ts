@@ -227,7 +227,40 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     expect(await u.page.locator('.head-meta').innerText()).toContain('2022 年度');
     expect(await u.page.getByLabel('第 1 行 · 实际完成值', { exact: true }).inputValue()).toBe('');
     expect(await u.page.getByLabel('第 1 行 · 年度指标值', { exact: true }).inputValue()).not.toBe('');
+    // What the year still needs is listed with the findings, each a link into the form.
+    const missing = u.page.locator('.findings-card .finding-missing');
+    await missing.first().waitFor();
+    expect(await u.page.locator('.findings-card .card-title').innerText()).toMatch(/待填写 \d+/);
+    expect(await missing.first().innerText()).toContain('未填写年度资金总额的全年执行数');
     await u.shot(SHOTS, 'copied-to-2022');
+
+    // Submitting it as copied is refused with the same list; a click on an item goes to the empty cell.
+    u.expectConsoleError(/status of 422/);
+    await u.page.getByRole('button', { name: '提交', exact: true }).click();
+    await u.page.locator('dialog.modal').getByRole('button', { name: '提交', exact: true }).click();
+    const refusal = u.page.locator('dialog.modal', { hasText: '无法提交' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toMatch(/还有 \d+ 处未填写/);
+    await u.shot(SHOTS, 'copied-submit-refused');
+    await refusal.getByRole('button', { name: /未填写年度总体目标的实际完成情况/ }).click();
+    await until(u.page, 'the empty 实际完成情况 located in the form', async () =>
+      u.page.getByLabel('年度总体目标 · 实际完成情况', { exact: true }).evaluate((el) => !!el.closest('.hl') || el.classList.contains('hl')));
+    expect(await u.page.locator('.head-meta .status-draft').count()).toBe(1);
+
+    // On this laptop-wide screen the indicator table is wider than its card: a hint says so and scrolls to 偏差原因分析.
+    const hint = u.page.getByRole('button', { name: /右侧还有列/ });
+    await hint.waitFor();
+    await hint.click();
+    await until(u.page, 'the hint to go once the table is scrolled to its right end', async () => !(await hint.isVisible()));
+    const table = u.page.locator('.table-indicators').locator('..');
+    expect(await table.evaluate((el) => el.scrollLeft + el.clientWidth >= el.scrollWidth - 4)).toBe(true);
+    await u.shot(SHOTS, 'indicators-scrolled-right');
+
+    // 我的草稿 shows which drafts are not ready to submit.
+    await u.page.getByRole('link', { name: /我的草稿/ }).click();
+    const row = u.page.locator('.table-list tbody tr', { hasText: '青少年迷你冬奥会项目' });
+    expect(await row.locator('.count-missing').innerText()).toMatch(/^待填写 \d+$/);
+    await u.shot(SHOTS, 'drafts-with-gaps');
     await u.close();
   });
 

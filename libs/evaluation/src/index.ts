@@ -36,6 +36,7 @@ export {
   type RecordedEvent,
   reviewBarred,
 } from './domain/evaluation.js';
+export { SUBMISSION_GAP_LABEL, submissionGaps, type SubmissionGap } from './domain/submission-gaps.js';
 export { describeFormPath, FUNDS_COLUMN_LABELS, FUNDS_ROW_LABELS, HEADER_FIELD_LABELS, INDICATOR_FIELD_LABELS } from './domain/form-path.js';
 export {
   type Finding,

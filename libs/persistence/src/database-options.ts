@@ -16,6 +16,7 @@ import { Lz4Documents1765065600100 } from './migrations/1765065600100-lz4-docume
 import { ReminderWatermarks1765152000000 } from './migrations/1765152000000-reminder-watermarks.js';
 import { PublishedDocuments1765238400000 } from './migrations/1765238400000-published-documents.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
+import { MissingCount1765324800000 } from './migrations/1765324800000-missing-count.js';
 
 export const MIGRATIONS = [
   InitialSchema1764115200000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   AttachmentBlobs1764892800000,
   ReminderWatermarks1765152000000,
   PublishedDocuments1765238400000,
+  MissingCount1765324800000,
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */

@@ -5,6 +5,7 @@
 export { databaseOptions } from './database-options.js';
 export { databaseUnavailable, type Dependency, redisUnavailable, RETRY_AFTER_SECONDS, shortReason, DependencyUnavailableError } from './dependency-unavailable.js';
 export { migrate } from './migrate.js';
+export { missingCountSql } from './migrations/1765324800000-missing-count.js';
 export { OUTBOX_CHANNEL } from './outbox-channel.js';
 export { preparedQuery, readPage, readQuery } from './prepared-query.js';
 export { pingDatabase } from './ping-database.js';

@@ -26,6 +26,7 @@ describe('the vocabulary', () => {
     expect(v.reviewSteps).toEqual({ unit: '单位审核', department: '主管部门审核' });
     expect(Object.keys(v.roles)).toEqual([...ROLES]);
     expect(v.severities).toEqual({ error: '错误', warning: '警告', info: '提示' });
+    expect(v.submissionGap).toBe('待填写');
     expect(Object.keys(v.events).sort()).toEqual(
       [
         'EvaluationApproved',

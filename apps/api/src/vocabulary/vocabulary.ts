@@ -15,6 +15,7 @@ import {
   FINDING_CODES,
   FINDING_SEVERITIES,
   FINDING_SEVERITY_LABELS,
+  SUBMISSION_GAP_LABEL,
   type FindingCode,
   type FindingSeverity,
   LEVEL1_INDICATORS,
@@ -46,6 +47,8 @@ export interface Vocabulary {
   /** The steps of a unit's review chain (单位审核, 主管部门审核), in chain order. */
   reviewSteps: Record<ReviewStep, string>;
   severities: Record<FindingSeverity, string>;
+  /** The label of what a Draft still needs before it can be submitted (a view's `missing`), listed with the findings. */
+  submissionGap: string;
   events: Record<EvaluationEventType, string>;
   notificationKinds: Record<NotificationKind, string>;
   headerFields: [string, string][];
@@ -93,6 +96,7 @@ export function buildVocabulary(): Vocabulary {
     roles: { ...ROLE_LABELS },
     reviewSteps: { ...REVIEW_STEP_LABELS },
     severities: { ...FINDING_SEVERITY_LABELS },
+    submissionGap: SUBMISSION_GAP_LABEL,
     events: { ...EVALUATION_EVENT_LABELS },
     notificationKinds: { ...NOTIFICATION_KIND_LABELS },
     headerFields: Object.entries(HEADER_FIELD_LABELS),

@@ -52,6 +52,8 @@ export const STATUSES = [];
 export const ROLE_LABELS = {};
 export const REVIEW_STEP_LABELS = {};
 export const SEVERITY_LABELS = {};
+/** Labels that are not tables: `submissionGap` (待填写). */
+export const LABELS = { submissionGap: '' };
 export const EVENT_LABELS = {};
 export const NOTIFICATION_KINDS = {};
 export const FUNDS_ROWS = [];
@@ -72,6 +74,7 @@ export function loadVocabulary(api) {
     Object.assign(ACCESS, v.access);
     Object.assign(UNIT_SCOPE, v.unitScope);
     Object.assign(SEVERITY_LABELS, v.severities);
+    LABELS.submissionGap = v.submissionGap;
     Object.assign(EVENT_LABELS, v.events);
     Object.assign(NOTIFICATION_KINDS, v.notificationKinds);
     FUNDS_ROWS.splice(0, FUNDS_ROWS.length, ...v.fundsRows);
@@ -201,7 +204,9 @@ export function findingCounts(f) {
   const warnings = f?.warnings ?? 0;
   return h('span.counts',
     h(`span.count${errors ? '.count-error' : '.count-zero'}`, { title: '错误' }, `错误 ${errors}`),
-    h(`span.count${warnings ? '.count-warning' : '.count-zero'}`, { title: '警告' }, `警告 ${warnings}`));
+    h(`span.count${warnings ? '.count-warning' : '.count-zero'}`, { title: '警告' }, `警告 ${warnings}`),
+    // A Draft that cannot be submitted yet for what is still empty (a list item's `findings.missing`).
+    f?.missing ? h('span.count.count-missing', { title: '提交前还需填写的项' }, `${LABELS.submissionGap} ${f.missing}`) : null);
 }
 
 let toastTimer;

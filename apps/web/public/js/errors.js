@@ -1,17 +1,22 @@
-import { h, modal, toast, placeOf, SEVERITY_LABELS } from './dom.js';
+import { h, modal, toast, placeOf, LABELS, SEVERITY_LABELS } from './dom.js';
 
 export function findingList(findings, onPick) {
   if (!findings?.length) return h('p.muted', '没有发现问题。');
-  const order = { error: 0, warning: 1, info: 2 };
-  const sorted = [...findings].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3));
+  const order = { error: 0, missing: 1, warning: 2, info: 3 };
+  const sorted = [...findings].sort((a, b) => (order[a.severity] ?? 4) - (order[b.severity] ?? 4));
   return h('ul.findings',
     sorted.map((f) => {
       const content = [
-        h(`span.sev.sev-${f.severity}`, SEVERITY_LABELS[f.severity] ?? f.severity),
+        h(`span.sev.sev-${f.severity}`, f.severity === 'missing' ? LABELS.submissionGap : SEVERITY_LABELS[f.severity] ?? f.severity),
         h('span.finding-text', h('span.finding-msg', f.message), h('span.finding-meta', f.place ?? placeOf(f.path)))];
       return h(`li.finding.finding-${f.severity}`, { dataset: { code: f.code } },
         onPick ? h('button.finding-btn', { type: 'button', title: '定位到表中位置', onclick: () => onPick(f) }, content) : content);
     }));
+}
+
+/** A form's gaps before submission (`missing` of the view or of a refusal), listed with its findings. */
+export function missingItems(missing) {
+  return (missing ?? []).map((m) => ({ ...m, severity: 'missing', code: 'MISSING' }));
 }
 
 /** Shows an API error the way a person can act on it. */
@@ -30,11 +35,13 @@ export async function showError(err, { onReload, onPickFinding } = {}) {
     return;
   }
   if (err.code === 'SUBMISSION_BLOCKED') {
-    const findings = err.details?.findings ?? [];
+    // The errors among the findings, and what is still empty (a form copied from last year, results not yet written).
+    const errors = (err.details?.findings ?? []).filter((f) => f.severity === 'error');
+    const missing = missingItems(err.details?.missing);
     await modal({
-      title: '无法提交：存在错误',
+      title: errors.length ? '无法提交：存在错误' : '无法提交：尚未填写完整',
       wide: true,
-      body: [h('p', err.message), findingList(findings.filter((f) => f.severity === 'error').length ? findings.filter((f) => f.severity === 'error') : findings, onPickFinding ? (f) => {
+      body: [h('p', err.message), findingList([...errors, ...missing], onPickFinding ? (f) => {
         document.querySelector('dialog.modal')?.close();
         document.querySelector('dialog.modal')?.remove();
         onPickFinding(f);

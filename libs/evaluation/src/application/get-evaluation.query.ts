@@ -9,6 +9,7 @@ import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { assertVisible, offeredActions } from './evaluation-access.js';
+import { submissionGaps, type SubmissionGap } from '../domain/submission-gaps.js';
 import { currentStep, verificationFindings, verifiedTotal, type VerifiedRow } from '../domain/review.js';
 
 /** A person as the form names them. */
@@ -60,6 +61,8 @@ export interface EvaluationView {
   scores: EvaluationScores | null;
   /** Each with `place`, the Chinese label of its path. */
   findings: PlacedFinding[] | null;
+  /** What a Draft still needs before it can be submitted (submission-gaps.ts); [] for other states and revisions. */
+  missing: SubmissionGap[];
   /** pending: the scores are of an older form version (only for forms written before commands scored them, until the worker's start-up rescoring). */
   scoring: { formVersion: number; scoredVersion: number | null; pending: boolean };
   /** Each targeted comment with `place`, the Chinese label of its target. */
@@ -138,6 +141,7 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       form: state.form,
       scores,
       findings: placeFindings(shownFindings),
+      missing: current && state.status === 'Draft' ? submissionGaps(state.form) : [],
       scoring: { formVersion: state.formVersion, scoredVersion, pending: scoredVersion !== state.formVersion },
       comments: state.comments.map((c) => ({ ...c, place: c.target ? describeFormPath(c.target) : null })),
       allowedActions: current ? offeredActions(user, state) : [],

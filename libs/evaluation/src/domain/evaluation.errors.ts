@@ -1,6 +1,7 @@
 import type { Finding } from '../scoring/finding.js';
 import { placeFindings, type PlacedFinding } from '../scoring/finding-place.js';
 import type { EvaluationStatus } from './evaluation-status.js';
+import type { SubmissionGap } from './submission-gaps.js';
 import { DomainError } from '#perf-eval/errors';
 
 /** The refusals of the evaluation context (the aggregate, its commands, imports and reports). */
@@ -26,10 +27,12 @@ export class VersionConflictError extends EvaluationError {
 
 export class SubmissionBlockedError extends EvaluationError {
   readonly code = 'SUBMISSION_BLOCKED';
-  override readonly details: { findings: PlacedFinding[] };
-  constructor(findings: Finding[]) {
-    super(`表单存在 ${findings.length} 个错误，不能提交`);
-    this.details = { findings: placeFindings(findings) };
+  override readonly details: { findings: PlacedFinding[]; missing: SubmissionGap[] };
+  /** `findings`: the errors among the form's findings; `missing`: what is still empty (submission-gaps.ts). */
+  constructor(findings: Finding[], missing: SubmissionGap[] = []) {
+    const parts = [findings.length ? `存在 ${findings.length} 个错误` : null, missing.length ? `还有 ${missing.length} 处未填写` : null].filter(Boolean);
+    super(`表单${parts.join('、')}，不能提交`);
+    this.details = { findings: placeFindings(findings), missing };
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Evaluation, allowedActions, type CommandContext, type EvaluationStatus } from './evaluation.js';
 import type { EditableForm } from './evaluation-form.js';
 import { completeForm } from './evaluation-form.fixture.js';
+import { nextYearForm } from './next-year-form.js';
 import { attachmentFileName, type AttachmentLimits, type AttachmentMeta } from './evaluation-attachment.js';
 
 const drafter = { userId: 'u-drafter' };
@@ -97,6 +98,50 @@ describe('Evaluation', () => {
     it('is refused when a header field is missing', () => {
       const evaluation = Evaluation.draft('e-1', completeForm({ projectLead: '' }), 'national-2020', at(0));
       expect(() => evaluation.submit(at(1))).toThrow(expect.objectContaining({ code: 'SUBMISSION_BLOCKED' }));
+    });
+
+    it('is refused while results are still empty: a form copied to next year, the refusal naming each cell to fill', () => {
+      const copied = nextYearForm(completeForm(), 2022);
+      copied.indicators[1] = { ...copied.indicators[1]!, name: ' ', target: '', weight: null };
+      copied.indicators.push({ level1: '', level2: '', name: '', target: '', actual: '', weight: null, score: null, deviation: '' });
+      const evaluation = Evaluation.draft('e-1', copied, 'national-2020', at(0));
+      const errors = evaluation.findings().filter((f) => f.severity === 'error');
+      let refusal: unknown;
+      try {
+        evaluation.submit(at(1));
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({ code: 'SUBMISSION_BLOCKED', message: `表单存在 ${errors.length} 个错误、还有 6 处未填写，不能提交` });
+      expect((refusal as { details: { missing: unknown[] } }).details.missing).toEqual([
+        { path: 'funds.total.executed', place: expect.stringContaining('全年执行数'), message: '未填写年度资金总额的全年执行数（当年没有支出的填 0）' },
+        { path: 'goals.actual', place: expect.stringContaining('实际完成情况'), message: '未填写年度总体目标的实际完成情况' },
+        { path: 'indicators[0].actual', place: expect.stringContaining('第 1 行'), message: '绩效指标第 1 行“推进会”未填写实际完成值、得分' },
+        { path: 'indicators[1].name', place: expect.stringContaining('第 2 行'), message: '绩效指标第 2 行未填写三级指标、年度指标值、实际完成值、分值、得分' },
+        { path: 'indicators[2].actual', place: expect.stringContaining('第 3 行'), message: '绩效指标第 3 行“满意度”未填写实际完成值、得分' },
+        { path: 'indicators[3].name', place: expect.stringContaining('第 4 行'), message: '绩效指标第 4 行是空行：请填写或删除该行' },
+      ]);
+      expect(evaluation.uncommittedEvents.map((e) => e.type)).toEqual(['EvaluationDrafted']);
+    });
+
+    it('counts a gap even where no rule is broken: results cleared, budgets written', () => {
+      const copied = nextYearForm(completeForm(), 2022);
+      copied.funds.total = { initialBudget: '30', fullYearBudget: '30', executed: null };
+      const evaluation = Evaluation.draft('e-1', copied, 'national-2020', at(0));
+      expect(evaluation.findings().filter((f) => f.severity === 'error')).toEqual([]);
+      expect(() => evaluation.submit(at(1))).toThrow(expect.objectContaining({ code: 'SUBMISSION_BLOCKED', details: expect.objectContaining({ findings: [] }) }));
+    });
+
+    it('names only what is empty when no rule is broken, and takes 0 as filled in', () => {
+      const form = completeForm();
+      form.indicators[2] = { ...form.indicators[2]!, actual: '80%', score: 0, deviation: '满意度调查未达预期' };
+      form.indicators[0] = { ...form.indicators[0]!, score: null };
+      const evaluation = Evaluation.draft('e-1', form, 'national-2020', at(0));
+      expect(() => evaluation.submit(at(1))).toThrow(
+        expect.objectContaining({ message: '表单还有 1 处未填写，不能提交', details: { findings: [], missing: [expect.objectContaining({ path: 'indicators[0].score' })] } }),
+      );
+      form.indicators[0] = { ...form.indicators[0]!, score: 50 };
+      Evaluation.draft('e-2', form, 'national-2020', at(0)).submit(at(1));
     });
 
     it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {

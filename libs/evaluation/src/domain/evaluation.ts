@@ -19,6 +19,7 @@ import { ruleSetById } from '../scoring/rule-set.js';
 import { isCommentTarget } from './comment-target.js';
 import { rowMoves } from './form-changes.js';
 import { movedAttachments, movedTarget, movedVerification, pointsAtRows } from './row-moves.js';
+import { submissionGaps } from './submission-gaps.js';
 import type { EvaluationStatus } from './evaluation-status.js';
 import {
   AttachmentNotFoundError,
@@ -388,7 +389,8 @@ export class Evaluation {
   submit(ctx: CommandContext, chain: readonly string[] = ['unit']): void {
     this.guard('submit');
     const findings = this.findings();
-    if (hasBlockingFindings(findings)) throw new SubmissionBlockedError(findings.filter((f) => f.severity === 'error'));
+    const missing = submissionGaps(this.state.form);
+    if (hasBlockingFindings(findings) || missing.length) throw new SubmissionBlockedError(findings.filter((f) => f.severity === 'error'), missing);
     this.record({ type: 'EvaluationSubmitted', payload: { chain: [...chain] } }, ctx);
   }
 

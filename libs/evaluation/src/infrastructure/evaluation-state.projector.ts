@@ -5,6 +5,7 @@ import { evolve, type EvaluationState, type RecordedEvent } from '../domain/eval
 import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { declaredSelfScore } from '../scoring/self-score.js';
+import { submissionGaps } from '../domain/submission-gaps.js';
 import { scoredColumns, scoredValues, selfScoreSql, type ScoringRecord } from './scoring.projection.js';
 
 /** The scores and findings an evaluation's row shows (null until its form is first scored). */
@@ -79,7 +80,7 @@ export function withClause(statement: RowStatement): string {
 const ROW_COLUMNS = [
   'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
   'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
-  'cycle_id', 'form_version', 'submitted_at', 'last_edited_by',
+  'cycle_id', 'form_version', 'submitted_at', 'last_edited_by', 'missing_count',
 ] as const;
 
 function rowParams(state: EvaluationState): unknown[] {
@@ -107,6 +108,8 @@ function rowParams(state: EvaluationState): unknown[] {
     state.formVersion,
     state.submittedAt,
     state.lastEditedBy ?? null,
+    // What a Draft still needs before it can be submitted, for the lists; the view names each gap.
+    state.status === 'Draft' ? submissionGaps(form).length : 0,
   ];
 }
 

@@ -2,9 +2,9 @@ import { api, download, session } from '../api.js';
 import {
   h, clear, loading, modal, confirmDialog, toast, statusBadge, gradeBadge, fmtScore, fmtAmount, fmtDateTime, fmtDate, placeOf, hashOf,
   FUNDS_ROWS, FUNDS_COLUMNS, HEADER_FIELDS, INDICATOR_FIELDS, EVALUATION_METHODS, EVENT_LABELS, SEVERITY_LABELS, yearOptions, ruleSetOf,
-  deadlineCell, REVIEW_STEP_LABELS,
+  deadlineCell, REVIEW_STEP_LABELS, LABELS,
 } from '../dom.js';
-import { findingList, showError } from '../errors.js';
+import { findingList, missingItems, showError } from '../errors.js';
 import { reassignDialog, reviewCard, verificationCard, verifiedScoresFieldset, withdrawDialog } from './review.js';
 import { renderChanges } from './changes.js';
 import { attachmentsSection, attachmentEventDetails } from './attachments.js';
@@ -297,8 +297,9 @@ export async function renderDetail(ctx, id) {
     if (allowed.includes('submit')) {
       actions.push(h('button.btn.btn-primary', { type: 'button', onclick: async () => {
         const errors = view.findings.filter((f) => f.severity === 'error').length;
+        const missing = view.missing?.length ?? 0;
         const msg = state.dirty ? '将先保存您的修改，然后提交审核。提交后不能再修改，确定提交吗？' : '提交后将进入审核，不能再修改。确定提交吗？';
-        if (!state.dirty && errors) toast(`当前有 ${errors} 个错误，提交可能被拒绝`, 'warning');
+        if (!state.dirty && (errors || missing)) toast(`当前有 ${[errors ? `${errors} 个错误` : '', missing ? `${missing} 处未填写` : ''].filter(Boolean).join('、')}，提交将被拒绝`, 'warning');
         if (!(await confirmDialog('提交审核', msg, '提交'))) return;
         if (state.dirty && !(await save({ quiet: true }))) return;
         await act('提交', 'submit', {});
@@ -404,8 +405,8 @@ export async function renderDetail(ctx, id) {
     reviewCard(view),
     verificationCard(view),
     h('div.card.findings-card',
-      h('h3.card-title', '检查结果', pending ? h('span.pending', { role: 'status' }, '计算中…') : h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}）`)),
-      pending ? h('p.muted', '系统正在计算此版本的得分和检查结果，完成后自动显示。') : findingList(view.findings, (f) => highlight(f.path))),
+      h('h3.card-title', '检查结果', pending ? h('span.pending', { role: 'status' }, '计算中…') : h('span.muted.small', `（错误 ${count(view, 'error')} · 警告 ${count(view, 'warning')} · 提示 ${count(view, 'info')}${view.missing?.length ? ` · ${LABELS.submissionGap} ${view.missing.length}` : ''}）`)),
+      pending ? h('p.muted', '系统正在计算此版本的得分和检查结果，完成后自动显示。') : findingList([...(view.findings ?? []), ...missingItems(view.missing)], (f) => highlight(f.path))),
     view.comments?.length ? h('div.card', h('h3.card-title', '审核意见'), commentList(view.comments)) : null,
     view.publishedRevisions?.length ? h('div.card', h('h3.card-title', '公开版本'),
       h('ul.rev-list', view.publishedRevisions.map((n) => h('li',
@@ -655,16 +656,26 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
   }
   renderRows();
 
+  const indicatorTable = h('div.table-wrap', h('table.table.table-form.table-indicators',
+    h('thead', h('tr', h('th.num', '序'), INDICATOR_FIELDS.map(([key, label]) => h(`th${key === 'weight' || key === 'score' ? '.num' : ''}`, label)), editable ? h('th', '') : null)),
+    tbody,
+    h('tfoot', h('tr', h('td'), h('td', { colspan: 5 }, `指标合计（预算分值 ${rules.budgetWeight ?? '—'} 另计）`), weightSum, scoreSum, h('td'), editable ? h('td') : null))));
+  // On a laptop screen the table is wider than its card: say that 偏差原因分析及改进措施 is to the right.
+  const hiddenRight = () => indicatorTable.scrollWidth - indicatorTable.clientWidth - indicatorTable.scrollLeft > 4;
+  const scrollHint = h('button.btn.btn-sm.scroll-hint', { type: 'button', hidden: true, title: '表格可左右滑动',
+    onclick: () => indicatorTable.scrollTo({ left: indicatorTable.scrollWidth, behavior: 'smooth' }) }, '右侧还有列（偏差原因分析等）→');
+  const updateHint = () => { scrollHint.hidden = !hiddenRight(); };
+  indicatorTable.addEventListener('scroll', updateHint, { passive: true });
+  new ResizeObserver(updateHint).observe(indicatorTable);
+
   const indicatorsSection = h('section.card.form-section', { dataset: { path: 'indicators', place: '绩效指标' } },
     h('div.section-head',
       h('h2.section-title', '绩效指标'),
+      scrollHint,
       editable ? h('button.btn.btn-sm', { type: 'button', onclick: () => { draft.indicators.push(blankIndicator(draft.indicators.at(-1), rules)); rowsChanged(); tbody.lastElementChild?.querySelector('[data-path$=".name"]')?.focus(); } }, '＋ 添加指标') : null),
     h('datalist#dl-level1', (rules.level1 ?? []).map((v) => h('option', { value: v }))),
     h('datalist#dl-level2', level2All.map((v) => h('option', { value: v }))),
-    h('div.table-wrap', h('table.table.table-form.table-indicators',
-      h('thead', h('tr', h('th.num', '序'), INDICATOR_FIELDS.map(([key, label]) => h(`th${key === 'weight' || key === 'score' ? '.num' : ''}`, label)), editable ? h('th', '') : null)),
-      tbody,
-      h('tfoot', h('tr', h('td'), h('td', { colspan: 5 }, `指标合计（预算分值 ${rules.budgetWeight ?? '—'} 另计）`), weightSum, scoreSum, h('td'), editable ? h('td') : null)))));
+    indicatorTable);
 
   return h('div.form-sections', headerSection, fundsSection, goalsSection, indicatorsSection);
 }

@@ -88,7 +88,7 @@ function table(items, queue, ctx, bulk) {
       showWait ? h('th', queue === 'review' ? '提交时间' : '审核通过时间') : null,
       h('th', '截止时间'),
       h('th.num', '预算（万元）'),
-      h('th.num', { title: '自评得分 / 系统计算得分' }, '自评 / 系统得分'), h('th.center', '等级'), h('th', '错误 / 警告'),
+      h('th.num', { title: '自评得分 / 系统计算得分' }, '自评 / 系统得分'), h('th.center', '等级'), h('th', { title: '错误、警告，以及草稿提交前还需填写的项' }, '检查结果'),
       showWait ? null : h('th', '更新时间'))),
     h('tbody', items.map((e) => h(`tr.row-link${e.overdue ? '.row-overdue' : ''}`, { onclick: (ev) => { if (!ev.target.closest('a, .cell-pick')) ctx.navigate(`#/evaluations/${e.id}`); } },
       bulk ? bulk.cell(e) : null,
@@ -104,7 +104,7 @@ function table(items, queue, ctx, bulk) {
       h('td.num.mono', { dataset: { label: '预算（万元）' } }, fmtAmount(e.budget)),
       h('td.num.mono', { dataset: { label: '自评 / 系统得分' } }, scorePair(e)),
       h('td.center', { dataset: { label: '等级' } }, gradeBadge(e.grade, (e.findings?.errors ?? 0) > 0)),
-      h('td', { dataset: { label: '错误 / 警告' } }, findingCounts(e.findings)),
+      h('td', { dataset: { label: '检查结果' } }, findingCounts(e.findings)),
       showWait ? null : h('td.muted.nowrap', { dataset: { label: '更新时间' } }, fmtDateTime(e.updatedAt)))))));
 }
 
