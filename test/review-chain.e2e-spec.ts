@@ -97,6 +97,12 @@ describe('Review chain: 单位审核 → 主管部门审核', () => {
       expect.objectContaining({ severity: 'warning', path: 'indicators[2].score', message: expect.stringContaining('核查分 25 低于自评得分 27') }),
     ]);
     expect(form.allowedActions).not.toContain('approve');
+    // The list and the 明细表 count the warnings the form shows, the marked-down row among them.
+    const warnings = form.findings.filter((f: { severity: string }) => f.severity === 'warning').length;
+    const listed = (await reviewer.get(`/api/evaluations?fiscalYear=${form.form.fiscalYear}&pageSize=100`)).body.items.find((i: { id: string }) => i.id === id);
+    expect(listed.findings).toEqual({ errors: 0, warnings, missing: 0 });
+    const table = (await reviewer.get(`/api/summary?fiscalYear=${form.form.fiscalYear}&unitId=${form.form.unitId}`)).body;
+    expect(table.rows.find((r: { evaluationId: string }) => r.evaluationId === id).findings).toEqual({ errors: 0, warnings });
 
     // Nobody approves two steps: the unit reviewer is not a department reviewer, and is refused.
     expect((await reviewer.post(`/api/evaluations/${id}/approve`, { expectedVersion: version + 1 })).status).toBe(403);

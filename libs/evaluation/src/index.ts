@@ -105,7 +105,7 @@ export { SubmitEvaluationCommand } from './application/submit-evaluation.command
 export { WithdrawEvaluationCommand } from './application/withdraw-evaluation.command.js';
 export { ClaimReviewCommand } from './application/claim-review.command.js';
 export { StepReviewersQuery, type StepReviewer } from './application/step-reviewers.query.js';
-export { type ReviewApproval, type ReviewProgress, type Verification, type VerifiedRow, type VerifiedScoreInput, verifiedTotal } from './domain/review.js';
+export { type ReviewApproval, type ReviewProgress, type Verification, type VerifiedRow, type VerifiedScoreInput, rowsMarkedDown, verifiedTotal } from './domain/review.js';
 // infrastructure/ and the Nest modules
 export { DOCX_CONTENT_TYPE, isZip, openDocument, XLSX_CONTENT_TYPE, EmptyUploadError, UnsupportedFileError } from './infrastructure/document-files.js';
 export { AttachmentStorage, PostgresAttachmentStorage } from './infrastructure/attachment-storage.js';

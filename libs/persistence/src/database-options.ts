@@ -17,6 +17,7 @@ import { ReminderWatermarks1765152000000 } from './migrations/1765152000000-remi
 import { PublishedDocuments1765238400000 } from './migrations/1765238400000-published-documents.js';
 import { AttachmentBlobs1764892800000 } from './migrations/1764892800000-attachment-blobs.js';
 import { MissingCount1765324800000 } from './migrations/1765324800000-missing-count.js';
+import { MarkedDownCount1765324800100 } from './migrations/1765324800100-marked-down-count.js';
 
 export const MIGRATIONS = [
   InitialSchema1764115200000,
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ReminderWatermarks1765152000000,
   PublishedDocuments1765238400000,
   MissingCount1765324800000,
+  MarkedDownCount1765324800100,
 ];
 
 /** The schema comes from migrations only; `synchronize` stays off everywhere. */

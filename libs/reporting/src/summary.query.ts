@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal } from 'decimal.js';
 import { seesAllUnits, visibleUnitIds, type AuthenticatedUser } from '#perf-eval/identity';
 import type { EvaluationStatus, EvaluationForm, EvaluationScores } from '#perf-eval/evaluation';
-import { EvaluationError, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
+import { EvaluationError, rowsMarkedDown, selfScore, verifiedTotal, type Verification } from '#perf-eval/evaluation';
 import type { SummaryAnswer, SummaryExport, SummaryRow } from './summary-table.js';
 import { Sql, SqlFilter, readPage, readQuery } from '#perf-eval/persistence';
 import { COUNTS_RELATION } from '#perf-eval/evaluation';
@@ -327,7 +327,8 @@ function shownFigures(r: Row) {
       computedScore: r.computed_total === null ? null : Number(r.computed_total),
       grade: r.grade,
       status: r.status,
-      findings: { errors: r.error_count, warnings: r.warning_count },
+      // The warnings the form shows: the scoring's and one per row a 核查分 marked down (VERIFIED_BELOW_SELF).
+      findings: { errors: r.error_count, warnings: r.warning_count + rowsMarkedDown(r.verification).length },
       revision: r.revision,
     };
   }
@@ -342,7 +343,7 @@ function shownFigures(r: Row) {
     computedScore: computed,
     grade: r.published_scores?.grade ?? null,
     status: (r.published_status ?? 'Published') as EvaluationStatus,
-    findings: { errors: r.published_errors ?? 0, warnings: r.published_warnings ?? 0 },
+    findings: { errors: r.published_errors ?? 0, warnings: (r.published_warnings ?? 0) + rowsMarkedDown(r.published_verification).length },
     revision: r.published_revision,
   };
 }

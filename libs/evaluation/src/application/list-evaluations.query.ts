@@ -38,7 +38,7 @@ export interface EvaluationListItem {
   declaredTotal: number | null;
   computedTotal: number | null;
   grade: string | null;
-  /** `missing`: what a Draft still needs before it can be submitted (the view's `missing`, counted); 0 for other statuses. */
+  /** `warnings` with the view's VERIFIED_BELOW_SELF (rows a 核查分 marked down); `missing`: what a Draft still needs before it can be submitted (the view's `missing`, counted); 0 for other statuses. */
   findings: { errors: number; warnings: number; missing: number };
   updatedAt: string;
   /** When the submission that put the form where it is happened; null for a Draft (also a returned one) and for imported forms. */
@@ -113,7 +113,7 @@ export class ListEvaluationsHandler implements IQueryHandler<ListEvaluationsQuer
 /** The rows of a page, by their ids ($1). */
 const LIST_ROWS = `WITH ${OPEN_CYCLE_BY_YEAR_CTE}
   SELECT e.id, e.project_name, e.unit_id, u.name AS unit_name, e.fiscal_year, e.status, e.returned, e.version, e.revision,
-         e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.missing_count, e.updated_at,
+         e.full_year_budget, e.evaluation_method, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count, e.marked_down_count, e.missing_count, e.updated_at,
          e.submitted_at, ${APPLICABLE_CYCLE_COLUMNS},
          e.review_step,
          cu.id AS claimed_by, cu.display_name AS claimed_by_name
@@ -138,6 +138,7 @@ interface ListRow extends ApplicableCycleColumns {
   grade: string | null;
   error_count: number;
   warning_count: number;
+  marked_down_count: number;
   missing_count: number;
   updated_at: Date;
   submitted_at: Date | null;
@@ -163,7 +164,7 @@ function toItem(r: ListRow, now: Date): EvaluationListItem {
     declaredTotal: r.declared_total === null ? null : Number(r.declared_total),
     computedTotal: r.computed_total === null ? null : Number(r.computed_total),
     grade: r.grade,
-    findings: { errors: r.error_count, warnings: r.warning_count, missing: r.missing_count },
+    findings: { errors: r.error_count, warnings: r.warning_count + r.marked_down_count, missing: r.missing_count },
     updatedAt: new Date(r.updated_at).toISOString(),
     // A returned or reopened Draft keeps the time of its last submission in the row; it is not current.
     submittedAt: r.submitted_at && r.status !== 'Draft' ? new Date(r.submitted_at).toISOString() : null,

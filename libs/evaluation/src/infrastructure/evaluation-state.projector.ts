@@ -6,6 +6,7 @@ import type { Finding } from '../scoring/finding.js';
 import type { EvaluationScores } from '../scoring/score-evaluation.js';
 import { declaredSelfScore } from '../scoring/self-score.js';
 import { submissionGaps } from '../domain/submission-gaps.js';
+import { rowsMarkedDown } from '../domain/review.js';
 import { scoredColumns, scoredValues, selfScoreSql, type ScoringRecord } from './scoring.projection.js';
 
 /** The scores and findings an evaluation's row shows (null until its form is first scored). */
@@ -81,6 +82,7 @@ const ROW_COLUMNS = [
   'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
   'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
   'cycle_id', 'form_version', 'submitted_at', 'last_edited_by', 'missing_count',
+  'marked_down_count',
 ] as const;
 
 function rowParams(state: EvaluationState): unknown[] {
@@ -110,6 +112,8 @@ function rowParams(state: EvaluationState): unknown[] {
     state.lastEditedBy ?? null,
     // What a Draft still needs before it can be submitted, for the lists; the view names each gap.
     state.status === 'Draft' ? submissionGaps(form).length : 0,
+    // The view's VERIFIED_BELOW_SELF warnings, which the lists add to the scoring's.
+    rowsMarkedDown(state.verification).length,
   ];
 }
 

@@ -12,7 +12,7 @@ function blankSql(value: string): string {
  * How many gaps `submissionGaps` (libs/evaluation/src/domain/submission-gaps.ts) finds in a stored form (jsonb):
  * an empty 全年执行数, an empty 实际完成情况, and each indicator row with an empty 三级指标, 年度指标值, 实际完成值,
  * 分值 or 得分. Only this migration's back-fill uses it (commands write the count from the TypeScript);
- * test/missing-count.integration-spec.ts keeps the two equal.
+ * test/list-counts.integration-spec.ts keeps the two equal.
  */
 export function missingCountSql(form: string): string {
   const row = (field: string) => blankSql(`r->'${field}'`);

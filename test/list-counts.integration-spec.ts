@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { missingCountSql } from '#perf-eval/persistence';
-import { submissionGaps, type EvaluationForm } from '#perf-eval/evaluation';
+import { rowsMarkedDown, submissionGaps, type EvaluationForm, type Verification } from '#perf-eval/evaluation';
 import { TestDatabase } from './support/test-database.js';
 import { newMediaForm } from './support/forms.js';
 
@@ -18,7 +18,7 @@ function random(seed: number): () => number {
 /** Blank and not blank to JavaScript's trim: ideographic and no-break spaces are blank, a zero-width space is text, 0 is filled in. */
 const CELLS: unknown[] = [undefined, null, '', ' ', '\u3000', '\u00a0', ' \t\n', '\ufeff', '\u2028', '\u200b', '0', 0, 5, '12.5', '已完成', ' 80% '];
 
-describe('missingCountSql: the migration’s back-fill counts the gaps the TypeScript names', () => {
+describe('The lists’ counts written by migrations: gaps (missingCountSql) and rows a 核查分 marked down', () => {
   const db = new TestDatabase();
   let dataSource: DataSource;
 
@@ -95,6 +95,38 @@ describe('missingCountSql: the migration’s back-fill counts the gaps the TypeS
       const byId = Object.fromEntries(counts.map((r: { id: string; missing_count: number }) => [r.id, r.missing_count]));
       expect(ids.map((id) => byId[id])).toEqual([submissionGaps(copied).length, 0, 0]);
       expect(submissionGaps(copied).length).toBe(copied.indicators.length + 2);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('counts, for the forms that exist, the rows their last verification marked below the 自评得分', async () => {
+    const migration = dataSource.migrations.find((m) => m.name === 'MarkedDownCount1765324800100')!;
+    const runner = dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      const [unit] = await dataSource.query(`INSERT INTO units (id, name, competent_department, created_at) VALUES (gen_random_uuid(), '核查迁移测试单位', '', now()) RETURNING id`);
+      const verification = (rows: Verification['rows']): Verification => ({ rows, by: 'r', at: '2026-12-01T00:00:00Z', step: 0, stepName: 'unit', formVersion: 1, complete: false, indicatorTotal: null });
+      const states = [
+        { status: 'Reviewed', verification: verification([{ row: 0, score: 25, selfScore: 27, reason: '数据不全' }, { row: 1, score: 9.5, selfScore: 9.5, reason: '' }, { row: 2, score: 8.25, selfScore: 8.3, reason: '略' }]) },
+        { status: 'Submitted', verification: verification([{ row: 0, score: 3, selfScore: null, reason: '未自评' }, { row: 1, score: 10, selfScore: 9, reason: '' }]) },
+        { status: 'Draft', verification: null },
+        { status: 'Draft' },
+      ];
+      const ids: string[] = [];
+      for (const state of states) {
+        const [row] = await dataSource.query(
+          `INSERT INTO evaluations (id, version, revision, status, unit_id, fiscal_year, project_name, evaluation_method, scores, findings, state, created_by, created_at, updated_at)
+           VALUES (gen_random_uuid(), 1, 1, $1, $2, 2021, '核查迁移测试', '单位自评', '{}', '[]', $3::jsonb, gen_random_uuid(), now(), now()) RETURNING id`,
+          [state.status, unit.id, JSON.stringify({ ...state, form: newMediaForm() })],
+        );
+        ids.push(row.id);
+      }
+      await migration.up(runner);
+      const counts = await dataSource.query(`SELECT id, marked_down_count FROM evaluations WHERE id = ANY($1::uuid[])`, [ids]);
+      const byId = Object.fromEntries(counts.map((r: { id: string; marked_down_count: number }) => [r.id, r.marked_down_count]));
+      expect(ids.map((id) => byId[id])).toEqual(states.map((state) => rowsMarkedDown(state.verification).length));
+      expect(ids.map((id) => byId[id])).toEqual([2, 0, 0, 0]);
     } finally {
       await runner.release();
     }
