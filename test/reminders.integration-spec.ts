@@ -6,7 +6,7 @@ import { loadConfig } from '#perf-eval/config';
 import { Directory } from '#perf-eval/identity';
 import { CyclesStore } from '#perf-eval/cycles';
 import { ReminderScan, NotificationCenter } from '#perf-eval/notifications';
-import { EvaluationRepository, EvaluationStateProjector, Evaluation, SnapshotCache } from '#perf-eval/evaluation';
+import { EvaluationRepository, EvaluationStateProjector, Evaluation, SnapshotCache, submissionGaps } from '#perf-eval/evaluation';
 import { SEED_FORM_6_FAMILY_EDUCATION } from '../libs/evaluation/src/scoring/seed-forms.fixture.js';
 
 /** The reminder scan against real PostgreSQL, with the clock moved by the test instead of waiting days. */
@@ -105,6 +105,27 @@ describe('Reminders on a moved clock', () => {
     expect(all.every((n) => n.evaluation_id === evaluation.state.id)).toBe(true);
     const [{ title }] = await dataSource.query(`SELECT title FROM notifications WHERE kind = 'overdue' LIMIT 1`);
     expect(title).toContain('家庭教育');
+  });
+
+  it('tells the drafter of a form still half empty how many cells are left, and nothing of the sort for a complete one', async () => {
+    const cycle = await cycleIn('待填写提醒批次');
+    const complete = await draftIn(cycle, minus(20));
+    const halfEmpty = {
+      ...SEED_FORM_6_FAMILY_EDUCATION,
+      fiscalYear: cycle.fiscalYear,
+      unitId,
+      cycleId: cycle.id,
+      goals: { ...SEED_FORM_6_FAMILY_EDUCATION.goals, actual: '' },
+      indicators: SEED_FORM_6_FAMILY_EDUCATION.indicators.map((row, i) => (i < 3 ? { ...row, actual: '', score: null } : row)),
+    };
+    const copied = Evaluation.draft(randomUUID(), halfEmpty, 'national-2020', { actor: { userId: drafterIds[0] }, at: minus(20) });
+    await repository.save(copied);
+    expect(submissionGaps(halfEmpty).length).toBe(4);
+    await scan.run(minus(6.5));
+    const bodies = await dataSource.query(`SELECT evaluation_id, body FROM notifications WHERE kind = 'reminder' AND recipient_id = $1`, [drafterIds[0]]);
+    const bodyOf = (id: string) => bodies.find((n: { evaluation_id: string }) => n.evaluation_id === id).body as string;
+    expect(bodyOf(copied.state.id)).toContain('表中目前还有 4 处未填写');
+    expect(bodyOf(complete.state.id)).not.toContain('未填写');
   });
 
   it('stops reminding once the form is submitted', async () => {

@@ -63,6 +63,8 @@ interface EvaluationFacts {
   /** The step the form is at now (null unless Submitted) and who approved earlier steps of this submission. */
   review_step: string | null;
   review_approvers: string[];
+  /** What the Draft still needs before it can be submitted (0 for other statuses): the reminders say so. */
+  missing_count: number;
 }
 
 /**
@@ -146,7 +148,7 @@ export class NotificationCenter {
     const base = this.config.publicUrl.replace(/\/$/, '');
     const rows = fresh.map(({ notice, evaluation, recipient, key }) => {
       const link = `${base}/#/evaluations/${notice.evaluationId}`;
-      const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link });
+      const { title, body } = composeNotification(notice.kind, { ...notice.context, projectName: evaluation.project_name, unitName: evaluation.unit_name, link, missing: evaluation.missing_count });
       return { id: randomUUID(), dedupe_key: key, recipient_id: recipient.id, kind: notice.kind, evaluation_id: notice.evaluationId, cycle_id: notice.cycleId, title, body, link };
     });
     const inserted = await sql.rows<{ id: string }>(
@@ -177,7 +179,7 @@ export class NotificationCenter {
 
   private async factsOf(manager: EntityManager, evaluationIds: string[]): Promise<Map<string, EvaluationFacts>> {
     const rows = await Sql.of(manager).rows<EvaluationFacts & { id: string }>(
-      `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by,
+      `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.created_by, e.last_edited_by, e.missing_count,
               COALESCE(e.state->'revisionAuthors', '[]'::jsonb) AS revision_authors,
               e.review_step,
               COALESCE((SELECT jsonb_agg(a->'by') FROM jsonb_array_elements(e.state->'review'->'approvals') a), '[]'::jsonb) AS review_approvers

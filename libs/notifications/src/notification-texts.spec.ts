@@ -53,6 +53,15 @@ describe('composeNotification', () => {
     expect(soon.body).toContain('距提交截止还有 4 小时 15 分钟');
   });
 
+  it('tells a drafter how much of the form is still empty in a reminder or an overdue notice, and says nothing when nothing is', () => {
+    for (const kind of ['reminder', 'overdue'] as const) {
+      expect(composeNotification(kind, { ...base, missing: 15 }).body).toContain('表中目前还有 15 处未填写，打开表单可在“检查结果”中逐项查看。');
+      expect(composeNotification(kind, { ...base, missing: 0 }).body).not.toContain('未填写');
+      expect(composeNotification(kind, base).body).not.toContain('未填写');
+    }
+    expect(composeNotification('escalation', { ...base, missing: 15 }).body).not.toContain('未填写');
+  });
+
   it('tells how long a deadline has been passed for overdue and escalation', () => {
     const late = { ...base, now: new Date('2026-12-03T12:00:00Z') };
     expect(composeNotification('overdue', late).body).toContain('已逾期 2 天 2 小时');

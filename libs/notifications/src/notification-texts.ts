@@ -31,6 +31,8 @@ export interface NotificationContext {
   waitingSince?: Date | null;
   /** The instant "time left"/"overdue by" is measured from; defaults to the current time. */
   now?: Date;
+  /** reminder, overdue: how many cells the Draft still needs before it can be submitted (its 待填写), when the notice is written. */
+  missing?: number | null;
 }
 
 export interface ComposedNotification {
@@ -135,6 +137,11 @@ function commentLines(comments: ReviewComment[] | undefined): string {
   return ['审核意见：', ...ordered.map((c, i) => `${i + 1}. ${describeCommentTarget(c.target)}：${c.text.trim()}`)].join('\n');
 }
 
+/** What the form still lacks, so that a drafter knows the work left (nothing when it lacks nothing). */
+function missingSentence(missing: number | null | undefined): string | null {
+  return missing && missing > 0 ? `表中目前还有 ${missing} 处未填写，打开表单可在“检查结果”中逐项查看。` : null;
+}
+
 function assemble(paragraphs: (string | null | undefined | false)[], link: string | null | undefined): string {
   const parts = paragraphs.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (link?.trim()) parts.push(`查看详情：${link.trim()}`);
@@ -163,7 +170,7 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
       return {
         title,
         body: assemble(
-          [`${form}尚未提交审核。${deadlineSentence('提交', ctx.deadline, now)}`, '请及时完成填报并提交审核。'],
+          [`${form}尚未提交审核。${deadlineSentence('提交', ctx.deadline, now)}`, missingSentence(ctx.missing), '请及时完成填报并提交审核。'],
           ctx.link,
         ),
       };
@@ -174,6 +181,7 @@ export function composeNotification(kind: NotificationKind, ctx: NotificationCon
         body: assemble(
           [
             `${form}尚未提交审核。${deadlineSentence('提交', ctx.deadline, now) || '提交截止时间已过。'}`,
+            missingSentence(ctx.missing),
             '请尽快完成填报并提交审核；如有特殊情况，请及时与管理员联系。',
           ],
           ctx.link,
