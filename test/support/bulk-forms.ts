@@ -10,11 +10,11 @@ export async function copyForms(api: ApiProcess, { fromYear, fiscalYear, count, 
     `INSERT INTO evaluations (id, version, revision, status, returned, unit_id, fiscal_year, project_name, evaluation_method,
                               full_year_budget, executed, declared_total, computed_total, grade, error_count, warning_count,
                               scores, findings, state, created_by, created_at, updated_at, summary_seq, self_score, cycle_id,
-                              form_version, scored_version, submitted_at, scored_rule_version, last_edited_by, missing_count)
+                              form_version, scored_version, submitted_at, scored_rule_version, last_edited_by, missing_count, marked_down_count)
      SELECT gen_random_uuid(), 1, 1, 'Draft', false, e.unit_id, $1, $4 || ' ' || n, e.evaluation_method,
             ${budget}, e.executed, e.declared_total, e.computed_total, e.grade, e.error_count, e.warning_count,
             e.scores, e.findings, e.state, e.created_by, e.created_at + make_interval(secs => n), e.updated_at, NULL, e.self_score, NULL,
-            1, 1, NULL, e.scored_rule_version, e.last_edited_by, e.missing_count
+            1, 1, NULL, e.scored_rule_version, e.last_edited_by, e.missing_count, e.marked_down_count
      FROM generate_series(1, $2::int) n CROSS JOIN (SELECT * FROM evaluations WHERE fiscal_year = $3 ORDER BY created_at LIMIT 1) e`,
     [fiscalYear, count, fromYear, namePrefix],
   );

@@ -120,7 +120,8 @@ export class GetEvaluationHandler implements IQueryHandler<GetEvaluationQuery, E
       const published: Row[] = await readQuery(this.dataSource, 
         `SELECT r.state, s.scores, s.findings, s.form_version AS scored_version FROM evaluation_revisions r
          LEFT JOIN evaluation_scorings s ON s.evaluation_id = r.evaluation_id AND s.form_version = r.form_version AND s.rule_set_id = r.state->>'ruleSetId'
-         WHERE r.evaluation_id = $1 AND r.revision = $2`,
+         WHERE r.evaluation_id = $1 AND r.revision = $2
+         ORDER BY s.recorded_at DESC NULLS LAST LIMIT 1`,
         [id, revision],
       );
       if (!published[0]) assertVisible(user, null, `${id}@${revision}`);

@@ -114,7 +114,8 @@ export function verifiedTotal(verification: Verification | null | undefined, bud
 /** The rows a verification marked down (核查分 below the 自评得分), for the VERIFIED_BELOW_SELF finding. */
 export function rowsMarkedDown(verification: Verification | null | undefined): VerifiedRow[] {
   if (!verification) return [];
-  return verification.rows.filter((r) => r.selfScore !== null && new Decimal(r.score).lt(r.selfScore));
+  // As the migration that counted them in SQL (marked_down_count): a row with a numeric 自评得分 and a 核查分 below it.
+  return verification.rows.filter((r) => typeof r.selfScore === 'number' && typeof r.score === 'number' && new Decimal(r.score).lt(r.selfScore));
 }
 
 /**

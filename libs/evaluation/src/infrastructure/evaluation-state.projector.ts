@@ -77,7 +77,7 @@ export function withClause(statement: RowStatement): string {
   return statement.with ? `WITH ${statement.with} ${statement.sql}` : statement.sql;
 }
 
-/** The read-model columns of the row, in the order of rowParams ($1 … $22). */
+/** The read-model columns of the row, in the order of rowParams ($1 … $24). */
 const ROW_COLUMNS = [
   'id', 'version', 'revision', 'status', 'returned', 'unit_id', 'fiscal_year', 'project_name', 'evaluation_method',
   'full_year_budget', 'executed', 'declared_total', 'state', 'created_by', 'created_at', 'updated_at', 'summary_seq', 'self_score',
