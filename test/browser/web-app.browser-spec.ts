@@ -264,6 +264,33 @@ describe('The web app in a real browser (Debian Chromium), on a LAN host name ov
     await u.close();
   });
 
+  it('deletes a draft made by mistake (删除草稿): asked to confirm, with a reason, then gone from 我的草稿', async () => {
+    const created = await drafterApi.post('/api/evaluations', newMediaForm({ projectName: '误建的测试项目', fiscalYear: 2036 }));
+    expect(created.status).toBe(201);
+    const u = await person('discard');
+    await u.login('drafter');
+    await u.page.goto(`/#/evaluations/${created.body.id}`);
+    const badge = u.page.locator('[data-count-for="drafts"]');
+    const draftsCount = async () => ((await badge.isHidden()) ? 0 : Number(await badge.innerText()));
+    await until(u.page, 'the drafts badge to count the new draft', async () => (await draftsCount()) > 0);
+    const before = await draftsCount();
+    await u.page.getByRole('button', { name: '删除草稿' }).click();
+    const dialog = u.page.locator('dialog.modal', { hasText: '确定删除草稿' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('误建的测试项目');
+    await dialog.locator('textarea').fill('重复创建');
+    await u.shot(SHOTS, 'discard-confirm');
+    await dialog.getByRole('button', { name: '删除', exact: true }).click();
+    await u.page.getByRole('heading', { name: '我的草稿', exact: true }).waitFor();
+    await until(u.page, 'the list without the discarded draft', async () => (await u.page.locator('.table-list, .empty, p.muted').count()) > 0);
+    expect(await u.page.locator('body').innerText()).not.toContain('误建的测试项目');
+    expect((await drafterApi.get(`/api/evaluations/${created.body.id}`)).status).toBe(404);
+    // The nav's count follows (live stream).
+    await until(u.page, 'the drafts badge one lower', async () => (await draftsCount()) === before - 1);
+    await u.shot(SHOTS, 'discarded');
+    await u.close();
+  });
+
   it('keeps 全部年度 on the board when chosen', async () => {
     const u = await person('board');
     await u.login('manager');

@@ -20,6 +20,7 @@ import { SseStream } from '../support/sse.js';
  * - DOMAIN.md's people, evaluation-access.ts's role table: drafters create (and copy to next year: only
  *   from their own units), edit and submit; reviewers approve and return; managers publish; a correction
  *   (reopen) is for managers and drafters; admins run units and users and act on no form (role → 403 FORBIDDEN);
+ *   a Draft never published is deleted (删除草稿, `discard`) by the drafters who may edit it: it then leaves the read models;
  *   a drafter drafts for the units they belong to ("creates and edits drafts for the units they belong to"),
  *   also when another role lets them see every unit (role → 403 FORBIDDEN in another unit);
  * - the state machine Draft → Submitted → Reviewed → Published (state → 409 ILLEGAL_TRANSITION); reads,
@@ -83,6 +84,13 @@ edit       manager    | 403  403  403  403  | 403  403  403  403
 edit       admin      | 403  403  403  403  | 403  403  403  403
 edit       lead       | 2xx  409  409  409  | 403  403  403  403
 edit       anonymous  | 401  401  401  401  | -    -    -    -
+discard    drafter    | 2xx  409  409  409  | 404  404  404  404
+discard    reviewer   | 403  403  403  403  | 404  404  404  404
+discard    author     | 2xx  409  409  409  | 404  404  404  404
+discard    manager    | 403  403  403  403  | 403  403  403  403
+discard    admin      | 403  403  403  403  | 403  403  403  403
+discard    lead       | 2xx  409  409  409  | 403  403  403  403
+discard    anonymous  | 401  401  401  401  | -    -    -    -
 submit     drafter    | 2xx  409  409  409  | 404  404  404  404
 submit     reviewer   | 403  403  403  403  | 404  404  404  404
 submit     author     | 2xx  409  409  409  | 404  404  404  404
@@ -243,6 +251,7 @@ const ACTIONS = {
   return: { operation: 'post /api/evaluations/{id}/return', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/return`, { expectedVersion: f.version, comments: [{ target: null, text: '请补充偏差原因' }] }), ok: 200, to: 'Draft' },
   publish: { operation: 'post /api/evaluations/{id}/publish', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/publish`, { expectedVersion: f.version }), ok: 200, to: 'Published' },
   reopen: { operation: 'post /api/evaluations/{id}/reopen', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/reopen`, { expectedVersion: f.version, reason: '更正预算数' }), ok: 200, to: 'Draft' },
+  discard: { operation: 'post /api/evaluations/{id}/discard', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/discard`, { expectedVersion: f.version, reason: '重复创建' }), ok: 200 },
   withdraw: { operation: 'post /api/evaluations/{id}/withdraw', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/withdraw`, { expectedVersion: f.version }), ok: 200, to: 'Draft' },
   claim: { operation: 'post /api/evaluations/{id}/claim', send: (c: ApiClient, f: Form) => c.post(`/api/evaluations/${f.id}/claim`, { expectedVersion: f.version }), ok: 200, to: 'Submitted' },
   reassign: {
@@ -266,7 +275,7 @@ const ACTIONS = {
 } as const;
 type Action = keyof typeof ACTIONS;
 /** The actions that are commands on the form itself: GET /api/evaluations/:id lists those allowed as `allowedActions`. */
-const COMMANDS = ['edit', 'submit', 'approve', 'return', 'withdraw', 'claim', 'reassign', 'publish', 'reopen', 'resolveComment', 'attach', 'detach'] as const satisfies readonly Action[];
+const COMMANDS = ['edit', 'submit', 'approve', 'return', 'withdraw', 'claim', 'reassign', 'publish', 'reopen', 'resolveComment', 'attach', 'detach', 'discard'] as const satisfies readonly Action[];
 /** The actions that need an evidence file on the form before they are sent. */
 const ON_A_FILE: ReadonlySet<Action> = new Set(['attachment', 'detach']);
 
@@ -545,12 +554,16 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
       if (to && status === 200 && body.status !== to) wrong.push(`${label(cell)}: answered status ${String(body.status)}, expected ${to}`);
     }
 
-    // Refused: the form's row and its history are as they were. Done: one event more, one version on.
+    // Refused: the form's row and its history are as they were. Done: one event more, one version on; discarded: no row.
     const rowsAfter = await rowsOf();
     for (const { cell, form, status } of answers) {
       const was = rowsBefore.get(form.id)!;
       const now = rowsAfter.get(form.id)!;
       const command = (COMMANDS as readonly string[]).includes(cell.action);
+      if (cell.action === 'discard' && status < 300) {
+        if (now !== undefined) wrong.push(`${label(cell)} answered ${status}; the row is still there: ${JSON.stringify(now)}`);
+        continue;
+      }
       const expected = command && status < 300 ? { ...now, version: was.version + 1, events: was.events + 1 } : was;
       if (JSON.stringify(now) !== JSON.stringify(expected)) wrong.push(`${label(cell)} answered ${status}; row ${JSON.stringify(was)} → ${JSON.stringify(now)}`);
     }
@@ -560,7 +573,8 @@ describe('Faults: the authorisation matrix (roles × own/other unit × every act
       'SELECT (SELECT count(*) FROM evaluation_events) AS events, (SELECT count(*) FROM evaluations) AS evaluations',
     );
     // Nothing anywhere else either: the events written are exactly those of the commands done and the copies made.
-    expect([Number(eventsAfter) - Number(eventsBefore), Number(evaluationsAfter) - Number(evaluationsBefore)]).toEqual([done + copies.length, copies.length]);
+    const discards = answers.filter((a) => a.cell.action === 'discard' && a.status < 300).length;
+    expect([Number(eventsAfter) - Number(eventsBefore), Number(evaluationsAfter) - Number(evaluationsBefore)]).toEqual([done + copies.length, copies.length - discards]);
     const copied = await system.query<{ id: string; source: string; unit_id: string }>(
       `SELECT ev.evaluation_id AS id, ev.payload->'copiedFrom'->>'evaluationId' AS source, e.unit_id FROM evaluation_events ev JOIN evaluations e ON e.id = ev.evaluation_id
        WHERE ev.evaluation_id = ANY($1::uuid[]) AND ev.type = 'EvaluationDrafted'`,

@@ -18,6 +18,7 @@ const ACTION_OF: Record<EvaluationEventType, EvaluationAction | null> = {
   EvaluationCommentResolved: 'resolveComment',
   EvaluationAttachmentAdded: 'attach',
   EvaluationAttachmentRemoved: 'detach',
+  EvaluationDiscarded: 'discard',
 };
 
 export interface InvariantReport {
@@ -76,6 +77,12 @@ export async function checkInvariants(query: Query, options: { deliveriesSettled
       }
     }
     const row = rowById.get(id);
+    // A discarded Draft (删除草稿) keeps its history and has no row; it is the stream's last event.
+    if (state?.discarded && !broken) {
+      if (row) violations.push(`${id}: discarded at version ${state.version} but still has a read-model row`);
+      if (stream.at(-1)?.type !== 'EvaluationDiscarded') violations.push(`${id}: events after its discard`);
+      continue;
+    }
     if (!row) {
       violations.push(`${id}: ${stream.length} events but no read-model row`);
       continue;

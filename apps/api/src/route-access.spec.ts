@@ -25,6 +25,7 @@ const DECIDED_BY_THE_HANDLER: Readonly<Record<string, string>> = {
   'EvaluationsController.approve': 'EVALUATION_ACCESS approve (review step)',
   'EvaluationsController.return': 'EVALUATION_ACCESS return (review step)',
   'EvaluationsController.withdraw': 'EVALUATION_ACCESS withdraw',
+  'EvaluationsController.discard': 'EVALUATION_ACCESS discard',
   'EvaluationsController.claim': 'EVALUATION_ACCESS claim (review step)',
   'EvaluationsController.reviewers': 'EVALUATION_ACCESS reassign',
   'EvaluationsController.reassign': 'EVALUATION_ACCESS reassign',

@@ -11,6 +11,7 @@ import { ReturnEvaluationHandler } from './application/return-evaluation.command
 import { PublishEvaluationHandler } from './application/publish-evaluation.command.js';
 import { ReopenEvaluationHandler } from './application/reopen-evaluation.command.js';
 import { WithdrawEvaluationHandler } from './application/withdraw-evaluation.command.js';
+import { DiscardEvaluationHandler } from './application/discard-evaluation.command.js';
 import { ClaimReviewHandler } from './application/claim-review.command.js';
 import { StepReviewersHandler } from './application/step-reviewers.query.js';
 import { BulkEvaluationHandler } from './application/bulk-evaluation.command.js';
@@ -42,6 +43,7 @@ import { CyclesModule } from '#perf-eval/cycles';
     PublishEvaluationHandler,
     ReopenEvaluationHandler,
     WithdrawEvaluationHandler,
+    DiscardEvaluationHandler,
     ClaimReviewHandler,
     StepReviewersHandler,
     BulkEvaluationHandler,

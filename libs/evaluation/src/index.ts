@@ -103,6 +103,7 @@ export { ReopenEvaluationCommand } from './application/reopen-evaluation.command
 export { ReturnEvaluationCommand } from './application/return-evaluation.command.js';
 export { SubmitEvaluationCommand } from './application/submit-evaluation.command.js';
 export { WithdrawEvaluationCommand } from './application/withdraw-evaluation.command.js';
+export { DiscardEvaluationCommand, type DiscardedEvaluation } from './application/discard-evaluation.command.js';
 export { ClaimReviewCommand } from './application/claim-review.command.js';
 export { StepReviewersQuery, type StepReviewer } from './application/step-reviewers.query.js';
 export { type ReviewApproval, type ReviewProgress, type Verification, type VerifiedRow, type VerifiedScoreInput, rowsMarkedDown, verifiedTotal } from './domain/review.js';

@@ -52,6 +52,7 @@ export class EvaluationEventNotices {
       case 'EvaluationCommentResolved':
       case 'EvaluationAttachmentAdded':
       case 'EvaluationAttachmentRemoved':
+      case 'EvaluationDiscarded':
         return [];
       default: {
         const never: never = event;

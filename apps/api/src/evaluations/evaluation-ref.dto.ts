@@ -53,3 +53,14 @@ export class EvaluationRefDto {
   @ApiProperty({ type: [FindingDto], nullable: true, description: '当前表单的审核发现（与 scores 同时计算）' })
   findings: FindingDto[] | null;
 }
+
+export class DiscardedEvaluationDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ description: '删除草稿这一事件的版本号（操作记录保留）' })
+  version: number;
+
+  @ApiProperty({ enum: [true], description: '草稿已删除：不再出现在任何列表、看板和明细表中' })
+  discarded: true;
+}

@@ -11,6 +11,7 @@ import {
   PublishEvaluationCommand,
   ReopenEvaluationCommand,
   WithdrawEvaluationCommand,
+  DiscardEvaluationCommand,
   ClaimReviewCommand,
   StepReviewersQuery,
   GetEvaluationQuery,
@@ -25,9 +26,9 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { CurrentUser } from '../auth/auth.decorators.js';
 import { EvaluationFormDto, UpdateEvaluationDto, toEditableForm, toForm } from './evaluation-form.dto.js';
-import { ApproveDto, CopyDto, ReassignDto, ReopenDto, ReturnDto, TransitionDto, WithdrawDto, type VerifiedScoreDto } from './workflow.dto.js';
+import { ApproveDto, CopyDto, DiscardDto, ReassignDto, ReopenDto, ReturnDto, TransitionDto, WithdrawDto, type VerifiedScoreDto } from './workflow.dto.js';
 import { ListEvaluationsDto, RevisionQueryDto } from './list-evaluations.dto.js';
-import { EvaluationRefDto } from './evaluation-ref.dto.js';
+import { DiscardedEvaluationDto, EvaluationRefDto } from './evaluation-ref.dto.js';
 import { HistoryQueryDto } from './history.dto.js';
 import { ChangesQueryDto, EvaluationChangesDto } from './changes.dto.js';
 import { ValidationFailedError } from '../api.errors.js';
@@ -156,6 +157,14 @@ export class EvaluationsController {
   @ApiOkResponse({ type: EvaluationRefDto, description: '撤回后的状态（草稿）与版本' })
   withdraw(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: WithdrawDto) {
     return this.commands.execute(new WithdrawEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
+  }
+
+  /** 删除草稿: a drafter of the unit discards a Draft never published; its history stays, every list drops it. */
+  @Post(':id/discard')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DiscardedEvaluationDto, description: '已删除的草稿及其删除事件的版本号' })
+  discard(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() body: DiscardDto) {
+    return this.commands.execute(new DiscardEvaluationCommand(id, user, body.expectedVersion, body.reason ?? null));
   }
 
   /** 认领: a reviewer of the current step takes its review on; others see who has it. */

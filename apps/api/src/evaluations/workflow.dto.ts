@@ -56,6 +56,14 @@ export class WithdrawDto extends TransitionDto {
   reason?: string;
 }
 
+export class DiscardDto extends TransitionDto {
+  @ApiPropertyOptional({ description: '删除原因（可选），记入操作记录' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  reason?: string;
+}
+
 export class ReassignDto extends TransitionDto {
   @ApiProperty({ description: '改派给的审核人（用户 id）' })
   @IsUUID()

@@ -33,6 +33,7 @@ describe('the vocabulary', () => {
         'EvaluationAttachmentAdded',
         'EvaluationAttachmentRemoved',
         'EvaluationCommentResolved',
+        'EvaluationDiscarded',
         'EvaluationDrafted',
         'EvaluationEdited',
         'EvaluationImported',

@@ -42,6 +42,7 @@ describe('evaluation access', () => {
         resolveComment: 'resolveComment',
         attach: 'attach',
         detach: 'detach',
+        discard: 'discard',
       };
       for (const action of Object.values(commands)) expect(EVALUATION_ACCESS_ACTIONS).toContain(action);
     });
@@ -158,7 +159,8 @@ describe('evaluation access', () => {
   describe('what the web app offers on a form', () => {
     it('offers what the state allows and the table grants', () => {
       const drafter = person(['drafter']);
-      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit', 'attach', 'detach']);
+      expect(offeredActions(drafter, form('Draft'))).toEqual(['edit', 'submit', 'attach', 'detach', 'discard']);
+      expect(offeredActions(drafter, { ...form('Draft'), revision: 2 })).toEqual(['edit', 'submit', 'attach', 'detach']);
       expect(offeredActions(drafter, form('Submitted'))).toEqual([]);
       expect(offeredActions(drafter, form('Published'))).toEqual(['reopen']);
       expect(offeredActions(person(['manager']), form('Reviewed', 'unit-a'))).toEqual(['publish']);

@@ -1,5 +1,5 @@
 import { canSeeUnit, ROLE_LABELS, seesAllUnits, visibleUnitIds, type AuthenticatedUser, type Role } from '#perf-eval/identity';
-import { allowedActions, isSelfReview, openableComments, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
+import { allowedActions, isSelfReview, mayDiscard, openableComments, type EvaluationAction, type EvaluationState } from '../domain/evaluation.js';
 import { EvaluationError, EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import { currentStep } from '../domain/review.js';
 
@@ -42,6 +42,7 @@ export const EVALUATION_ACCESS_ACTIONS = [
   'resolveComment',
   'attach',
   'detach',
+  'discard',
   'queue.review',
   'queue.publish',
   'queue.overdue',
@@ -75,6 +76,8 @@ export const EVALUATION_ACCESS: { readonly [A in EvaluationAccessAction]: Readon
   // Evidence is the drafter's, as the form is: added and removed by whoever edits it; read with it (`read`).
   attach: { drafter: 'own units' },
   detach: { drafter: 'own units' },
+  // 删除草稿: the drafters of the unit, as they create and edit its forms.
+  discard: { drafter: 'own units' },
   'queue.review': { reviewer: 'visible units' },
   'queue.publish': { manager: 'all units', admin: 'all units' },
   'queue.overdue': { manager: 'all units', admin: 'all units' },
@@ -167,6 +170,7 @@ export function offeredActions(user: AuthenticatedUser, state: EvaluationState):
     if (REVIEW_ACTIONS.has(action) && (isSelfReview(user.id, state) || approvals.some((a) => a.by === user.id))) return false;
     if (action === 'withdraw') return approvals.length === 0 && (state.submittedBy ?? state.lastEditedBy) === user.id;
     if (action === 'claim') return !state.review?.claimedBy;
+    if (action === 'discard') return mayDiscard(state);
     if (action === 'resolveComment') return openableComments(state).some((c) => c.resolvedBy === undefined);
     return true;
   });

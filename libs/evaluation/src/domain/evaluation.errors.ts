@@ -95,6 +95,13 @@ export class SecondStepSameReviewerError extends EvaluationError {
   }
 }
 
+export class DiscardPublishedError extends EvaluationError {
+  readonly code = 'DISCARD_NOT_ALLOWED';
+  constructor() {
+    super('此表已公开过，正在更正中，不能删除；请修改后重新提交');
+  }
+}
+
 export class NotSubmitterError extends EvaluationError {
   readonly code = 'NOT_SUBMITTER';
   constructor() {

@@ -361,6 +361,34 @@ describe('Evaluation', () => {
     });
   });
 
+  describe('discard', () => {
+    it('ends the stream of a Draft never published, with the reason; nothing more can be done to it', () => {
+      const evaluation = given((e) => e.edit(edited({ projectName: '误建的表' }), at(1)));
+      evaluation.discard('  重复创建  ', at(2));
+      expect(evaluation.uncommittedEvents).toEqual([expect.objectContaining({ type: 'EvaluationDiscarded', payload: { reason: '重复创建' }, version: 3 })]);
+      expect(evaluation.state).toMatchObject({ status: 'Draft', discarded: true, version: 3 });
+      expect(() => evaluation.edit(edited(), at(3))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+      expect(() => evaluation.submit(at(3))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+      expect(() => evaluation.discard(null, at(3))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+
+    it('takes a returned Draft too: it was never published', () => {
+      const evaluation = given(submitted, returned);
+      evaluation.discard(null, at(3));
+      expect(evaluation.state.discarded).toBe(true);
+    });
+
+    it('refuses a correction under way: it has a published revision', () => {
+      const evaluation = given(submitted, approved, published, (e) => e.reopen('更正', at(4, manager)));
+      expect(() => evaluation.discard(null, at(5))).toThrow(expect.objectContaining({ code: 'DISCARD_NOT_ALLOWED' }));
+      expect(evaluation.uncommittedEvents).toEqual([]);
+    });
+
+    it.each(['Submitted', 'Reviewed', 'Published'] as const)('is refused in %s', (status) => {
+      expect(() => inStatus[status]().discard(null, at(5))).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
+    });
+  });
+
   describe('attach', () => {
     const limits: AttachmentLimits = { maxFileBytes: 20 * 1024 * 1024, maxFormBytes: 50 * 1024 * 1024 };
     const evidence = (id: string, overrides: Partial<AttachmentMeta> = {}): AttachmentMeta => ({
@@ -510,7 +538,7 @@ describe('Evaluation', () => {
 
   describe('allowedActions', () => {
     it('follows the transitions table', () => {
-      expect(allowedActions('Draft')).toEqual(['edit', 'submit', 'attach', 'detach']);
+      expect(allowedActions('Draft')).toEqual(['edit', 'submit', 'attach', 'detach', 'discard']);
       expect(allowedActions('Submitted')).toEqual(['approve', 'return', 'withdraw', 'claim', 'reassign', 'resolveComment']);
       expect(allowedActions('Reviewed')).toEqual(['publish']);
       expect(allowedActions('Published')).toEqual(['reopen']);

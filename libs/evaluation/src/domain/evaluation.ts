@@ -1,6 +1,7 @@
 import type { EditableForm, EvaluationForm } from './evaluation-form.js';
 import type { CopySource } from './next-year-form.js';
 import {
+  DiscardPublishedError,
   FiscalYearChangeError,
   IllegalTransitionError,
   CommentNotFoundError,
@@ -45,7 +46,8 @@ export type EvaluationAction =
   | 'reopen'
   | 'resolveComment'
   | 'attach'
-  | 'detach';
+  | 'detach'
+  | 'discard';
 
 /** The whole lifecycle in one table: which action is allowed from which status, and where it leads. */
 const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: EvaluationStatus }> = {
@@ -63,6 +65,8 @@ const TRANSITIONS: Record<EvaluationAction, { from: EvaluationStatus; to: Evalua
   resolveComment: { from: 'Submitted', to: 'Submitted' },
   attach: { from: 'Draft', to: 'Draft' },
   detach: { from: 'Draft', to: 'Draft' },
+  // 删除草稿: a Draft never published ends its stream; the history keeps it, the read models drop it.
+  discard: { from: 'Draft', to: 'Draft' },
 };
 
 export interface Actor {
@@ -117,7 +121,9 @@ export type EvaluationEvent =
   | { type: 'EvaluationReopened'; payload: { revision: number; reason: string | null } }
   | { type: 'EvaluationCommentResolved'; payload: { commentId: string } }
   | { type: 'EvaluationAttachmentAdded'; payload: { attachment: AttachmentMeta } }
-  | { type: 'EvaluationAttachmentRemoved'; payload: { attachmentId: string } };
+  | { type: 'EvaluationAttachmentRemoved'; payload: { attachmentId: string } }
+  /** 删除草稿: the last event of its stream. */
+  | { type: 'EvaluationDiscarded'; payload: { reason: string | null } };
 
 export type EvaluationEventType = EvaluationEvent['type'];
 
@@ -137,6 +143,7 @@ export const EVALUATION_EVENT_LABELS: Readonly<Record<EvaluationEventType, strin
   EvaluationCommentResolved: '意见已解决',
   EvaluationAttachmentAdded: '上传佐证材料',
   EvaluationAttachmentRemoved: '删除佐证材料',
+  EvaluationDiscarded: '删除草稿',
 };
 
 /** An event as recorded: who did it, when, and the version of the evaluation it produced. */
@@ -179,6 +186,8 @@ export interface EvaluationState {
   verification?: Verification | null;
   /** The evidence files attached now (佐证材料), in upload order. Absent in snapshots written before there were any. */
   attachments?: AttachmentMeta[];
+  /** 删除草稿: the drafter discarded this never-published Draft; no row shows it and no command takes it. */
+  discarded?: boolean;
 }
 
 export function evolve(state: EvaluationState | null, event: RecordedEvent): EvaluationState {
@@ -303,6 +312,8 @@ export function evolve(state: EvaluationState | null, event: RecordedEvent): Eva
       return { ...next, attachments: [...(state.attachments ?? []), event.payload.attachment], revisionAuthors: withAuthor(state, event.actorId) };
     case 'EvaluationAttachmentRemoved':
       return { ...next, attachments: (state.attachments ?? []).filter((a) => a.id !== event.payload.attachmentId), revisionAuthors: withAuthor(state, event.actorId) };
+    case 'EvaluationDiscarded':
+      return { ...next, discarded: true };
     default:
       return assertNever(event);
   }
@@ -441,6 +452,16 @@ export class Evaluation {
     this.record({ type: 'EvaluationReturned', payload: { comments: recorded, step, stepName, verification } }, ctx);
   }
 
+  /**
+   * 删除草稿: a Draft that was never published (a form created by mistake, a copy into the wrong year) is discarded:
+   * the event ends its stream. A correction under way (revision > 1) has a published revision and is refused.
+   */
+  discard(reason: string | null, ctx: CommandContext): void {
+    this.guard('discard');
+    if (!mayDiscard(this.state)) throw new DiscardPublishedError();
+    this.record({ type: 'EvaluationDiscarded', payload: { reason: reason?.trim() || null } }, ctx);
+  }
+
   /** 撤回: the drafter who submitted takes the form back, as long as no step has approved it yet. */
   withdraw(reason: string | null, ctx: CommandContext): void {
     this.guard('withdraw');
@@ -513,7 +534,7 @@ export class Evaluation {
 
   private guard(action: EvaluationAction): void {
     const { from } = TRANSITIONS[action];
-    if (this.state.status !== from) throw new IllegalTransitionError(this.state.status, action);
+    if (this.state.status !== from || this.state.discarded) throw new IllegalTransitionError(this.state.status, action);
   }
 
   /** The rules for whoever reviews a step: never one's own revision, never two steps of one submission. */
@@ -541,6 +562,11 @@ export class Evaluation {
     this.current = evolve(this.current, recorded);
     this.pending.push(recorded);
   }
+}
+
+/** A Draft may be discarded while no revision of it was ever published (a correction keeps its published one). */
+export function mayDiscard(state: Pick<EvaluationState, 'status' | 'revision' | 'discarded'>): boolean {
+  return state.status === 'Draft' && state.revision === 1 && !state.discarded;
 }
 
 /** Who may not review the revision under review: its creator and everyone who wrote or submitted it. */

@@ -32,11 +32,18 @@ export class EvaluationStateProjector {
     const before = (await sql.first<{ state: EvaluationState }>('SELECT state FROM evaluations WHERE id = $1 FOR UPDATE', [id]))?.state ?? null;
     const fresh = events.filter((e) => e.version > (before?.version ?? 0));
     if (fresh.length === 0) return null;
+    // 删除草稿 ends a stream and its row: applied again (a replay), there is nothing left to write.
+    if (before === null && fresh.at(-1)!.type === 'EvaluationDiscarded' && fresh[0].version !== 1) return null;
     if (fresh[0].version !== (before?.version ?? 0) + 1) {
       throw new Error(`Projection gap for evaluation ${id}: at ${before?.version ?? 0}, next event ${fresh[0].version}`);
     }
     const after = stateAfter && stateAfter.version === fresh[fresh.length - 1].version ? stateAfter : fresh.reduce(evolve, before);
     if (!after) return null;
+    if (after.discarded) {
+      // The history keeps the stream; no read model shows the form (never published: no revision refers to it).
+      await sql.affected('DELETE FROM evaluations WHERE id = $1', [id]);
+      return null;
+    }
     const shown = await this.writeRow(manager, after, before === null, scoring?.formVersion === after.formVersion ? scoring : null);
     let replayed = before;
     for (const event of fresh) {

@@ -21,6 +21,8 @@ const HAS_CONSUMER: Readonly<Record<EvaluationEventType, boolean>> = {
   EvaluationCommentResolved: false,
   EvaluationAttachmentAdded: false,
   EvaluationAttachmentRemoved: false,
+  // Nobody is told of a discarded draft; the viewers of the form are told by the process that committed (live).
+  EvaluationDiscarded: false,
 };
 
 /** A record over every event type, so that a new event cannot be added without deciding whether it is relayed. */

@@ -316,6 +316,7 @@ export async function renderDetail(ctx, id) {
       } }, '公开'));
     }
     if (allowed.includes('reopen')) actions.push(h('button.btn.btn-warning', { type: 'button', onclick: () => reopenDialog(act) }, '更正'));
+    if (allowed.includes('discard')) actions.push(h('button.btn.btn-ghost.btn-discard', { type: 'button', onclick: () => discardDialog(state.view, ctx) }, '删除草稿'));
   }
   const printBtn = h('button.btn', { type: 'button', onclick: () => window.print() }, '打印');
   const exportAs = (label, ext) => h('button.btn', { type: 'button', onclick: async () => {
@@ -678,6 +679,29 @@ function formSections({ draft, editable, isNew = false, unitName, view, onChange
     indicatorTable);
 
   return h('div.form-sections', headerSection, fundsSection, goalsSection, indicatorsSection);
+}
+
+/** 删除草稿: the Draft leaves every list (its history stays); the person lands on 我的草稿. */
+function discardDialog(view, ctx) {
+  const reason = h('textarea', { rows: 3, placeholder: '例如：重复创建、复制到了错误的年度', maxlength: 4000 });
+  return modal({
+    title: '删除草稿',
+    body: [
+      h('p', `确定删除草稿“${view.form.projectName || '未命名项目'}”（${view.form.fiscalYear} 年度）吗？`),
+      h('p.muted', '删除后该表不再出现在任何列表、看板和明细表中，也不再催办；操作记录保留在系统中。此操作不能撤销。'),
+      h('label.field', h('span.field-label', '删除原因（可选）'), reason),
+    ],
+    buttons: [{ label: '取消' }, { label: '删除', kind: 'danger', onClick: async () => {
+      try {
+        await api.post(`/evaluations/${view.id}/discard`, { expectedVersion: view.version, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
+        toast('草稿已删除', 'success');
+        ctx.refreshUnread?.();
+        ctx.navigate('#/evaluations?queue=drafts');
+      } catch (err) {
+        showError(err, { onReload: () => renderDetail(ctx, view.id) });
+      }
+    } }],
+  });
 }
 
 function reportInvalid(paths) {
