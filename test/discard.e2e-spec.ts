@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiProcess } from './support/api-process.js';
 import { ApiClient } from './support/api-client.js';
@@ -8,10 +10,17 @@ describe('删除草稿: a Draft never published is discarded; its history stays,
   let drafter: ApiClient;
   let reviewer: ApiClient;
   let manager: ApiClient;
+  let outsider: ApiClient;
 
   beforeAll(async () => {
     await api.start();
-    [drafter, reviewer, manager] = await Promise.all(['drafter', 'reviewer', 'manager'].map((u) => ApiClient.login(api.baseUrl, u)));
+    let admin: ApiClient;
+    [drafter, reviewer, manager, admin] = await Promise.all(['drafter', 'reviewer', 'manager', 'admin'].map((u) => ApiClient.login(api.baseUrl, u)));
+    const unit = await admin.post('/api/units', { name: '另一单位（删除草稿测试）', competentDepartment: '另一主管部门' });
+    expect(unit.status).toBe(201);
+    const user = await admin.post('/api/users', { username: 'discard-outsider', password: 'outsider-pass-1', displayName: '外单位填报人', roles: ['drafter'], unitIds: [unit.body.id] });
+    expect(user.status).toBe(201);
+    outsider = await ApiClient.login(api.baseUrl, 'discard-outsider', 'outsider-pass-1');
   });
 
   afterAll(async () => {
@@ -35,7 +44,14 @@ describe('删除草稿: a Draft never published is discarded; its history stays,
     expect(discarded.body).toEqual({ id, version: view.version + 1, discarded: true });
 
     expect((await drafter.get(`/api/evaluations/${id}`)).status).toBe(404);
-    expect((await drafter.get(`/api/evaluations/${id}/history`)).status).toBe(404);
+    // Its history (操作记录) stays readable to those who could read the form: who discarded it, when and why.
+    const history = await manager.get(`/api/evaluations/${id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.map((e: { type: string }) => e.type)).toEqual(['EvaluationDrafted', 'EvaluationDiscarded']);
+    expect(history.body[1]).toMatchObject({ actor: { username: 'drafter' }, payload: { reason: '重复创建' } });
+    expect((await drafter.get(`/api/evaluations/${id}/history?forms=false`)).status).toBe(200);
+    expect((await outsider.get(`/api/evaluations/${id}/history`)).status).toBe(404);
+    expect((await drafter.get('/api/evaluations/00000000-0000-4000-8000-000000000000/history')).status).toBe(404);
     expect((await drafter.get('/api/evaluations?fiscalYear=2031')).body).toEqual({ items: [], total: 0 });
     expect((await drafter.get('/api/evaluations?queue=drafts&pageSize=100')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
     expect((await manager.get('/api/board?fiscalYear=2031')).body).toMatchObject({ total: 0, byStatus: { Draft: 0 } });
@@ -78,6 +94,28 @@ describe('删除草稿: a Draft never published is discarded; its history stays,
     expect({ status: correction.status, code: correction.body.code, message: correction.body.message }).toEqual({ status: 409, code: 'DISCARD_NOT_ALLOWED', message: expect.stringContaining('不能删除') });
     expect(await events()).toBe(afterReopen);
     expect((await drafter.get(`/api/evaluations/${created.id}`)).status).toBe(200);
+  });
+
+  it('lets a file be imported again once every form it brought was discarded (imported as drafts by mistake)', async () => {
+    // The sample file under other project names (the demo imported the sample itself at start-up).
+    const text = readFileSync(path.resolve(import.meta.dirname, '../samples/beijing-gwc-2021-self-evaluations.txt'), 'utf8').replaceAll('青少年迷你冬奥会项目', '青少年迷你冬奥会工程');
+    const importOnce = () => drafter.postText('/api/imports/self-evaluations?fiscalYear=2021&as=draft', text);
+    const first = await importOnce();
+    expect({ status: first.status, body: first.status === 201 ? null : first.body }).toEqual({ status: 201, body: null });
+    const forms = first.body.evaluations as { id: string }[];
+    expect(forms.length).toBeGreaterThan(1);
+    expect((await importOnce()).body).toMatchObject({ duplicate: true, evaluations: forms.map((f) => expect.objectContaining({ id: f.id })) });
+    // One discarded: the file is still known, with the forms it still has.
+    const version = async (id: string) => (await drafter.get(`/api/evaluations/${id}`)).body.version as number;
+    expect((await drafter.post(`/api/evaluations/${forms[0]!.id}/discard`, { expectedVersion: await version(forms[0]!.id) })).status).toBe(200);
+    expect((await importOnce()).body).toMatchObject({ duplicate: true, evaluations: forms.slice(1).map((f) => expect.objectContaining({ id: f.id })) });
+    // All discarded: the next import is a new one.
+    for (const form of forms.slice(1)) expect((await drafter.post(`/api/evaluations/${form.id}/discard`, { expectedVersion: await version(form.id) })).status).toBe(200);
+    const again = await importOnce();
+    expect(again.status).toBe(201);
+    expect(again.body.duplicate).toBe(false);
+    expect(again.body.evaluations).toHaveLength(forms.length);
+    expect(again.body.evaluations.map((f: { id: string }) => f.id)).not.toContain(forms[0]!.id);
   });
 
   it('keeps a discarded draft out when the read models are rebuilt from the history', async () => {

@@ -33,7 +33,8 @@ export interface InvariantReport {
  * - every evaluation's row (snapshot and list columns) equals a replay of its events through the domain's `evolve`;
  * - versions of a stream run 1, 2, 3, … (strictly increasing, no gap), every event after a stream's first is an
  *   action the status before it allows (no illegal transition in any history), and only the first starts a stream;
- * - no event without its row and no row without events;
+ * - no event without its row (but a discarded Draft's, whose last event is its discard, of a first revision) and no row
+ *   without events;
  * - every outbox row dispatched; every form scored at its latest form version;
  * - every delivery of a notification sent (a notification itself is stored once per dedupe key: a constraint).
  */
@@ -81,6 +82,7 @@ export async function checkInvariants(query: Query, options: { deliveriesSettled
     if (state?.discarded && !broken) {
       if (row) violations.push(`${id}: discarded at version ${state.version} but still has a read-model row`);
       if (stream.at(-1)?.type !== 'EvaluationDiscarded') violations.push(`${id}: events after its discard`);
+      if (state.revision !== 1) violations.push(`${id}: discarded in revision ${state.revision} (a published revision exists)`);
       continue;
     }
     if (!row) {

@@ -2,7 +2,8 @@ import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
 import { Sql } from '#perf-eval/persistence';
-import { assertVisible } from './evaluation-access.js';
+import { assertVisible, may } from './evaluation-access.js';
+import { EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import type { EvaluationEventType } from '../domain/evaluation.js';
 import { describeFormPath } from '../domain/form-path.js';
 import { EvaluationRepository } from '../infrastructure/evaluation.repository.js';
@@ -44,7 +45,9 @@ export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistory
   ) {}
 
   async execute({ id, user, filter }: EvaluationHistoryQuery): Promise<HistoryEntry[]> {
-    assertVisible(user, await this.repository.loadState(id), id);
+    const state = await this.repository.loadState(id);
+    if (state) assertVisible(user, state, id);
+    else await this.assertDiscardedVisible(user, id);
     const rows = await Sql.of(this.dataSource).rows<{ version: number; type: string; occurred_at: Date; actor_id: string; username: string | null; display_name: string | null; payload: unknown }>(
       `SELECT ev.version, ev.type, ev.occurred_at, ev.actor_id, u.username, u.display_name,
               CASE WHEN $3 THEN ev.payload ELSE ev.payload - 'form' END AS payload
@@ -59,6 +62,17 @@ export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistory
       actor: { id: r.actor_id, username: r.username, displayName: r.display_name },
       payload: withPlaces(r.payload),
     }));
+  }
+
+  /** A discarded Draft (删除草稿) has no row, and its history stays readable to whoever could read the form: its unit is its last form's. */
+  private async assertDiscardedVisible(user: AuthenticatedUser, id: string): Promise<void> {
+    const [last] = await Sql.of(this.dataSource).rows<{ type: string; unit_id: string | null }>(
+      `SELECT ev.type, (SELECT f.payload->'form'->>'unitId' FROM evaluation_events f
+                        WHERE f.evaluation_id = ev.evaluation_id AND f.payload ? 'form' ORDER BY f.version DESC LIMIT 1) AS unit_id
+       FROM evaluation_events ev WHERE ev.evaluation_id = $1 ORDER BY ev.version DESC LIMIT 1`,
+      [id],
+    );
+    if (last?.type !== 'EvaluationDiscarded' || !last.unit_id || !may(user, 'read', { unitId: last.unit_id })) throw new EvaluationNotFoundError(id);
   }
 }
 

@@ -32,8 +32,8 @@ export class EvaluationStateProjector {
     const before = (await sql.first<{ state: EvaluationState }>('SELECT state FROM evaluations WHERE id = $1 FOR UPDATE', [id]))?.state ?? null;
     const fresh = events.filter((e) => e.version > (before?.version ?? 0));
     if (fresh.length === 0) return null;
-    // 删除草稿 ends a stream and its row: applied again (a replay), there is nothing left to write.
-    if (before === null && fresh.at(-1)!.type === 'EvaluationDiscarded' && fresh[0].version !== 1) return null;
+    // 删除草稿 ends a stream and its row: the discard applied again finds nothing left to write.
+    if (before === null && fresh.length === 1 && fresh[0].type === 'EvaluationDiscarded') return null;
     if (fresh[0].version !== (before?.version ?? 0) + 1) {
       throw new Error(`Projection gap for evaluation ${id}: at ${before?.version ?? 0}, next event ${fresh[0].version}`);
     }
@@ -42,6 +42,10 @@ export class EvaluationStateProjector {
     if (after.discarded) {
       // The history keeps the stream; no read model shows the form (never published: no revision refers to it).
       await sql.affected('DELETE FROM evaluations WHERE id = $1', [id]);
+      // An import recognises a file by its content: once every form it brought is discarded (imported into the wrong
+      // unit or year, as drafts instead of as published), the same file may be imported again.
+      await sql.affected('UPDATE import_batches SET evaluation_ids = array_remove(evaluation_ids, $1::uuid) WHERE $1::uuid = ANY(evaluation_ids)', [id]);
+      await sql.affected('DELETE FROM import_batches WHERE cardinality(evaluation_ids) = 0');
       return null;
     }
     const shown = await this.writeRow(manager, after, before === null, scoring?.formVersion === after.formVersion ? scoring : null);
