@@ -1,7 +1,7 @@
 import { QueryHandler, Query, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '#perf-eval/identity';
-import { Sql } from '#perf-eval/persistence';
+import { isUuid, Sql } from '#perf-eval/persistence';
 import { assertVisible, may } from './evaluation-access.js';
 import { EvaluationNotFoundError } from '../domain/evaluation.errors.js';
 import type { EvaluationEventType } from '../domain/evaluation.js';
@@ -66,6 +66,7 @@ export class EvaluationHistoryHandler implements IQueryHandler<EvaluationHistory
 
   /** A discarded Draft (删除草稿) has no row, and its history stays readable to whoever could read the form: its unit is its last form's. */
   private async assertDiscardedVisible(user: AuthenticatedUser, id: string): Promise<void> {
+    if (!isUuid(id)) throw new EvaluationNotFoundError(id);
     const [last] = await Sql.of(this.dataSource).rows<{ type: string; unit_id: string | null }>(
       `SELECT ev.type, (SELECT f.payload->'form'->>'unitId' FROM evaluation_events f
                         WHERE f.evaluation_id = ev.evaluation_id AND f.payload ? 'form' ORDER BY f.version DESC LIMIT 1) AS unit_id
