@@ -99,7 +99,7 @@ function pageStatement(sql: SqlFilter, oneUnit: boolean): string {
  */
 function rowsStatement(where: string): string {
   return `SELECT e.id, e.unit_id, u.name AS unit_name, e.project_name, e.full_year_budget, e.evaluation_method, e.self_score,
-              e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.revision,
+              e.computed_total, e.grade, e.status, e.scores->'budgetScore' AS budget_score, e.state->'verification' AS verification, e.error_count, e.warning_count, e.marked_down_count, e.revision,
               p.revision AS published_revision, p.form AS published_form, p.status AS published_status, p.scores AS published_scores,
               p.errors AS published_errors, p.warnings AS published_warnings, p.verification AS published_verification
        FROM evaluations e JOIN units u ON u.id = e.unit_id
@@ -327,8 +327,8 @@ function shownFigures(r: Row) {
       computedScore: r.computed_total === null ? null : Number(r.computed_total),
       grade: r.grade,
       status: r.status,
-      // The warnings the form shows: the scoring's and one per row a 核查分 marked down (VERIFIED_BELOW_SELF).
-      findings: { errors: r.error_count, warnings: r.warning_count + rowsMarkedDown(r.verification).length },
+      // The warnings the form shows: the scoring's and one per row a 核查分 marked down (VERIFIED_BELOW_SELF), as the lists count them.
+      findings: { errors: r.error_count, warnings: r.warning_count + r.marked_down_count },
       revision: r.revision,
     };
   }
@@ -364,6 +364,8 @@ interface Row {
   status: EvaluationStatus;
   error_count: number;
   warning_count: number;
+  /** The rows the last 核查分 marked down (VERIFIED_BELOW_SELF), as the row counts them for the lists. */
+  marked_down_count: number;
   revision: number;
   published_revision: number | null;
   published_form: EvaluationForm | null;

@@ -44,8 +44,13 @@ export class EvaluationStateProjector {
       await sql.affected('DELETE FROM evaluations WHERE id = $1', [id]);
       // An import recognises a file by its content: once every form it brought is discarded (imported into the wrong
       // unit or year, as drafts instead of as published), the same file may be imported again.
-      await sql.affected('UPDATE import_batches SET evaluation_ids = array_remove(evaluation_ids, $1::uuid) WHERE $1::uuid = ANY(evaluation_ids)', [id]);
-      await sql.affected('DELETE FROM import_batches WHERE cardinality(evaluation_ids) = 0');
+      const batches = await sql.rows<{ id: string; emptied: boolean }>(
+        `UPDATE import_batches SET evaluation_ids = array_remove(evaluation_ids, $1::uuid) WHERE $1::uuid = ANY(evaluation_ids)
+         RETURNING id, cardinality(evaluation_ids) = 0 AS emptied`,
+        [id],
+      );
+      const emptied = batches.filter((b) => b.emptied).map((b) => b.id);
+      if (emptied.length > 0) await sql.affected('DELETE FROM import_batches WHERE id = ANY($1::uuid[])', [emptied]);
       return null;
     }
     const shown = await this.writeRow(manager, after, before === null, scoring?.formVersion === after.formVersion ? scoring : null);
